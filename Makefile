@@ -1,0 +1,31 @@
+# Two commands on a fresh clone: `make demo` grades a bundled sample, `make test` runs the tests.
+# Both create their own virtualenv in .venv (override with VENV=...).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+SAMPLE ?= samples/terraform-web
+
+.PHONY: demo test bench schema docs clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[test]"
+	touch $@
+
+demo: $(VENV)/.installed
+	$(VENV)/bin/grader grade $(SAMPLE) --format markdown
+
+test: $(VENV)/.installed
+	$(PY) -m pytest
+
+bench: $(VENV)/.installed
+	$(PY) bench/run.py ../shared/corpus
+
+schema:
+	$(PY) tools/build_schema.py
+
+docs: $(VENV)/.installed
+	$(PY) tools/gen_docs.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

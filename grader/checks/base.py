@@ -1,0 +1,104 @@
+"""Checks are small registered rules over the Program (and the rubric, for prompt-grounded ones).
+
+A check has an id, a name, an area, a severity and a docs entry (what, why, a failing and a
+passing example, the fix). `run` yields Findings. The registry is filled by importing the
+rule modules (see `grader.checks.__init__`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Iterator
+
+from ..ir import Location, Program
+
+if TYPE_CHECKING:
+    from ..rubric.model import Requirement
+
+AREAS = (
+    "structure", "deployability", "region", "networking", "compute", "storage", "database", "security",
+    "encryption", "monitoring", "tagging", "outputs", "error-handling", "conventions",
+)
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+STATUSES = ("fail", "partial", "pass", "unknown", "n/a")
+
+
+@dataclass
+class Finding:
+    check: str
+    area: str
+    status: str
+    severity: str
+    message: str
+    locations: list[Location] = field(default_factory=list)
+    requirement: str | None = None
+    found: str | None = None  # the value found, for summary tables ("us-east-2")
+    weight: float = 1.0  # the rubric requirement's weight
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "check": self.check,
+            "area": self.area,
+            "status": self.status,
+            "severity": self.severity,
+            "requirement": self.requirement,
+            "message": self.message,
+            "locations": [{"file": loc.file, "line": loc.line} for loc in self.locations],
+        }
+
+
+@dataclass
+class Context:
+    """What a check may read besides the Program: the task's platform and prompt literals."""
+
+    platform: str | None = None
+    language: str | None = None
+    prompt: str = ""
+    subject: str = "code"  # response | ideal | code
+
+
+class Check:
+    """Base class of every rule. Subclasses set the class attributes and implement `run`."""
+
+    id: ClassVar[str]
+    name: ClassVar[str]
+    area: ClassVar[str]
+    severity: ClassVar[str]
+    description: ClassVar[str]  # one line: what it looks for
+    why: ClassVar[str] = ""
+    fix: ClassVar[str] = ""
+    bad: ClassVar[str] = ""  # a failing example
+    good: ClassVar[str] = ""  # a passing example
+    rubric_driven: ClassVar[bool] = False  # runs once per rubric requirement that names it
+    params: ClassVar[dict[str, str]] = {}  # rubric parameters it reads, with their meaning
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        raise NotImplementedError
+
+    def evaluate(self, program: Program, ctx: Context, requirement: "Requirement", params: dict[str, Any]) -> Iterator[Finding]:
+        """Rubric-driven checks: judge one requirement (with the check's `params`) against the program."""
+        raise NotImplementedError
+
+    def finding(self, status: str, message: str, locations: list[Location] | None = None,
+                severity: str | None = None, found: str | None = None, requirement: str | None = None) -> Finding:
+        return Finding(self.id, self.area, status, severity or self.severity, message, list(locations or []),
+                       requirement, found)
+
+
+REGISTRY: dict[str, type[Check]] = {}
+
+
+def register(cls: type[Check]) -> type[Check]:
+    if cls.id in REGISTRY:
+        raise ValueError(f"check id {cls.id} registered twice")
+    assert cls.area in AREAS, cls.area
+    assert cls.severity in SEVERITIES, cls.severity
+    REGISTRY[cls.id] = cls
+    return cls
+
+
+def all_checks() -> list[Check]:
+    from . import load_all
+
+    load_all()
+    return [REGISTRY[key]() for key in sorted(REGISTRY)]

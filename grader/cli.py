@@ -1,0 +1,100 @@
+"""Command line: `grader grade`, `grader report`, `grader rubric ...`, `grader batch`, `grader leaderboard`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .ingest.task import InputError, load_task
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Grade infrastructure-as-code written by language models.")
+rubric_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Derive, validate and inspect rubrics.")
+app.add_typer(rubric_app, name="rubric")
+
+
+def fail(message: str, code: int = 2) -> None:
+    typer.echo(f"grader: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def write_output(text: str, output: Optional[Path]) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+
+
+def render(result: dict, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(result, indent=2, sort_keys=False) + "\n"
+    if fmt == "markdown":
+        from .report.markdown import render_markdown
+
+        return render_markdown(result)
+    fail(f"unknown format {fmt!r} (json or markdown)")
+    return ""
+
+
+@app.command()
+def grade(
+    path: Optional[Path] = typer.Argument(None, help="Task folder (PROMPT.md, MODEL_RESPONSE.md, IDEAL_RESPONSE.md, lib/...) or a response file."),
+    prompt: Optional[Path] = typer.Option(None, "--prompt", help="PROMPT.md to derive the rubric from."),
+    response: Optional[Path] = typer.Option(None, "--response", help="The model's markdown answer."),
+    ideal: Optional[Path] = typer.Option(None, "--ideal", help="The corrected (ideal) markdown answer."),
+    code: list[Path] = typer.Option([], "--code", help="Delivered code file or folder (repeatable)."),
+    rubric: Optional[Path] = typer.Option(None, "--rubric", help="Rubric YAML to grade against (default: derived from the prompt)."),
+    save_rubric: Optional[Path] = typer.Option(None, "--save-rubric", help="Write the rubric used to this YAML file."),
+    fmt: str = typer.Option("json", "--format", "-f", help="json or markdown."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of standard output."),
+    fail_under: Optional[float] = typer.Option(None, "--fail-under", help="Exit 1 when a subject scores below this."),
+) -> None:
+    """Grade one task and print (or write) the result."""
+    from .grade import grade_task
+    from .rubric import resolve_rubric
+
+    try:
+        task = load_task(str(path) if path else None, prompt=str(prompt) if prompt else None,
+                         response=str(response) if response else None, code=[str(c) for c in code],
+                         ideal=str(ideal) if ideal else None)
+        used = resolve_rubric(task, str(rubric) if rubric else None)
+    except InputError as exc:
+        fail(str(exc))
+        return
+    if save_rubric is not None and used is not None:
+        from .rubric.io import dump_rubric
+
+        write_output(dump_rubric(used), save_rubric)
+    result = grade_task(task, used)
+    write_output(render(result, fmt), output)
+    if fail_under is not None and any(s["score"] < fail_under for s in result["subjects"]):
+        raise typer.Exit(1)
+
+
+@app.command()
+def report(
+    result: Path = typer.Argument(..., help="A saved JSON result of `grader grade`."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o"),
+) -> None:
+    """Render a saved JSON result as a reviewer-style markdown write-up."""
+    try:
+        data = json.loads(result.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        fail(f"cannot read result {result}: {exc}")
+        return
+    write_output(render(data, "markdown"), output)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

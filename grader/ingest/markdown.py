@@ -1,0 +1,286 @@
+"""Turn a model's markdown answer into named source files, with markdown-it-py.
+
+Naming rules, in order (first that yields a path wins):
+1. the nearest heading before the fence that names a path (`## File: lib/main.tf`, `### 2. variables.tf`);
+2. a comment on the block's first line that names a path (`# main.tf`, `// file: versions.tf`);
+3. the last text line before the fence that names a path (`**main.tf**`, "Create `lib/tap_stack.py`:");
+4. the fence info string (```` ```hcl title="main.tf" ````, ```` ```hcl variables.tf ````).
+Unnamed blocks are assigned by language and content (see `_default_name`) and counted.
+
+Merge rule for a file named twice: the later block replaces the earlier one, unless the
+earlier block was cut off (unclosed fence) or the later block's label says it continues
+("continued", "cont.", "part 2"), in which case it is appended.
+
+When the document has an `Answer` heading (after a reasoning trace), only the text after
+the last such heading is graded, unless that part holds no code: then the whole document
+is used and the fallback is recorded.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+
+from ..ir import SourceFile
+
+_MD = MarkdownIt("commonmark")
+_EXT = r"(?:tf|tfvars|hcl|py|json|ya?ml|sh|txt|cfg|toml|ini|js|ts|go|java|cs|md)"
+_PATH = re.compile(rf"(?<![\w/.-])((?:\.{{0,2}}/)?[\w.@-]+(?:/[\w.@-]+)*\.{_EXT})(?![\w-])")
+_COMMENT = re.compile(r"^\s*(?:#|//|/\*|--|<!--)\s*(?:file(?:name)?\s*[:=]\s*|=+\s*file:\s*)?(.*)$", re.I)
+_CONTINUED = re.compile(r"\b(continued|continuation|cont\.|part\s*[2-9])\b", re.I)
+_ANSWER = re.compile(r"^\s*answer\s*:?\s*$", re.I)
+LANG_BY_INFO = {
+    "hcl": "hcl", "terraform": "hcl", "tf": "hcl", "tfvars": "hcl",
+    "python": "python", "py": "python", "python3": "python",
+    "json": "json", "yaml": "yaml", "yml": "yaml",
+    "bash": "shell", "sh": "shell", "shell": "shell", "console": "shell", "zsh": "shell",
+    "typescript": "typescript", "ts": "typescript", "javascript": "javascript", "js": "javascript",
+    "go": "go", "golang": "go", "java": "java", "csharp": "csharp", "cs": "csharp",
+    "text": "text", "txt": "text", "plaintext": "text", "markdown": "markdown", "md": "markdown", "ini": "text",
+    "toml": "text", "dockerfile": "text", "sql": "text",
+}
+LANG_BY_EXT = {
+    ".tf": "hcl", ".tfvars": "hcl", ".hcl": "hcl", ".py": "python", ".json": "json", ".yaml": "yaml",
+    ".yml": "yaml", ".sh": "shell", ".ts": "typescript", ".js": "javascript", ".go": "go", ".java": "java",
+    ".cs": "csharp", ".md": "markdown", ".txt": "text", ".toml": "text", ".cfg": "text", ".ini": "text",
+}
+CODE_LANGUAGES = ("hcl", "python")
+
+
+@dataclass
+class Block:
+    info: str
+    language: str
+    content: str
+    line: int  # 1-based line of the opening fence in the document
+    name: str | None
+    named_by: str  # heading | comment | text | info | default
+    closed: bool
+    continued: bool = False
+
+
+@dataclass
+class Extraction:
+    """What was pulled out of one markdown document."""
+
+    files: list[SourceFile] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    unnamed: list[int] = field(default_factory=list)  # document lines of code blocks with no file name
+    truncated: bool = False  # the last fence is never closed
+    prose_only: bool = False
+    code_share: float = 0.0
+    used_trace: bool = False  # the Answer section had no code, so the reasoning trace was graded
+    has_answer_section: bool = False
+    origins: dict[str, int] = field(default_factory=dict)  # file -> document line of its (first) block
+
+
+def clean_path(raw: str) -> str:
+    """A safe, relative, normalised path: never absolute, never climbing out with `..`."""
+    path = raw.strip().strip("`'\"*").replace("\\", "/")
+    path = posixpath.normpath(path).lstrip("/")
+    parts = [p for p in path.split("/") if p not in ("..", ".", "")]
+    return "/".join(parts) or "unnamed"
+
+
+def _path_in(text: str) -> str | None:
+    found = _PATH.findall(text)
+    return clean_path(found[-1]) if found else None
+
+
+def _language(info: str, name: str | None, content: str) -> str:
+    word = info.split()[0].lower() if info.split() else ""
+    if word in LANG_BY_INFO:
+        return LANG_BY_INFO[word]
+    if name:
+        ext = posixpath.splitext(name)[1].lower()
+        if ext in LANG_BY_EXT:
+            return LANG_BY_EXT[ext]
+    if re.search(r'^\s*(resource|variable|provider|terraform|module|output|data|locals)\s+("|\{)', content, re.M):
+        return "hcl"
+    if re.search(r"^\s*(import \w|from [\w.]+ import |def \w+\(|class \w+)", content, re.M):
+        return "python"
+    return word or "text"
+
+
+def _fits(name: str, info_language: str | None) -> bool:
+    """A name whose extension contradicts the fence language (`terraform.tfvars` on a bash block) is not the block's."""
+    ext_language = LANG_BY_EXT.get(posixpath.splitext(name)[1].lower())
+    if info_language is None or ext_language is None or ext_language in ("text", "markdown"):
+        return True
+    return ext_language == info_language
+
+
+def _comment_name(content: str) -> str | None:
+    first = next((line for line in content.splitlines() if line.strip()), "")
+    m = _COMMENT.match(first)
+    if not m:
+        return None
+    return _path_in(m.group(1).split(" - ")[0].split(" — ")[0])
+
+
+def _info_name(info: str) -> str | None:
+    m = re.search(r"""(?:title|file|filename)\s*=\s*["']?([^"'\s]+)""", info)
+    if m:
+        return clean_path(m.group(1))
+    words = info.split()
+    return _path_in(" ".join(words[1:])) if len(words) > 1 else None
+
+
+def _default_name(language: str, content: str, index: int) -> str:
+    if language == "hcl":
+        return "tap_stack.tf"
+    if language == "python":
+        if re.search(r"^class TapStack\b", content, re.M):
+            return "lib/tap_stack.py"
+        if re.search(r"\bApp\(\)", content) and ".synth()" in content:
+            return "tap.py"
+        if re.search(r"^import pulumi\b|^from pulumi\b", content, re.M) and "class " not in content:
+            return "__main__.py"
+    ext = {"python": "py", "json": "json", "yaml": "yaml", "shell": "sh"}.get(language, "txt")
+    return f"unnamed-{index}.{ext}"
+
+
+def _answer_start(tokens) -> int | None:
+    """Token index just after the last `Answer` heading, if any."""
+    start = None
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open" and i + 1 < len(tokens):
+            text = re.sub(r"[#*_`:]", " ", tokens[i + 1].content)
+            if _ANSWER.match(text):
+                start = i + 3
+    return start
+
+
+def _blocks(tokens, lines: list[str]) -> list[Block]:
+    blocks: list[Block] = []
+    heading = None
+    text_path = None
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open":
+            heading = tokens[i + 1].content
+            text_path = None
+        elif tok.type == "inline" and tokens[i - 1].type != "heading_open":
+            found = _path_in(tok.content)
+            if found:
+                text_path = (found, tok.content)
+        elif tok.type in ("fence", "code_block") and tok.map:
+            info = tok.info.strip() if tok.type == "fence" else ""
+            content = tok.content
+            start, end = tok.map
+            closing = lines[end - 1].strip() if 0 < end <= len(lines) else ""
+            closed = tok.type == "code_block" or (end - 1 > start and closing.startswith(("```", "~~~")))
+            label = ""
+            name, how = None, "default"
+            heading_name = _path_in(heading) if heading else None
+            comment_name = _comment_name(content)
+            info_name = _info_name(info)
+            info_language = LANG_BY_INFO.get(info.split()[0].lower()) if info.split() else None
+            for candidate, source, raw in (
+                (heading_name, "heading", heading or ""),
+                (comment_name, "comment", content.split("\n", 1)[0]),
+                (text_path[0] if text_path else None, "text", text_path[1] if text_path else ""),
+                (info_name, "info", info),
+            ):
+                if candidate and _fits(candidate, info_language):
+                    name, how, label = candidate, source, raw
+                    break
+            language = _language(info, name, content)
+            blocks.append(Block(info, language, content, start + 1, name, how, closed, bool(_CONTINUED.search(label))))
+            heading = None  # a heading names the first block under it only
+            text_path = None
+    return blocks
+
+
+_FENCE_LINE = re.compile(r"^(\s{0,3})(`{3,}|~{3,})\s*([\w+-]*)(.*)$")
+
+
+def _widen_nested_fences(markdown: str) -> str:
+    """Give ```markdown blocks that contain fenced code a longer outer fence.
+
+    Models often nest ```hcl blocks inside a ```markdown README; CommonMark then closes the
+    README at the first inner fence. Lengthening the outer fence (same line count, so line
+    numbers hold) lets markdown-it see the nesting as the author meant it.
+    """
+    lines = markdown.split("\n")
+    i = 0
+    while i < len(lines):
+        m = _FENCE_LINE.match(lines[i])
+        if m and m.group(3).lower() in ("markdown", "md") and m.group(2)[0] == "`":
+            depth, j = 0, i + 1
+            while j < len(lines):
+                inner = _FENCE_LINE.match(lines[j])
+                if inner and inner.group(2)[0] == "`":
+                    if inner.group(3) or inner.group(4).strip():
+                        depth += 1
+                    elif depth == 0:
+                        break
+                    else:
+                        depth -= 1
+                j += 1
+            if j < len(lines) and j > i + 1:
+                ticks = "`" * (max(len(x) for x in re.findall(r"`{3,}", "\n".join(lines[i + 1:j])) or ["``"]) + 1)
+                ticks = ticks if len(ticks) > 3 else "````"
+                lines[i] = m.group(1) + ticks + lines[i].strip()[len(m.group(2)):]
+                lines[j] = lines[j].replace(lines[j].strip(), ticks)
+            i = j + 1
+            continue
+        i += 1
+    return "\n".join(lines)
+
+
+def _is_test(path: str) -> bool:
+    name = posixpath.basename(path)
+    parts = path.split("/")
+    return name.startswith("test_") or name.endswith("_test.py") or "tests" in parts[:-1] or "test" in parts[:-1]
+
+
+def extract(markdown: str) -> Extraction:
+    """Pull named source files out of a markdown document."""
+    result = Extraction()
+    markdown = _widen_nested_fences(markdown)
+    tokens = _MD.parse(markdown)
+    lines = markdown.splitlines()
+    start = _answer_start(tokens)
+    all_blocks = _blocks(tokens, lines)
+    blocks = all_blocks
+    if start is not None:
+        result.has_answer_section = True
+        answer_line = tokens[start - 3].map[0] + 1 if tokens[start - 3].map else 0
+        answer_blocks = [b for b in all_blocks if b.line > answer_line]
+        if any(b.language in CODE_LANGUAGES for b in answer_blocks):
+            blocks = answer_blocks
+        elif any(b.language in CODE_LANGUAGES for b in all_blocks):
+            result.used_trace = True
+    result.blocks = blocks
+    result.truncated = bool(all_blocks) and not all_blocks[-1].closed
+
+    files: dict[str, SourceFile] = {}
+    last_closed: dict[str, bool] = {}
+    code_chars = 0
+    for index, block in enumerate(blocks, start=1):
+        is_code = block.language in CODE_LANGUAGES
+        wanted = is_code or (block.name is not None and block.language in ("json", "yaml", "shell", "text", "javascript", "typescript", "go"))
+        if not wanted or "├──" in block.content or "└──" in block.content or (block.name and _is_test(block.name)):
+            continue  # directory trees and test files are not part of the graded deliverable
+        code_chars += len(block.content)
+        name = block.name
+        if name is None:
+            result.unnamed.append(block.line)
+            name = _default_name(block.language, block.content, index)
+        language = LANG_BY_EXT.get(posixpath.splitext(name)[1].lower(), block.language)
+        if name in files:
+            if block.continued or not last_closed.get(name, True) or (name == "tap_stack.tf" and block.name is None):
+                files[name].text += "\n" + block.content
+            else:
+                files[name].text = block.content
+        else:
+            files[name] = SourceFile(path=name, language=language, text=block.content)
+            result.origins[name] = block.line
+        last_closed[name] = block.closed
+    result.files = list(files.values())
+    result.code_share = round(code_chars / max(len(markdown), 1), 3)
+    result.prose_only = not any(f.language in CODE_LANGUAGES for f in result.files)
+    return result

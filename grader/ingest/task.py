@@ -1,0 +1,150 @@
+"""Read a task folder (or explicit files) into a Task: prompt, answers and delivered code."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..ir import SourceFile
+from .markdown import LANG_BY_EXT, clean_path
+
+MAX_FILE_BYTES = 8 * 1024 * 1024  # larger inputs are refused per file (a finding), never read whole
+SKIP_DIRS = {"test", "tests", "node_modules", "cdk.out", "cdktf.out", ".terraform", ".git", "__pycache__", ".venv", "venv"}
+CODE_SUFFIXES = {".tf", ".tfvars", ".py"}
+CONFIG_NAMES = {"Pulumi.yaml", "cdk.json", "cdktf.json"}
+PLATFORMS = {"tf": "terraform", "terraform": "terraform", "pulumi": "pulumi", "cdk": "cdk", "cdktf": "cdktf"}
+
+
+class InputError(Exception):
+    """Unusable input: the CLI prints it on one line and exits 2."""
+
+
+@dataclass
+class Task:
+    id: str
+    path: str
+    prompt: str | None = None
+    response: str | None = None
+    ideal: str | None = None
+    code: list[SourceFile] = field(default_factory=list)
+    metadata: dict = field(default_factory=dict)
+    platform: str | None = None
+    language: str | None = None
+    problems: list[str] = field(default_factory=list)  # unreadable / binary / oversize inputs
+
+
+def read_text(path: Path, problems: list[str], label: str) -> str | None:
+    """A file's text, or None with a recorded problem when it is binary, oversize or unreadable."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(f"{label}: {size} bytes is over the {MAX_FILE_BYTES}-byte limit; not graded")
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if b"\x00" in data[:8192]:
+        problems.append(f"{label}: binary content; not graded")
+        return None
+    return data.decode("utf-8", errors="replace")
+
+
+def _find(root: Path, name: str) -> Path | None:
+    for candidate in (root / name, root / "lib" / name):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _code_files(root: Path, problems: list[str]) -> list[SourceFile]:
+    files: list[SourceFile] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+        for filename in sorted(filenames):
+            suffix = Path(filename).suffix
+            if suffix not in CODE_SUFFIXES and filename not in CONFIG_NAMES and not filename.startswith("Pulumi."):
+                continue
+            if filename.startswith("test_") or filename.endswith("_test.py"):
+                continue
+            path = Path(dirpath) / filename
+            rel = clean_path(path.relative_to(root).as_posix())
+            text = read_text(path, problems, rel)
+            if text is None:
+                continue
+            files.append(SourceFile(rel, LANG_BY_EXT.get(suffix, "yaml" if filename.endswith((".yaml", ".yml")) else "json"), text))
+    return files
+
+
+def infer_platform(files: list[SourceFile], texts: list[str]) -> tuple[str | None, str | None]:
+    """Platform and language from the code itself when metadata.json does not say."""
+    blob = "\n".join([f.text for f in files] + texts)
+    if "cdktf" in blob and ("cdktf_cdktf_provider_aws" in blob or "TerraformStack" in blob):
+        return "cdktf", "python"
+    if "aws_cdk" in blob:
+        return "cdk", "python"
+    if "pulumi_aws" in blob or "import pulumi" in blob:
+        return "pulumi", "python"
+    if any(f.language == "hcl" for f in files) or 'resource "aws_' in blob:
+        return "terraform", "hcl"
+    return None, None
+
+
+def load_task(path: str | None, prompt: str | None = None, response: str | None = None,
+              code: list[str] | None = None, ideal: str | None = None) -> Task:
+    """Build a Task from a folder and/or explicit files. Raises InputError for unusable input."""
+    problems: list[str] = []
+    root = Path(path) if path else None
+    if root is not None and not root.exists():
+        raise InputError(f"no such task folder or file: {path}")
+    if root is not None and root.is_file():
+        response = response or str(root)
+        root = None
+    task = Task(id=root.resolve().name if root else Path(response or prompt or "task").stem, path=str(root or response or ""))
+
+    def explicit(value: str | None, label: str) -> str | None:
+        if value is None:
+            return None
+        p = Path(value)
+        if not p.is_file():
+            raise InputError(f"no such file for {label}: {value}")
+        return read_text(p, problems, label)
+
+    if root is not None:
+        for attr, name in (("prompt", "PROMPT.md"), ("response", "MODEL_RESPONSE.md"), ("ideal", "IDEAL_RESPONSE.md")):
+            found = _find(root, name)
+            if found is not None:
+                setattr(task, attr, read_text(found, problems, name))
+        meta_path = _find(root, "metadata.json")
+        if meta_path is not None:
+            try:
+                task.metadata = json.loads(meta_path.read_text(encoding="utf-8", errors="replace"))
+            except (json.JSONDecodeError, OSError):
+                problems.append("metadata.json: not valid JSON; ignored")
+        task.code = _code_files(root, problems)
+    task.prompt = explicit(prompt, "prompt") if prompt else task.prompt
+    task.response = explicit(response, "response") if response else task.response
+    task.ideal = explicit(ideal, "ideal") if ideal else task.ideal
+    for item in code or []:
+        p = Path(item)
+        if p.is_dir():
+            task.code.extend(_code_files(p, problems))
+        elif p.is_file():
+            text = read_text(p, problems, p.name)
+            if text is not None:
+                task.code.append(SourceFile(clean_path(p.name), LANG_BY_EXT.get(p.suffix, "text"), text))
+        else:
+            raise InputError(f"no such code file: {item}")
+    if not isinstance(task.metadata, dict):
+        task.metadata = {}
+    platform = PLATFORMS.get(str(task.metadata.get("platform", "")).lower())
+    language = str(task.metadata.get("language", "")).lower() or None
+    if platform is None:
+        platform, guessed_language = infer_platform(task.code, [t for t in (task.ideal, task.response) if t])
+        language = language or guessed_language
+    task.platform, task.language = platform, language
+    task.problems = problems
+    if root is None and not any((task.prompt, task.response, task.ideal, task.code)):
+        raise InputError("nothing to grade: give a task folder or --prompt/--response/--code")
+    return task

@@ -1,0 +1,526 @@
+"""Python front end for Pulumi, AWS CDK and CDKTF, with libcst. Graded code is never imported.
+
+One pass over each module: imports are resolved to full dotted paths; every call of a cloud
+class becomes a Resource (wherever it sits: helpers and loops included, a loop making the
+count unknown); assignments bind names (`vpc = ...`, `self.vpc = ...`) so that later
+arguments such as `vpc_id=vpc.id` become references. A second, scope-aware pass
+(libcst's ScopeProvider) records names used but never bound.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+from typing import Any
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
+
+from .. import schema
+from ..ir import Expr, Location, Output, ParseError, Program, Provider, PythonFacts, Resource, SourceFile, Variable, expr_refs
+from . import cdk_l2
+from .types import CFN_TO_TF, cdktf_type, cfn_type, pulumi_type, snake
+
+SDK_ROOTS = {"pulumi_aws": "pulumi", "aws_cdk": "cdk", "cdktf_cdktf_provider_aws": "cdktf", "cdktf": "cdktf", "pulumi": "pulumi"}
+_BUILTINS = set(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__path__", "__builtins__", "__package__",
+                                  "__loader__", "__annotations__", "__dict__", "__module__", "__qualname__", "__class__"}
+_LOOPS = (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+
+
+def _dotted(node: cst.BaseExpression) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if isinstance(node, cst.Name):
+        parts.append(node.value)
+        return ".".join(reversed(parts))
+    return None
+
+
+def _import_path(node: cst.BaseExpression) -> str:
+    return _dotted(node) or ""
+
+
+class _Collector(cst.CSTVisitor):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, program: Program, source: SourceFile, module: cst.Module, facts: PythonFacts):
+        self.program = program
+        self.path = source.path
+        self.module = module
+        self.facts = facts
+        self.aliases: dict[str, str] = {}
+        self.bindings: list[dict[str, Any]] = [{}]  # function scopes; [0] is the module
+        self.self_bindings: dict[str, Any] = {}
+        self.loop_depth = 0
+        self.names_seen: dict[str, Location] = {}
+        self.results: dict[int, Resource] = {}  # id(call node) -> the resource it declared
+
+    # ---- helpers -------------------------------------------------------------------
+    def line(self, node: cst.CSTNode) -> int:
+        return self.get_metadata(PositionProvider, node).start.line
+
+    def code(self, node: cst.CSTNode) -> str:
+        return self.module.code_for_node(node).strip()
+
+    def qualify(self, node: cst.BaseExpression) -> str | None:
+        dotted = _dotted(node)
+        if dotted is None:
+            return None
+        head, _, rest = dotted.partition(".")
+        if head in self.aliases:
+            return self.aliases[head] + ("." + rest if rest else "")
+        return dotted
+
+    def lookup(self, dotted: str) -> Any:
+        if dotted.startswith("self."):
+            key = ".".join(dotted.split(".")[:2])
+            return self.self_bindings.get(key), dotted[len(key) + 1:]
+        head, _, rest = dotted.partition(".")
+        for scope in reversed(self.bindings):
+            if head in scope:
+                return scope[head], rest
+        return None, rest
+
+    def bind(self, target: cst.BaseExpression, value: Any) -> None:
+        dotted = _dotted(target)
+        if dotted is None:
+            return
+        if dotted.startswith("self.") and dotted.count(".") == 1:
+            self.self_bindings[dotted] = value
+        elif "." not in dotted:
+            self.bindings[-1][dotted] = value
+
+    # ---- imports -------------------------------------------------------------------
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            full = _import_path(alias.name)
+            bound = alias.asname.name.value if alias.asname else full.split(".")[0]
+            self.aliases[bound] = full if alias.asname else bound
+            self.facts.imports.append((bound, full, self.line(node)))
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if node.relative or node.module is None:
+            base = "." * len(node.relative) + (_import_path(node.module) if node.module else "")
+        else:
+            base = _import_path(node.module)
+        if isinstance(node.names, cst.ImportStar):
+            self.facts.imports.append(("*", base, self.line(node)))
+            return
+        for alias in node.names:
+            name = _import_path(alias.name)
+            bound = alias.asname.name.value if alias.asname else name
+            self.aliases[bound] = f"{base}.{name}"
+            self.facts.imports.append((bound, f"{base}.{name}", self.line(node)))
+
+    # ---- scopes and loops -----------------------------------------------------------
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.bindings.append({})
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.bindings.pop()
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.facts.classes.append(node.name.value)
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, _LOOPS):
+            self.loop_depth += 1
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        if isinstance(original_node, _LOOPS):
+            self.loop_depth -= 1
+        super().on_leave(original_node)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        value = self.value(node.value)
+        for target in node.targets:
+            self.bind(target.target, value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self.bind(node.target, self.value(node.value))
+
+    # ---- values --------------------------------------------------------------------
+    def value(self, node: cst.BaseExpression) -> Any:
+        """Reduce an expression to a plain value, a Resource binding or an Expr."""
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+            try:
+                evaluated = node.evaluated_value
+            except Exception:
+                evaluated = None
+            if isinstance(evaluated, str):
+                return evaluated
+            return Expr(self.code(node))
+        if isinstance(node, cst.Integer):
+            try:
+                return int(node.value.replace("_", ""), 0)
+            except ValueError:
+                return Expr(node.value)
+        if isinstance(node, cst.Float):
+            return float(node.value.replace("_", ""))
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+            inner = self.value(node.expression)
+            if isinstance(inner, (int, float)) and not isinstance(inner, bool):
+                return -inner
+        if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+            return {"True": True, "False": False, "None": None}[node.value]
+        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            return [self.value(e.value) for e in node.elements if not isinstance(e, (cst.StarredElement,))]
+        if isinstance(node, cst.Dict):
+            out: dict[str, Any] = {}
+            for element in node.elements:
+                if isinstance(element, cst.DictElement):
+                    key = self.value(element.key)
+                    out[key if isinstance(key, str) else self.code(element.key)] = self.value(element.value)
+            return out
+        if isinstance(node, cst.Call):
+            return self.call_value(node)
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            dotted = _dotted(node)
+            if dotted is not None:
+                bound, rest = self.lookup(dotted)
+                if isinstance(bound, Resource):
+                    return Expr(dotted, refs=(bound.address,), attrs=(rest.split(".")[0] if rest else "",))
+                if bound is not None and not rest and not isinstance(bound, Expr):
+                    return bound
+                resolved = self.qualify(node)
+                return Expr(resolved or dotted, refs=self.refs_in(node))
+        return Expr(self.code(node), refs=self.refs_in(node), is_template=isinstance(node, cst.FormattedString))
+
+    def refs_in(self, node: cst.CSTNode) -> tuple[str, ...]:
+        found: list[str] = []
+
+        class _Names(cst.CSTVisitor):
+            def visit_Attribute(inner, attr: cst.Attribute) -> bool:
+                dotted = _dotted(attr)
+                if dotted:
+                    bound, _ = self.lookup(dotted)
+                    if isinstance(bound, Resource):
+                        found.append(bound.address)
+                        return False
+                return True
+
+            def visit_Name(inner, name: cst.Name) -> None:
+                bound, _ = self.lookup(name.value)
+                if isinstance(bound, Resource):
+                    found.append(bound.address)
+
+        node.visit(_Names())
+        return tuple(dict.fromkeys(found))
+
+    def kwargs(self, node: cst.Call) -> tuple[dict[str, Any], dict[str, int]]:
+        values: dict[str, Any] = {}
+        lines: dict[str, int] = {}
+        for arg in node.args:
+            if arg.keyword is not None:
+                values[arg.keyword.value] = self.value(arg.value)
+                lines[arg.keyword.value] = self.line(arg)
+            elif arg.star == "**":
+                inner = self.value(arg.value)
+                if isinstance(inner, dict):
+                    values.update(inner)
+        return values, lines
+
+    def call_value(self, node: cst.Call) -> Any:
+        path = self.qualify(node.func) or ""
+        if path in ("json.dumps", "dict") or path.endswith(".jsonencode"):
+            if path == "dict":
+                return self.kwargs(node)[0]
+            return self.value(node.args[0].value) if node.args else Expr(self.code(node))
+        head = path.split(".")[0]
+        cls = path.split(".")[-1]
+        positional = [a for a in node.args if a.keyword is None and not a.star]
+        if head in SDK_ROOTS and cls[:1].isupper() and not positional and head != "pulumi":
+            return self.kwargs(node)[0]  # a struct / Args class: keep its fields
+        return Expr(self.code(node), refs=self.refs_in(node))
+
+    # ---- calls that declare things -------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        path = self.qualify(node.func)
+        if not path:
+            method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
+            if method in cdk_l2.METHODS:
+                self.method_resource(node, method)
+            return
+        self.facts.calls.append((path, self.line(node)))
+        parts = path.split(".")
+        root = parts[0]
+        if root not in SDK_ROOTS:
+            method = parts[-1]
+            if method in cdk_l2.METHODS and len(parts) > 1:
+                self.method_resource(node, method)
+            if method == "synth":
+                self.facts.uses_app_synth = True
+            return
+        dialect = SDK_ROOTS[root]
+        self.program.dialects.add(dialect)
+        positional = [a for a in node.args if a.keyword is None and not a.star]
+        if root == "pulumi":
+            self.pulumi_core(node, parts, positional)
+        elif root == "pulumi_aws":
+            self.pulumi_resource(node, parts, positional)
+        elif root == "cdktf":
+            self.cdktf_core(node, parts, positional)
+        elif root == "cdktf_cdktf_provider_aws":
+            self.cdktf_resource(node, parts, positional)
+        elif root == "aws_cdk":
+            self.cdk_construct(node, parts, positional)
+
+    def template(self, node: cst.FormattedString) -> str:
+        """f"vpc-{self.env}" -> "vpc-{self.env}": readable, and keeps what the name is built from."""
+        parts = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                parts.append(part.value)
+            else:
+                parts.append("{" + self.code(part.expression) + "}")
+        return "".join(parts)
+
+    def logical_name(self, arg: cst.Arg | None, fallback: str) -> str:
+        if arg is None:
+            return fallback
+        if isinstance(arg.value, cst.FormattedString):
+            return self.template(arg.value)[:120] or fallback
+        value = self.value(arg.value)
+        if isinstance(value, str):
+            return value
+        text = value.text if isinstance(value, Expr) else str(value)
+        return re.sub(r"[^\w-]+", "_", text).strip("_")[:80] or fallback
+
+    def add(self, node: cst.Call, tf_type: str, name: str, dialect: str, source_type: str,
+            attrs: dict[str, Any], lines: dict[str, int], mode: str = "managed", synthesized_from: str | None = None) -> Resource:
+        count = attrs.pop("__count__", 1)
+        meta = {k: attrs.pop(k) for k in ("opts", "provider", "depends_on") if k in attrs}
+        resource = Resource(
+            type=tf_type, name=name, dialect=dialect, location=Location(self.path, self.line(node)),
+            attributes=attrs, attr_lines=lines, mode=mode, source_type=source_type,
+            count=None if self.loop_depth else count, synthesized_from=synthesized_from, meta=meta,
+        )
+        resource.refs = tuple(dict.fromkeys(expr_refs(attrs) + expr_refs(meta)))
+        provider = meta.get("provider") or meta.get("opts")
+        if provider is not None:
+            resource.provider = str(provider)
+        key = resource.address
+        if not self.loop_depth and synthesized_from is None:
+            first = self.names_seen.get(key)
+            if first is not None:
+                self.program.duplicates.append((key, first, resource.location))
+            else:
+                self.names_seen[key] = resource.location
+        self.program.resources.append(resource)
+        self.results.setdefault(id(node), resource)  # the first (primary) resource of a call
+        return resource
+
+    # ---- Pulumi --------------------------------------------------------------------
+    def pulumi_core(self, node: cst.Call, parts: list[str], positional: list[cst.Arg]) -> None:
+        if parts[-1] == "export" and positional:
+            name = self.value(positional[0].value)
+            value = self.value(positional[1].value) if len(positional) > 1 else None
+            self.program.outputs.append(Output(str(name), Location(self.path, self.line(node)), value))
+            self.facts.exports.append((str(name), self.line(node)))
+
+    def pulumi_resource(self, node: cst.Call, parts: list[str], positional: list[cst.Arg]) -> None:
+        if len(parts) == 2 and parts[1] == "Provider":
+            attrs, _ = self.kwargs(node)
+            name = self.logical_name(positional[0] if positional else None, "aws")
+            provider = Provider("aws", Location(self.path, self.line(node)), alias=name, region=attrs.get("region"), attributes=attrs)
+            self.program.providers.append(provider)
+            return
+        if len(parts) != 3:
+            return
+        module, cls = parts[1], parts[2]
+        if cls.startswith("get_") or cls.startswith("Get"):
+            data_name = snake(cls[4:] if cls.startswith("get_") else cls[3:])
+            for candidate in (f"aws_{data_name}", f"aws_{module}_{data_name}"):
+                if schema.terraform_resource(candidate, "data"):
+                    attrs, lines = self.kwargs(node)
+                    self.add(node, candidate, f"{data_name}_{self.line(node)}", "pulumi", ".".join(parts), attrs, lines, mode="data")
+                    return
+            return
+        if not cls[:1].isupper() or cls.endswith("Args") or not (positional or any(a.keyword and a.keyword.value == "resource_name" for a in node.args)):
+            return
+        tf_type = pulumi_type(module, cls) or f"pulumi_aws.{module}.{cls}"
+        attrs, lines = self.kwargs(node)
+        name_arg = positional[0] if positional else next(a for a in node.args if a.keyword and a.keyword.value == "resource_name")
+        self.add(node, tf_type, self.logical_name(name_arg, cls), "pulumi", ".".join(parts), attrs, lines)
+
+    # ---- CDKTF ---------------------------------------------------------------------
+    def cdktf_core(self, node: cst.Call, parts: list[str], positional: list[cst.Arg]) -> None:
+        cls = parts[-1]
+        attrs, lines = self.kwargs(node)
+        location = Location(self.path, self.line(node))
+        if cls == "TerraformOutput" and len(positional) >= 2:
+            self.program.outputs.append(Output(self.logical_name(positional[1], "output"), location, attrs.get("value")))
+        elif cls == "TerraformVariable" and len(positional) >= 2:
+            name = self.logical_name(positional[1], "variable")
+            self.program.variables[name] = Variable(name, location, attrs.get("default"), "default" in attrs)
+        elif cls.endswith("Backend"):
+            self.program.backends.append((snake(cls[: -len("Backend")]), attrs, location))
+
+    def cdktf_resource(self, node: cst.Call, parts: list[str], positional: list[cst.Arg]) -> None:
+        if len(parts) != 3 or len(positional) < 2:
+            return
+        module, cls = parts[1], parts[2]
+        attrs, lines = self.kwargs(node)
+        if module == "provider":
+            alias = attrs.get("alias")
+            self.program.providers.append(Provider("aws", Location(self.path, self.line(node)),
+                                                   alias=alias if isinstance(alias, str) else None,
+                                                   region=attrs.get("region"), attributes=attrs))
+            return
+        mode, tf_type = cdktf_type(module)
+        self.add(node, tf_type, self.logical_name(positional[1], cls), "cdktf", ".".join(parts), attrs, lines, mode=mode)
+
+    # ---- AWS CDK -------------------------------------------------------------------
+    def cdk_construct(self, node: cst.Call, parts: list[str], positional: list[cst.Arg]) -> None:
+        cls = parts[-1]
+        module = parts[1] if len(parts) == 3 else ""
+        attrs, lines = self.kwargs(node)
+        location = Location(self.path, self.line(node))
+        if cls == "Environment":
+            if "region" in attrs:
+                self.program.providers.append(Provider("aws", location, region=attrs["region"], attributes=attrs))
+            return
+        if len(positional) < 2:
+            return
+        name = self.logical_name(positional[1], cls)
+        if cls == "CfnOutput":
+            self.program.outputs.append(Output(name, location, attrs.get("value")))
+            return
+        if cls == "CfnParameter":
+            self.program.variables[name] = Variable(name, location, attrs.get("default"), "default" in attrs)
+            return
+        source = ".".join(parts)
+        if cls.startswith("Cfn"):
+            cfn = cfn_type(module, cls)
+            self.add(node, CFN_TO_TF.get(cfn, cfn), name, "cdk", source, attrs, lines)
+            return
+        expansion = cdk_l2.expand(module, cls, dict(attrs))
+        if expansion is None:
+            if module and (schema.cdk_module(module) or {}).get("constructs", {}).get(cls):
+                self.add(node, source, name, "cdk", source, attrs, lines)
+            return
+        primary_type, primary_attrs = expansion[0]
+        primary = self.add(node, primary_type, name, "cdk", source, primary_attrs, lines)
+        for tf_type, extra in expansion[1:]:
+            extra = dict(extra)
+            extra.setdefault("bucket" if tf_type.startswith("aws_s3_bucket_") else "parent",
+                             Expr(name, refs=(primary.address,)))
+            self.add(node, tf_type, name, "cdk", source, extra, {}, synthesized_from=primary.address)
+
+    def method_resource(self, node: cst.Call, method: str) -> None:
+        """`alb.add_listener("L", port=443)` declares a resource on the construct it is called on."""
+        owner = _dotted(node.func.value) if isinstance(node.func, cst.Attribute) else None
+        bound, _ = self.lookup(owner) if owner else (None, "")
+        attrs, lines = self.kwargs(node)
+        positional = [a for a in node.args if a.keyword is None and not a.star]
+        if isinstance(bound, Resource):
+            attrs.setdefault("parent", Expr(owner or "", refs=(bound.address,)))
+        elif bound is None and owner is None:
+            return
+        name = self.logical_name(positional[0] if positional else None, method)
+        self.add(node, cdk_l2.METHODS[method], name, "cdk", method, attrs, lines)
+
+    # ---- binding the result of a declaring call -----------------------------------
+    def leave_Assign(self, node: cst.Assign) -> None:
+        resource = self.results.get(id(node.value))
+        if resource is not None:
+            for target in node.targets:
+                self.bind(target.target, resource)
+
+    def leave_AnnAssign(self, node: cst.AnnAssign) -> None:
+        resource = self.results.get(id(node.value)) if node.value is not None else None
+        if resource is not None:
+            self.bind(node.target, resource)
+
+
+def _undefined_names(wrapper: MetadataWrapper) -> list[tuple[str, int]]:
+    scopes = {s for s in wrapper.resolve(ScopeProvider).values() if s is not None}
+    positions = wrapper.resolve(PositionProvider)
+    found: dict[tuple[str, int], None] = {}
+    for scope in scopes:
+        for access in scope.accesses:
+            name = access.node.value if isinstance(access.node, cst.Name) else None
+            if name is None or access.referents or name in _BUILTINS:
+                continue
+            if scope.__class__.__name__ == "ClassScope":
+                continue
+            position = positions.get(access.node)
+            found[(name, position.start.line if position else 0)] = None
+    return sorted(found, key=lambda item: (item[1], item[0]))
+
+
+_BRACKETS = re.compile(r"[()\[\]{}]")
+MAX_NESTING = 150  # CPython refuses 200; libcst's native parser can overflow its stack far sooner than it errors
+
+
+def nesting_depth(text: str) -> int:
+    """Deepest bracket nesting, counted over the raw text (strings included: an upper bound)."""
+    depth = deepest = 0
+    for char in _BRACKETS.findall(text):
+        if char in "([{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        elif char in ")]}" and depth:
+            depth -= 1
+    return deepest
+
+
+def _syntax_error(source: SourceFile, exc: cst.ParserSyntaxError) -> ParseError:
+    """CPython's own parser names the line and problem the way a user expects; libcst's is the fallback."""
+    try:
+        ast.parse(source.text)
+    except SyntaxError as err:
+        return ParseError(source.path, err.lineno, f"Python syntax error: {err.msg}")
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return ParseError(source.path, exc.raw_line, f"Python syntax error: {exc.message}")
+
+
+def parse_python_files(program: Program, files: list[SourceFile]) -> None:
+    for source in files:
+        if source.language != "python":
+            continue
+        if nesting_depth(source.text) > MAX_NESTING:
+            program.errors.append(ParseError(source.path, None, f"brackets nest deeper than {MAX_NESTING} levels; not parsed"))
+            continue
+        try:
+            module = cst.parse_module(source.text)
+        except cst.ParserSyntaxError as exc:
+            program.errors.append(_syntax_error(source, exc))
+            continue
+        except RecursionError:
+            program.errors.append(ParseError(source.path, None, "nesting too deep to parse"))
+            continue
+        except Exception as exc:  # libcst raises a few other types on odd input
+            program.errors.append(ParseError(source.path, None, f"Python does not parse: {str(exc)[:160]}"))
+            continue
+        facts = PythonFacts(path=source.path)
+        try:
+            wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+            collector = _Collector(program, source, wrapper.module, facts)
+            wrapper.visit(collector)
+            if not any(bound == "*" for bound, _, _ in facts.imports):
+                facts.undefined = _undefined_names(wrapper)
+        except RecursionError:
+            program.errors.append(ParseError(source.path, None, "nesting too deep to analyse"))
+            continue
+        source.parsed = True
+        program.python.append(facts)
+    _read_pulumi_config(program, files)
+
+
+def _read_pulumi_config(program: Program, files: list[SourceFile]) -> None:
+    """Pulumi.<stack>.yaml `aws:region` sets the default provider's region."""
+    for source in files:
+        name = source.path.rsplit("/", 1)[-1]
+        if name.startswith("Pulumi") and name.endswith((".yaml", ".yml")):
+            m = re.search(r"^\s*aws:region:\s*(?:value:\s*)?[\"']?([a-z]{2}-[a-z]+-\d)", source.text, re.M)
+            if m:
+                program.providers.append(Provider("aws", Location(source.path, None), region=m.group(1)))
+            source.parsed = True

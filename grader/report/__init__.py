@@ -1,0 +1,1 @@
+"""Rendering results: the JSON contract (model.py) and reviewer-style markdown (markdown.py)."""

@@ -1,0 +1,63 @@
+"""The published JSON output contract (schema_version 1). docs/output.schema.json is generated from these models."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Area = Literal["structure", "deployability", "region", "networking", "compute", "storage", "database", "security",
+               "encryption", "monitoring", "tagging", "outputs", "error-handling", "conventions"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LocationOut(_Strict):
+    file: str
+    line: int | None
+
+
+class FindingOut(_Strict):
+    check: str
+    area: Area
+    status: Literal["fail", "partial", "pass", "unknown", "n/a"]
+    severity: Literal["critical", "high", "medium", "low", "info"]
+    requirement: str | None
+    message: str
+    locations: list[LocationOut]
+
+
+class FileOut(_Strict):
+    path: str
+    language: str
+    parsed: bool
+
+
+class SubjectOut(_Strict):
+    name: Literal["response", "ideal", "code"]
+    score: float = Field(ge=0, le=100)
+    areas: dict[Area, float]
+    files: list[FileOut]
+    findings: list[FindingOut]
+
+
+class TaskOut(_Strict):
+    id: str
+    path: str
+    platform: str | None
+    language: str | None
+
+
+class Result(_Strict):
+    schema_version: Literal[1]
+    task: TaskOut
+    subjects: list[SubjectOut]
+
+
+def json_schema() -> dict:
+    schema = Result.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "grader result"
+    return schema

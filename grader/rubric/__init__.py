@@ -1,0 +1,19 @@
+"""Rubrics: what the prompt requires, as an editable YAML file of requirements and checks."""
+
+from __future__ import annotations
+
+from ..ingest.task import Task
+from .model import Rubric
+
+
+def resolve_rubric(task: Task, path: str | None) -> Rubric | None:
+    """The rubric a grade uses: the given file, else one derived from the task's prompt, else none."""
+    if path:
+        from .io import load_rubric
+
+        return load_rubric(path)
+    if task.prompt:
+        from .derive import derive_rubric
+
+        return derive_rubric(task.prompt, platform=task.platform, language=task.language)
+    return None

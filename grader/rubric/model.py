@@ -1,0 +1,46 @@
+"""Rubric files: pydantic models (the JSON Schema in docs/rubric.schema.json is generated from them)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..report.model import Area
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CheckSpec(_Strict):
+    """One check that judges a requirement, with the parameters it reads."""
+
+    id: str = Field(description="A registered check id, e.g. REQ010.")
+    params: dict[str, Any] = Field(default_factory=dict, description="Check parameters (see the check catalogue).")
+
+
+class Requirement(_Strict):
+    id: str = Field(description="Unique within the rubric, e.g. R03-region.")
+    area: Area
+    text: str = Field(description="What the prompt requires, in the prompt's words.")
+    line: int | None = Field(default=None, description="Line of PROMPT.md the requirement comes from.")
+    severity: Literal["critical", "high", "medium", "low", "info"] = "medium"
+    weight: float = Field(default=1.0, ge=0, le=10)
+    checks: list[CheckSpec] = Field(default_factory=list)
+
+
+class Rubric(_Strict):
+    version: Literal[1] = 1
+    title: str = ""
+    include: list[str] = Field(default_factory=list, description="Packs from rubrics/ (by name) or files to merge in.")
+    platform: str | None = None
+    language: str | None = None
+    requirements: list[Requirement] = Field(default_factory=list)
+
+
+def json_schema() -> dict:
+    schema = Rubric.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "grader rubric"
+    return schema

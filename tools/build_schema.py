@@ -1,0 +1,272 @@
+"""Build grader/schema/schema.json.gz from the SDK packages on the package index.
+
+Run at development time only (the grader never needs these packages at run time):
+
+    python tools/build_schema.py            # downloads the pinned wheels with pip
+    python tools/build_schema.py --wheels DIR   # or reads wheels already in DIR
+
+Sources (names, required flags, nesting and deprecations; no prose is copied):
+- cdktf-cdktf-provider-aws: its jsii assembly carries the Terraform AWS provider schema
+  (resource and data-source types, arguments, nested blocks, required flags, exported
+  attributes). It serves HCL and CDKTF.
+- pulumi-aws: module symbols, constructor keyword arguments, required arguments and
+  deprecation notices, read with `ast` from the wheel's source (nothing is imported).
+- aws-cdk-lib: its jsii assembly gives the module symbols and construct props (L1 and L2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import gzip
+import io
+import json
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+from pathlib import Path
+
+PINS = {
+    "cdktf-cdktf-provider-aws": "21.22.1",
+    "pulumi-aws": "7.51.1",
+    "aws-cdk-lib": "2.275.0",
+}
+OUT = Path(__file__).resolve().parent.parent / "grader" / "schema" / "schema.json.gz"
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_ANCHOR = re.compile(r"#([a-z0-9_]+)[ }]")
+_DEPRECATED = re.compile(r'"""(\w+) is deprecated')
+
+
+def snake(name: str) -> str:
+    return _CAMEL.sub("_", name).lower()
+
+
+def wheel(directory: Path, package: str) -> Path:
+    stem = package.replace("-", "_")
+    found = sorted(directory.glob(f"{stem}-{PINS[package]}-*.whl"))
+    if not found:
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(directory), f"{package}=={PINS[package]}"],
+            check=True,
+        )
+        found = sorted(directory.glob(f"{stem}-{PINS[package]}-*.whl"))
+    return found[0]
+
+
+def jsii_assembly(whl: Path) -> dict:
+    with zipfile.ZipFile(whl) as zf:
+        name = next(n for n in zf.namelist() if n.endswith(".jsii.tgz"))
+        with tarfile.open(fileobj=io.BytesIO(zf.read(name))) as tar:
+            members = {m.name: m for m in tar.getmembers()}
+            if "package/.jsii.gz" in members:
+                return json.loads(gzip.decompress(tar.extractfile(members["package/.jsii.gz"]).read()))
+            return json.loads(tar.extractfile(members["package/.jsii"]).read())
+
+
+# ---- Terraform, from the CDKTF provider assembly ------------------------------------
+
+def _struct_fqn(type_ref: dict) -> str | None:
+    """The struct a property holds (directly, in a list, or in a union with IResolvable)."""
+    if "fqn" in type_ref and not type_ref["fqn"].startswith("cdktf."):
+        return type_ref["fqn"]
+    if "collection" in type_ref:
+        return _struct_fqn(type_ref["collection"]["elementtype"])
+    if "union" in type_ref:
+        for option in type_ref["union"]["types"]:
+            fqn = _struct_fqn(option)
+            if fqn:
+                return fqn
+    return None
+
+
+def _tf_name(prop: dict) -> str:
+    docs = prop.get("docs", {})
+    for text in (docs.get("summary", ""), docs.get("remarks", "")):
+        m = _ANCHOR.search(text)
+        if m:
+            return m.group(1)
+    return snake(prop["name"])
+
+
+def _tf_struct(types: dict, fqn: str, depth: int = 0) -> dict:
+    """{"args": [...], "required": [...], "blocks": {name: struct}} for one config struct."""
+    node: dict = {"args": [], "required": [], "blocks": {}}
+    struct = types.get(fqn, {})
+    for prop in struct.get("properties", []):
+        name = _tf_name(prop)
+        nested = _struct_fqn(prop["type"])
+        if nested and nested in types and types[nested].get("kind") == "interface" and depth < 6:
+            node["blocks"][name] = _tf_struct(types, nested, depth + 1)
+        else:
+            node["args"].append(name)
+        if not prop.get("optional"):
+            node["required"].append(name)
+    if not node["blocks"]:
+        del node["blocks"]
+    if not node["required"]:
+        del node["required"]
+    return node
+
+
+_META = {"connection", "count", "depends_on", "for_each", "lifecycle", "provider", "provisioners"}
+
+
+def terraform_schema(assembly: dict) -> tuple[dict, str]:
+    types = assembly["types"]
+    resources: dict[str, dict] = {}
+    data: dict[str, dict] = {}
+    version = ""
+    for fqn, cls in types.items():
+        base = cls.get("base")
+        if base not in ("cdktf.TerraformResource", "cdktf.TerraformDataSource"):
+            continue
+        m = re.search(r"hashicorp/aws/([\d.]+)/docs/(resources|data-sources)/(\w+) (aws_\w+)", cls.get("docs", {}).get("summary", ""))
+        if not m:
+            continue
+        version = m.group(1)
+        tf_type = m.group(4)
+        config = next((p["type"]["fqn"] for p in cls["initializer"]["parameters"] if p["name"] == "config"), None)
+        node = _tf_struct(types, config) if config else {"args": []}
+        node["args"] = sorted(a for a in node["args"] if a not in _META)
+        if "required" in node:
+            node["required"] = sorted(r for r in node["required"] if r not in _META)
+        args = set(node["args"]) | set(node.get("blocks", {}))
+        exported = sorted(
+            snake(p["name"]) for p in cls.get("properties", [])
+            if not p.get("static") and not p["name"].endswith("Input") and snake(p["name"]) not in args
+            and p["name"] not in ("tfResourceType",)
+        )
+        node["attrs"] = exported
+        (resources if base.endswith("Resource") else data)[tf_type] = node
+        node["cdktf"] = cls.get("namespace", "")
+    return {"resources": dict(sorted(resources.items())), "data": dict(sorted(data.items()))}, version
+
+
+# ---- Pulumi, from the wheel's source -------------------------------------------------
+
+def _init_params(func: ast.FunctionDef) -> tuple[list[str], list[str]]:
+    params, required = [], []
+    args = func.args
+    positional = args.args[1:]
+    defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    for arg, default in zip(positional, defaults):
+        params.append(arg.arg)
+        if default is None:
+            required.append(arg.arg)
+    for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+        params.append(arg.arg)
+        if default is None:
+            required.append(arg.arg)
+    return params, required
+
+
+def pulumi_schema(whl: Path) -> dict:
+    modules: dict[str, dict] = {}
+    with zipfile.ZipFile(whl) as zf:
+        for name in sorted(zf.namelist()):
+            parts = name.split("/")
+            if parts[0] != "pulumi_aws" or len(parts) not in (2, 3) or not name.endswith(".py"):
+                continue
+            module = parts[1] if len(parts) == 3 else ""  # "" holds the package's top-level symbols
+            text = zf.read(name).decode("utf-8")
+            tree = ast.parse(text)
+            entry = modules.setdefault(module, {"symbols": [], "resources": {}})
+            deprecated = sorted(set(_DEPRECATED.findall(text)))
+            args_classes: dict[str, list[str]] = {}
+            for node in tree.body:
+                if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+                    entry["symbols"].extend(e.value for e in node.value.elts if isinstance(e, ast.Constant))
+                if isinstance(node, ast.ClassDef):
+                    inits = [f for f in node.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"]
+                    if node.name.endswith("Args") and inits:
+                        _, required = _init_params(inits[0])
+                        args_classes[node.name] = required
+                    bases = {ast.unparse(b) for b in node.bases}
+                    if "pulumi.CustomResource" in bases:
+                        overloads = [f for f in inits if f.args.args[1:2] and f.args.args[1].arg == "resource_name"]
+                        params = []
+                        if overloads:
+                            params, _ = _init_params(overloads[0])
+                        kwargs = sorted(p for p in params if p not in ("resource_name", "opts", "__props__"))
+                        modules[module]["resources"][node.name] = {"args": kwargs}
+            for cls, spec in modules[module]["resources"].items():
+                required = args_classes.get(f"{cls}Args")
+                if required:
+                    spec["required"] = sorted(required)
+                if deprecated and cls in [n.name for n in tree.body if isinstance(n, ast.ClassDef)]:
+                    spec["deprecated"] = [d for d in deprecated if d in spec["args"]]
+                    if not spec["deprecated"]:
+                        del spec["deprecated"]
+    for entry in modules.values():
+        entry["symbols"] = sorted(set(entry["symbols"]))
+    return dict(sorted(modules.items()))
+
+
+# ---- AWS CDK, from the aws-cdk-lib assembly -----------------------------------------
+
+def cdk_schema(assembly: dict) -> dict:
+    types = assembly["types"]
+    submodules = set(assembly.get("submodules", {}))
+    modules: dict[str, dict] = {}
+    for fqn, spec in types.items():
+        parts = fqn.split(".")
+        if parts[0] != "aws-cdk-lib":
+            continue
+        in_submodule = len(parts) > 2 and f"aws-cdk-lib.{parts[1]}" in submodules
+        module = parts[1] if in_submodule else ""
+        rest = parts[2:] if in_submodule else parts[1:]
+        if len(rest) != 1:  # nested types (CfnBucket.VersioningConfigurationProperty)
+            continue
+        name = rest[0]
+        entry = modules.setdefault(module, {"symbols": [], "constructs": {}})
+        entry["symbols"].append(name)
+        if spec.get("kind") != "class":
+            continue
+        params = spec.get("initializer", {}).get("parameters", [])
+        if len(params) >= 2 and params[0]["name"] == "scope" and params[1]["name"] == "id":
+            props_fqn = params[2]["type"].get("fqn") if len(params) > 2 else None
+            props = types.get(props_fqn, {}) if props_fqn else {}
+            entry["constructs"][name] = {
+                "props": sorted(snake(p["name"]) for p in props.get("properties", [])),
+                "required": sorted(snake(p["name"]) for p in props.get("properties", []) if not p.get("optional")),
+            }
+            for parent in props.get("interfaces", []):  # props extending other props
+                entry["constructs"][name]["props"] = sorted(
+                    set(entry["constructs"][name]["props"])
+                    | {snake(p["name"]) for p in types.get(parent, {}).get("properties", [])}
+                )
+            if not entry["constructs"][name]["required"]:
+                del entry["constructs"][name]["required"]
+    for entry in modules.values():
+        entry["symbols"] = sorted(set(entry["symbols"]))
+    return dict(sorted(modules.items()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--wheels", type=Path, help="folder holding (or receiving) the pinned wheels")
+    args = parser.parse_args()
+    directory = args.wheels or Path(tempfile.mkdtemp(prefix="grader-schema-"))
+    directory.mkdir(parents=True, exist_ok=True)
+    terraform, provider_version = terraform_schema(jsii_assembly(wheel(directory, "cdktf-cdktf-provider-aws")))
+    document = {
+        "format": 1,
+        "terraform": {"provider": "hashicorp/aws", "version": provider_version,
+                      "source": f"cdktf-cdktf-provider-aws=={PINS['cdktf-cdktf-provider-aws']}", **terraform},
+        "pulumi": {"version": PINS["pulumi-aws"], "source": f"pulumi-aws=={PINS['pulumi-aws']}",
+                   "modules": pulumi_schema(wheel(directory, "pulumi-aws"))},
+        "cdk": {"version": PINS["aws-cdk-lib"], "source": f"aws-cdk-lib=={PINS['aws-cdk-lib']}",
+                "modules": cdk_schema(jsii_assembly(wheel(directory, "aws-cdk-lib")))},
+    }
+    raw = json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_bytes(gzip.compress(raw, compresslevel=9, mtime=0))
+    print(f"wrote {OUT} ({OUT.stat().st_size // 1024} KiB; terraform aws {provider_version}: "
+          f"{len(terraform['resources'])} resources, {len(terraform['data'])} data sources)")
+
+
+if __name__ == "__main__":
+    main()
