@@ -108,3 +108,11 @@ def test_hostile_paths_are_made_safe():
     assert clean_path("./lib/../lib/x.tf") == "lib/x.tf"
     doc = f"## File: ../../../x.tf\n{FENCE}hcl\nvariable \"a\" {{}}\n{FENCE}\n"
     assert names(doc) == ["x.tf"]
+
+
+def test_unnamed_snippet_beside_named_files_is_not_delivered():
+    doc = (f"## main.tf\n{FENCE}hcl\nresource \"aws_vpc\" \"a\" {{}}\n{FENCE}\n"
+           f"Before:\n{FENCE}hcl\nresource \"aws_vpc\" \"a\" {{\n  ...\n}}\n{FENCE}\n")
+    ex = extract(doc)
+    assert [f.path for f in ex.files] == ["main.tf"]
+    assert ex.unnamed == [5]

@@ -5,7 +5,9 @@ Naming rules, in order (first that yields a path wins):
 2. a comment on the block's first line that names a path (`# main.tf`, `// file: versions.tf`);
 3. the last text line before the fence that names a path (`**main.tf**`, "Create `lib/tap_stack.py`:");
 4. the fence info string (```` ```hcl title="main.tf" ````, ```` ```hcl variables.tf ````).
-Unnamed blocks are assigned by language and content (see `_default_name`) and counted.
+Unnamed blocks are assigned by language and content (see `_default_name`) and counted; when
+the document also has named files of the same language, an unnamed block is taken for an
+illustrative snippet and not delivered (a before/after fragment must not break the real files).
 
 Merge rule for a file named twice: the later block replaces the earlier one, unless the
 earlier block was cut off (unclosed fence) or the later block's label says it continues
@@ -259,6 +261,7 @@ def extract(markdown: str) -> Extraction:
 
     files: dict[str, SourceFile] = {}
     last_closed: dict[str, bool] = {}
+    named_languages = {b.language: True for b in blocks if b.name and b.language in CODE_LANGUAGES}
     code_chars = 0
     for index, block in enumerate(blocks, start=1):
         is_code = block.language in CODE_LANGUAGES
@@ -270,6 +273,8 @@ def extract(markdown: str) -> Extraction:
         if name is None:
             result.unnamed.append(block.line)
             name = _default_name(block.language, block.content, index)
+            if named_languages.get(block.language) and (block.language == "hcl" or name.startswith("unnamed-")):
+                continue  # a snippet beside named files of its language: shown, not delivered
         language = LANG_BY_EXT.get(posixpath.splitext(name)[1].lower(), block.language)
         if name in files:
             if block.continued or not last_closed.get(name, True) or (name == "tap_stack.tf" and block.name is None):
