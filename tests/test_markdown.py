@@ -115,4 +115,4 @@ def test_unnamed_snippet_beside_named_files_is_not_delivered():
            f"Before:\n{FENCE}hcl\nresource \"aws_vpc\" \"a\" {{\n  ...\n}}\n{FENCE}\n")
     ex = extract(doc)
     assert [f.path for f in ex.files] == ["main.tf"]
-    assert ex.unnamed == [5]
+    assert ex.unnamed == [6]
