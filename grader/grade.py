@@ -36,7 +36,7 @@ def program_for(name: str, task: Task) -> Program | None:
     ex = extract(text)
     deliverable = Deliverable(
         source="markdown", unnamed_blocks=ex.unnamed, truncated=ex.truncated, prose_only=ex.prose_only,
-        code_share=ex.code_share, used_trace=ex.used_trace, origins=ex.origins,
+        code_share=ex.code_share, used_trace=ex.used_trace, origins=ex.origins, mentioned=ex.mentioned,
     )
     return build_program(ex.files, deliverable)
 

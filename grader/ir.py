@@ -71,6 +71,15 @@ class Resource:
         return Location(self.location.file, line or self.location.line)
 
 
+def scope_of(path: str) -> str:
+    """Terraform's namespace is the directory: `modules/vpc/main.tf` -> `modules/vpc`."""
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+def scoped(scope: str, name: str) -> str:
+    return f"{scope}:{name}"
+
+
 @dataclass
 class Variable:
     name: str
@@ -147,6 +156,7 @@ class Deliverable:
     code_share: float = 1.0
     used_trace: bool = False
     origins: dict[str, int] = field(default_factory=dict)  # file -> document line it came from
+    mentioned: list[str] = field(default_factory=list)  # code files the answer names but does not show
     problems: list[str] = field(default_factory=list)  # unreadable, binary or oversize inputs
 
 
@@ -157,8 +167,8 @@ class Program:
     deliverable: Deliverable = field(default_factory=Deliverable)
     files: list[SourceFile] = field(default_factory=list)
     resources: list[Resource] = field(default_factory=list)
-    variables: dict[str, Variable] = field(default_factory=dict)
-    locals: dict[str, tuple[Any, Location]] = field(default_factory=dict)
+    variables: dict[str, Variable] = field(default_factory=dict)  # keyed by scoped(directory, name)
+    locals: dict[str, tuple[Any, Location]] = field(default_factory=dict)  # keyed by scoped(directory, name)
     outputs: list[Output] = field(default_factory=list)
     modules: list[Module] = field(default_factory=list)
     providers: list[Provider] = field(default_factory=list)
@@ -181,6 +191,19 @@ class Program:
 
     def data_sources(self) -> list[Resource]:
         return [r for r in self.resources if r.mode == "data"]
+
+    def variable(self, name: str, scope: str | None = None) -> Variable | None:
+        """The variable `name` declared in `scope` (any directory when scope is None)."""
+        if scope is not None:
+            return self.variables.get(scoped(scope, name))
+        return next((v for key, v in sorted(self.variables.items()) if v.name == name), None)
+
+    def local(self, name: str, scope: str | None = None) -> Any:
+        if scope is not None:
+            entry = self.locals.get(scoped(scope, name))
+        else:
+            entry = next((v for key, v in sorted(self.locals.items()) if key.split(":", 1)[1] == name), None)
+        return entry[0] if entry else None
 
     def by_address(self) -> dict[str, Resource]:
         return {r.address: r for r in self.resources}
@@ -217,8 +240,12 @@ REF_RE = re.compile(
     r"((?:\[[^\]]*\])?)((?:\.[A-Za-z_][\w]*)?)"
 )
 
-# First segments that look like `type.name` but are not resource references.
-NON_RESOURCE_ROOTS = frozenset({"each", "count", "self", "path", "terraform", "var", "local", "module", "data"})
+# A resource type starts with its provider's name; `ip_address.value` (a dynamic block's
+# iterator) or `role_config.name` (a for-expression variable) do not.
+PROVIDER_PREFIXES = frozenset({
+    "aws", "random", "archive", "tls", "null", "time", "local", "http", "external", "template", "cloudinit",
+    "google", "azurerm", "azuread", "kubernetes", "helm", "tfe", "github", "datadog", "vault", "awscc",
+})
 
 
 def walk_values(value: Any) -> Iterator[Any]:

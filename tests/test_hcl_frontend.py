@@ -77,8 +77,8 @@ def test_every_block_kind_lands_in_the_program():
     assert not p.errors
     assert {r.address for r in p.resources} == {
         "data.aws_ami.al2", "aws_kms_key.logs", "aws_subnet.private", "aws_instance.web", "aws_security_group.sg"}
-    assert p.variables["aws_region"].default == "us-east-1"
-    assert p.locals["tags"][0] == {"Project": "x"}
+    assert p.variable("aws_region").default == "us-east-1"
+    assert p.local("tags") == {"Project": "x"}
     assert [o.name for o in p.outputs] == ["ids"]
     assert [(m.name, m.source) for m in p.modules] == [("vpc", "./modules/vpc")]
     assert [(pr.address, pr.region) for pr in p.providers][1] == ("aws.west", "us-west-2")

@@ -207,6 +207,16 @@ def pulumi_schema(whl: Path) -> dict:
 
 # ---- AWS CDK, from the aws-cdk-lib assembly -----------------------------------------
 
+def _all_properties(types: dict, fqn: str, depth: int = 0) -> list[dict]:
+    """A props struct's properties, including those of every interface it extends."""
+    spec = types.get(fqn, {})
+    properties = list(spec.get("properties", []))
+    if depth < 10:
+        for parent in spec.get("interfaces", []):
+            properties += _all_properties(types, parent, depth + 1)
+    return properties
+
+
 def cdk_schema(assembly: dict) -> dict:
     types = assembly["types"]
     submodules = set(assembly.get("submodules", {}))
@@ -228,16 +238,11 @@ def cdk_schema(assembly: dict) -> dict:
         params = spec.get("initializer", {}).get("parameters", [])
         if len(params) >= 2 and params[0]["name"] == "scope" and params[1]["name"] == "id":
             props_fqn = params[2]["type"].get("fqn") if len(params) > 2 else None
-            props = types.get(props_fqn, {}) if props_fqn else {}
+            properties = _all_properties(types, props_fqn) if props_fqn else []
             entry["constructs"][name] = {
-                "props": sorted(snake(p["name"]) for p in props.get("properties", [])),
-                "required": sorted(snake(p["name"]) for p in props.get("properties", []) if not p.get("optional")),
+                "props": sorted({snake(p["name"]) for p in properties}),
+                "required": sorted({snake(p["name"]) for p in properties if not p.get("optional")}),
             }
-            for parent in props.get("interfaces", []):  # props extending other props
-                entry["constructs"][name]["props"] = sorted(
-                    set(entry["constructs"][name]["props"])
-                    | {snake(p["name"]) for p in types.get(parent, {}).get("properties", [])}
-                )
             if not entry["constructs"][name]["required"]:
                 del entry["constructs"][name]["required"]
     for entry in modules.values():

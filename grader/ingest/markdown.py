@@ -77,6 +77,7 @@ class Extraction:
     used_trace: bool = False  # the Answer section had no code, so the reasoning trace was graded
     has_answer_section: bool = False
     origins: dict[str, int] = field(default_factory=dict)  # file -> document line of its (first) block
+    mentioned: list[str] = field(default_factory=list)  # code files the text names but no block delivers
 
 
 def clean_path(raw: str) -> str:
@@ -288,4 +289,7 @@ def extract(markdown: str) -> Extraction:
     result.files = list(files.values())
     result.code_share = round(code_chars / max(len(markdown), 1), 3)
     result.prose_only = not any(f.language in CODE_LANGUAGES for f in result.files)
+    delivered = {f.path for f in result.files} | {posixpath.basename(f.path) for f in result.files}
+    named = {clean_path(p) for p in _PATH.findall(markdown) if p.endswith((".tf", ".py"))}
+    result.mentioned = sorted(p for p in named if p not in delivered and posixpath.basename(p) not in delivered)
     return result

@@ -15,6 +15,7 @@ from hcl2.rules.base import AttributeRule, BlockRule
 from hcl2.utils import SerializationOptions
 
 from ..ir import (
+    PROVIDER_PREFIXES,
     REF_RE,
     Expr,
     Location,
@@ -28,6 +29,8 @@ from ..ir import (
     SourceFile,
     Variable,
     expr_refs,
+    scope_of,
+    scoped,
 )
 
 _OPTS = SerializationOptions(with_comments=False, preserve_heredocs=False)
@@ -41,23 +44,36 @@ def _unquote(label: str) -> str:
     return label
 
 
-def _refs_in(text: str) -> list[tuple[str, str, bool, bool]]:
+_STRING_OR_INTERP = re.compile(r'"(?:[^"\\]|\\.)*"')
+_INTERPOLATION = re.compile(r"[$%]\{(.*?)\}")
+
+
+def _code_only(text: str, template: bool) -> str:
+    """The parts of an expression that are code: string literals dropped, their interpolations kept."""
+    if template:
+        return " ".join(_INTERPOLATION.findall(text))
+    return _STRING_OR_INTERP.sub(lambda m: " " + " ".join(_INTERPOLATION.findall(m.group(0))) + " ", text)
+
+
+def _refs_in(text: str, template: bool = False) -> list[tuple[str, str, bool, bool]]:
     """(address, attribute, indexed, splat) for every reference in an expression's text."""
     found = []
-    for m in REF_RE.finditer(text):
+    for m in REF_RE.finditer(_code_only(text, template)):
         if m.group(1):
             address = f"data.{m.group(2)}.{m.group(3)}"
         elif m.group(4):
             address = f"{m.group(4)}.{m.group(5)}"
-        else:
+        elif m.group(6).split("_", 1)[0] in PROVIDER_PREFIXES:
             address = f"{m.group(6)}.{m.group(7)}"
+        else:
+            continue  # a dynamic-block iterator or for-expression variable, not a resource
         index, attr = m.group(8), m.group(9).lstrip(".")
         found.append((address, attr, bool(index), index == "[*]"))
     return found
 
 
 def _expr(text: str, template: bool) -> Expr | Any:
-    found = _refs_in(text)
+    found = _refs_in(text, template)
     refs = tuple(dict.fromkeys(a for a, _, _, _ in found))
     attrs = tuple(attr for _, attr, _, _ in found)
     return Expr(text=text, refs=refs, attrs=attrs, is_template=template)
@@ -96,6 +112,7 @@ class _FileReader:
     def __init__(self, program: Program, path: str, seen: dict[str, Location]):
         self.program = program
         self.path = path
+        self.scope = scope_of(path)
         self.seen = seen
 
     def loc(self, node) -> Location:
@@ -126,11 +143,12 @@ class _FileReader:
         return attrs, lines
 
     def declare(self, address: str, location: Location) -> None:
-        first = self.seen.get(address)
+        key = scoped(self.scope, address)  # each directory is its own namespace
+        first = self.seen.get(key)
         if first is not None:
             self.program.duplicates.append((address, first, location))
         else:
-            self.seen[address] = location
+            self.seen[key] = location
 
     def read(self, tree) -> None:
         for child in tree.body.children:
@@ -194,14 +212,14 @@ class _FileReader:
             validation="validation" in attrs,
         )
         self.declare(f"var.{name}", var.location)
-        self.program.variables[name] = var
+        self.program.variables[scoped(self.scope, name)] = var
 
     def block_locals(self, node, labels):
         attrs, lines = self.body(node.body)
         for key, value in attrs.items():
             location = Location(self.path, lines.get(key))
             self.declare(f"local.{key}", location)
-            self.program.locals[key] = (value, location)
+            self.program.locals[scoped(self.scope, key)] = (value, location)
             self._record_refs(f"local.{key}", {key: value}, lines)
 
     def block_output(self, node, labels):
@@ -247,14 +265,14 @@ class _FileReader:
     def _record_refs(self, source: str, attrs: dict[str, Any], lines: dict[str, int]) -> None:
         for key, value in attrs.items():
             location = Location(self.path, lines.get(key))
-            for text in _expr_texts(value):
-                for address, attr, indexed, splat in _refs_in(text):
+            for text, template in _expr_texts(value):
+                for address, attr, indexed, splat in _refs_in(text, template):
                     self.program.references.append(Reference(source, address, location, attr, indexed, splat))
 
 
 def _expr_texts(value: Any):
     if isinstance(value, Expr):
-        yield value.text
+        yield value.text, value.is_template
     elif isinstance(value, dict):
         for v in value.values():
             yield from _expr_texts(v)

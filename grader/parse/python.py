@@ -18,7 +18,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
 
 from .. import schema
-from ..ir import Expr, Location, Output, ParseError, Program, Provider, PythonFacts, Resource, SourceFile, Variable, expr_refs
+from ..ir import Expr, Location, Output, scoped, ParseError, Program, Provider, PythonFacts, Resource, SourceFile, Variable, expr_refs
 from . import cdk_l2
 from .types import CFN_TO_TF, cdktf_type, cfn_type, pulumi_type, snake
 
@@ -57,6 +57,8 @@ class _Collector(cst.CSTVisitor):
         self.loop_depth = 0
         self.names_seen: dict[str, Location] = {}
         self.results: dict[int, Resource] = {}  # id(call node) -> the resource it declared
+        self.functions: list[str] = []  # enclosing function names: construct ids are unique per scope
+        self.call_kwargs: dict[int, list[str]] = {}  # keyword names as written, for schema checks
 
     # ---- helpers -------------------------------------------------------------------
     def line(self, node: cst.CSTNode) -> int:
@@ -118,9 +120,11 @@ class _Collector(cst.CSTVisitor):
     # ---- scopes and loops -----------------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.bindings.append({})
+        self.functions.append(node.name.value)
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.bindings.pop()
+        self.functions.pop()
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.facts.classes.append(node.name.value)
@@ -241,9 +245,10 @@ class _Collector(cst.CSTVisitor):
     # ---- calls that declare things -------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
         path = self.qualify(node.func)
+        uses_cdk = any(full.startswith("aws_cdk") for full in self.aliases.values())
         if not path:
             method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
-            if method in cdk_l2.METHODS:
+            if method in cdk_l2.METHODS and uses_cdk:
                 self.method_resource(node, method)
             return
         self.facts.calls.append((path, self.line(node)))
@@ -251,13 +256,15 @@ class _Collector(cst.CSTVisitor):
         root = parts[0]
         if root not in SDK_ROOTS:
             method = parts[-1]
-            if method in cdk_l2.METHODS and len(parts) > 1:
+            if method in cdk_l2.METHODS and len(parts) > 1 and uses_cdk:
+                self.call_kwargs[id(node)] = [a.keyword.value for a in node.args if a.keyword is not None]
                 self.method_resource(node, method)
             if method == "synth":
                 self.facts.uses_app_synth = True
             return
         dialect = SDK_ROOTS[root]
         self.program.dialects.add(dialect)
+        self.call_kwargs[id(node)] = [a.keyword.value for a in node.args if a.keyword is not None]
         positional = [a for a in node.args if a.keyword is None and not a.star]
         if root == "pulumi":
             self.pulumi_core(node, parts, positional)
@@ -295,6 +302,8 @@ class _Collector(cst.CSTVisitor):
             attrs: dict[str, Any], lines: dict[str, int], mode: str = "managed", synthesized_from: str | None = None) -> Resource:
         count = attrs.pop("__count__", 1)
         meta = {k: attrs.pop(k) for k in ("opts", "provider", "depends_on") if k in attrs}
+        if synthesized_from is None:
+            meta["kwargs"] = self.call_kwargs.get(id(node), [])
         resource = Resource(
             type=tf_type, name=name, dialect=dialect, location=Location(self.path, self.line(node)),
             attributes=attrs, attr_lines=lines, mode=mode, source_type=source_type,
@@ -304,11 +313,11 @@ class _Collector(cst.CSTVisitor):
         provider = meta.get("provider") or meta.get("opts")
         if provider is not None:
             resource.provider = str(provider)
-        key = resource.address
+        key = f"{'.'.join(self.functions)}:{resource.address}"
         if not self.loop_depth and synthesized_from is None:
             first = self.names_seen.get(key)
             if first is not None:
-                self.program.duplicates.append((key, first, resource.location))
+                self.program.duplicates.append((resource.address, first, resource.location))
             else:
                 self.names_seen[key] = resource.location
         self.program.resources.append(resource)
@@ -357,7 +366,7 @@ class _Collector(cst.CSTVisitor):
             self.program.outputs.append(Output(self.logical_name(positional[1], "output"), location, attrs.get("value")))
         elif cls == "TerraformVariable" and len(positional) >= 2:
             name = self.logical_name(positional[1], "variable")
-            self.program.variables[name] = Variable(name, location, attrs.get("default"), "default" in attrs)
+            self.program.variables[scoped("", name)] = Variable(name, location, attrs.get("default"), "default" in attrs)
         elif cls.endswith("Backend"):
             self.program.backends.append((snake(cls[: -len("Backend")]), attrs, location))
 
@@ -392,7 +401,7 @@ class _Collector(cst.CSTVisitor):
             self.program.outputs.append(Output(name, location, attrs.get("value")))
             return
         if cls == "CfnParameter":
-            self.program.variables[name] = Variable(name, location, attrs.get("default"), "default" in attrs)
+            self.program.variables[scoped("", name)] = Variable(name, location, attrs.get("default"), "default" in attrs)
             return
         source = ".".join(parts)
         if cls.startswith("Cfn"):

@@ -1,0 +1,94 @@
+"""Conventions: repository and hygiene rules that do not stop a deploy but reviewers flag."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterator
+
+from .. import schema
+from ..ir import Location, Program
+from ..parse.types import pulumi_type
+from .base import Check, Context, Finding, register
+from .references import _hcl
+from .schema_checks import _names
+
+_PROVIDER_PREFIXES = {"random": "random", "archive": "archive", "tls": "tls", "null": "null", "time": "time", "local": "local", "http": "http"}
+
+
+@register
+class MissingProvider(Check):
+    id = "CON001"
+    name = "unpinned-provider"
+    area = "conventions"
+    severity = "low"
+    description = "Resources of a provider (random_, archive_, tls_, ...) that `required_providers` does not list."
+    why = ("Terraform infers hashicorp/<name> at init, so it deploys, but the version is unpinned and reviewers flag it; "
+           "a non-hashicorp provider would fail init.")
+    fix = "Add the provider (source and version) to terraform { required_providers { ... } }."
+    bad = 'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n  }\n}\ndata "archive_file" "zip" {}'
+    good = ('terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n'
+            '    archive = { source = "hashicorp/archive" }\n  }\n}\ndata "archive_file" "zip" {}')
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        if not _hcl(program) or not program.required_providers:
+            return
+        missing: dict[str, Location] = {}
+        for r in program.resources:
+            prefix = r.type.split("_", 1)[0]
+            if r.dialect == "terraform" and prefix in _PROVIDER_PREFIXES and prefix not in program.required_providers:
+                missing.setdefault(prefix, r.location)
+        for prefix, location in sorted(missing.items()):
+            yield self.finding("fail", f"`{prefix}_*` resources are used but `{prefix}` is not in required_providers (unpinned).",
+                               [location], found=prefix)
+        if not missing:
+            yield self.finding("pass", "Every provider used is declared.")
+
+
+@lru_cache(maxsize=1)
+def _terraform_deprecations() -> dict[str, set[str]]:
+    """Terraform arguments marked deprecated, read from pulumi-aws (which carries the upstream notices)."""
+    out: dict[str, set[str]] = {}
+    for module, entry in schema.load()["pulumi"]["modules"].items():
+        for cls, spec in entry["resources"].items():
+            if re.search(r"V\d+$", cls):
+                continue  # the V2 aliases are deprecated wholesale; their notices are not per argument
+            deprecated = spec.get("deprecated")
+            tf_type = pulumi_type(module, cls) if deprecated else None
+            if tf_type:
+                tf = schema.terraform_resource(tf_type) or {}
+                names = _names(tf)
+                mapped = {d if d in names else d.rstrip("s") for d in deprecated}
+                out.setdefault(tf_type, set()).update(m for m in mapped if m in names)
+    return out
+
+
+@register
+class DeprecatedArgument(Check):
+    id = "CON002"
+    name = "deprecated-argument"
+    area = "conventions"
+    severity = "low"
+    description = "An argument the provider marks deprecated (for example inline S3 bucket versioning/encryption blocks)."
+    why = "Deprecated arguments deploy with a warning today and break on the next major provider version."
+    fix = "Use the replacement resource the deprecation names (aws_s3_bucket_versioning, ...)."
+    bad = 'resource "aws_s3_bucket" "b" {\n  versioning {\n    enabled = true\n  }\n}'
+    good = ('resource "aws_s3_bucket" "b" {}\nresource "aws_s3_bucket_versioning" "b" {\n  bucket = aws_s3_bucket.b.id\n'
+            '  versioning_configuration {\n    status = "Enabled"\n  }\n}')
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        deprecations = _terraform_deprecations()
+        for r in program.resources:
+            if r.synthesized_from:
+                continue
+            if r.dialect in ("terraform", "cdktf"):
+                deprecated = deprecations.get(r.type, set())
+                used = sorted(set(r.attributes) & deprecated)
+            elif r.dialect == "pulumi" and len(r.source_type.split(".")) == 3:
+                _, module, cls = r.source_type.split(".")
+                spec = (schema.pulumi_module(module) or {}).get("resources", {}).get(cls, {})
+                used = sorted(set(r.meta.get("kwargs", [])) & set(spec.get("deprecated", [])))
+            else:
+                continue
+            for name in used:
+                yield self.finding("fail", f"`{r.type}.{r.name}` uses the deprecated argument `{name}`.", [r.line_of(name)], found=name)

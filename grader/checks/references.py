@@ -1,0 +1,317 @@
+"""Deployability: references, declarations and symbols (what `terraform validate` and Python catch first)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterator
+
+from .. import schema
+from ..ir import Location, Program, scope_of, scoped
+from .base import Check, Context, Finding, register
+
+
+def _hcl(program: Program) -> bool:
+    return any(f.language == "hcl" and f.parsed for f in program.files)
+
+
+def _declared(program: Program) -> dict[str, set[str]]:
+    """Every address declared in each directory (Terraform's namespace)."""
+    declared: dict[str, set[str]] = defaultdict(set)
+    for r in program.resources:
+        if r.dialect == "terraform":
+            declared[scope_of(r.location.file)].add(r.address)
+    for key in program.variables:
+        scope, name = key.split(":", 1)
+        declared[scope].add(f"var.{name}")
+    for key in program.locals:
+        scope, name = key.split(":", 1)
+        declared[scope].add(f"local.{name}")
+    for m in program.modules:
+        declared[scope_of(m.location.file)].add(f"module.{m.name}")
+    return declared
+
+
+@register
+class UndeclaredReference(Check):
+    id = "DEP001"
+    name = "undeclared-reference"
+    area = "deployability"
+    severity = "critical"
+    description = "An HCL expression references a resource, data source, variable, local or module that is never declared."
+    why = "terraform validate fails with 'Reference to undeclared resource' before anything is planned."
+    fix = "Declare the missing block (or fix the name), in the same directory as the reference."
+    bad = 'resource "aws_cloudwatch_log_group" "app" {\n  kms_key_id = aws_kms_key.logs.arn\n}'
+    good = 'resource "aws_kms_key" "logs" {}\n\nresource "aws_cloudwatch_log_group" "app" {\n  kms_key_id = aws_kms_key.logs.arn\n}'
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        if not _hcl(program):
+            return
+        declared = _declared(program)
+        reported: set[tuple[str, str]] = set()
+        unseen = [m for m in program.deliverable.mentioned if m.endswith(".tf")]
+        for ref in program.references:
+            scope = scope_of(ref.location.file)
+            if ref.target in declared[scope] or (scope, ref.target) in reported:
+                continue
+            if ref.target.startswith("var.") and ref.target[4:] in program.tfvars:
+                continue
+            reported.add((scope, ref.target))
+            kind = ref.target.split(".")[0] if ref.target.split(".")[0] in ("var", "local", "module", "data") else "resource"
+            where = f" in {scope}" if scope else ""
+            if unseen:
+                yield self.finding("unknown", f"`{ref.target}` is referenced but not declared{where}; it may be in "
+                                   f"{', '.join(unseen[:3])}, which the answer names but does not show.", [ref.location], found=ref.target)
+            else:
+                yield self.finding("fail", f"`{ref.target}` is referenced but no such {kind} is declared{where}.",
+                                   [ref.location], found=ref.target)
+        if not reported and program.references:
+            yield self.finding("pass", "Every reference resolves to a declaration.")
+
+
+@register
+class DuplicateDeclaration(Check):
+    id = "DEP002"
+    name = "duplicate-declaration"
+    area = "deployability"
+    severity = "critical"
+    description = "The same address (resource, variable, output, provider, construct id) is declared twice in one namespace."
+    why = "Terraform rejects duplicate blocks across the files of a directory; CDK rejects duplicate construct ids in a scope."
+    fix = "Keep one declaration; move shared provider/terraform blocks to provider.tf only."
+    bad = '# main.tf\nvariable "aws_region" {}\n# variables.tf\nvariable "aws_region" {}'
+    good = '# variables.tf\nvariable "aws_region" {}'
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        for address, first, again in program.duplicates:
+            if address.startswith("provider.") and "." in address[len("provider."):]:
+                continue  # aliased providers are distinct
+            yield self.finding("fail", f"`{address}` is declared twice: at {first} and again at {again}.", [again, first], found=address)
+        if not program.duplicates and (program.resources or program.variables):
+            yield self.finding("pass", "No duplicate declarations.")
+
+
+@register
+class CountIndexMisuse(Check):
+    id = "DEP003"
+    name = "count-index-misuse"
+    area = "deployability"
+    severity = "high"
+    description = "A resource with count/for_each is used without an index, or a single resource is indexed."
+    why = "`aws_subnet.private.id` on a counted resource, or `aws_vpc.main[0]` on a single one, fails validation."
+    fix = "Index counted resources (`aws_subnet.private[0].id`, `[*]`, a for expression) and drop indexes on single ones."
+    bad = 'resource "aws_subnet" "private" {\n  count = 2\n}\noutput "id" { value = aws_subnet.private.id }'
+    good = 'resource "aws_subnet" "private" {\n  count = 2\n}\noutput "ids" { value = aws_subnet.private[*].id }'
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        if not _hcl(program):
+            return
+        by_address = {(scope_of(r.location.file), r.address): r for r in program.resources if r.dialect == "terraform"}
+        bad = 0
+        for ref in program.references:
+            target = by_address.get((scope_of(ref.location.file), ref.target))
+            if target is None:
+                continue
+            repeated = "count" in target.meta or "for_each" in target.meta
+            if repeated and not ref.indexed and ref.attr and ref.attr not in ("*",):
+                bad += 1
+                yield self.finding("fail", f"`{ref.target}` has count/for_each but `{ref.target}.{ref.attr}` is used without an index.", [ref.location])
+            elif not repeated and ref.indexed and not ref.splat:
+                bad += 1
+                yield self.finding("fail", f"`{ref.target}` is a single resource but is indexed at {ref.location}.", [ref.location])
+        if not bad and program.references:
+            yield self.finding("pass", "Counted resources are indexed consistently.")
+
+
+@register
+class ReferenceCycle(Check):
+    id = "DEP004"
+    name = "reference-cycle"
+    area = "deployability"
+    severity = "critical"
+    description = "Resources reference each other in a cycle (typically two security groups' inline rules)."
+    why = "Terraform cannot order a cycle: plan fails with 'Cycle: ...'."
+    fix = "Break the cycle, e.g. move the rules into separate aws_security_group_rule resources."
+    bad = ('resource "aws_security_group" "a" {\n  ingress { security_groups = [aws_security_group.b.id] }\n}\n'
+           'resource "aws_security_group" "b" {\n  ingress { security_groups = [aws_security_group.a.id] }\n}')
+    good = ('resource "aws_security_group" "a" {}\nresource "aws_security_group" "b" {}\n'
+            'resource "aws_security_group_rule" "a_from_b" {\n  security_group_id = aws_security_group.a.id\n'
+            '  source_security_group_id = aws_security_group.b.id\n}')
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        if not _hcl(program):
+            return
+        graph: dict[str, set[str]] = defaultdict(set)
+        where: dict[str, Location] = {}
+        for ref in program.references:
+            scope = scope_of(ref.location.file)
+            if ref.source.startswith(("output.", "provider.", "module.")):
+                continue
+            src, dst = scoped(scope, ref.source), scoped(scope, ref.target)
+            if src != dst:
+                graph[src].add(dst)
+                where.setdefault(src, ref.location)
+        cycles = _cycles(graph)
+        for cycle in cycles:
+            names = [c.split(":", 1)[1] for c in cycle]
+            yield self.finding("fail", "Reference cycle: " + " -> ".join(names + names[:1]) + ".",
+                               [where[c] for c in cycle if c in where][:4])
+        if not cycles and program.references:
+            yield self.finding("pass", "The reference graph has no cycles.")
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one node (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    out: list[list[str]] = []
+    counter = 0
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph.get(root, ()))))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            advanced = False
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph.get(child, ())))))
+                    advanced = True
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    item = stack.pop()
+                    on_stack.discard(item)
+                    component.append(item)
+                    if item == node:
+                        break
+                if len(component) > 1:
+                    out.append(sorted(component))
+    return sorted(out)
+
+
+@register
+class UndefinedPythonName(Check):
+    id = "DEP005"
+    name = "undefined-python-name"
+    area = "deployability"
+    severity = "critical"
+    description = "A Python name is used but never imported, assigned or defined (NameError at synth/preview)."
+    why = "`cdk synth`, `pulumi preview` and `cdktf synth` run the program; an undefined name stops them."
+    fix = "Import the name (e.g. `from aws_cdk import Duration`) or define it."
+    bad = "from aws_cdk import aws_lambda as _lambda\n_lambda.Function(self, 'F', timeout=Duration.seconds(30))"
+    good = "from aws_cdk import Duration, aws_lambda as _lambda\n_lambda.Function(self, 'F', timeout=Duration.seconds(30))"
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        if not program.python:
+            return
+        defined_anywhere = {bound for facts in program.python for bound, _, _ in facts.imports}
+        defined_anywhere |= {c for facts in program.python for c in facts.classes}
+        count = 0
+        for facts in program.python:
+            excerpt = not facts.imports and program.deliverable.source == "markdown"
+            for name, line in facts.undefined:
+                count += 1
+                elsewhere = name in defined_anywhere
+                # In a markdown answer, a file with no imports at all, or using names another file
+                # imports, is usually an excerpt of a file, not the file: unknown, not fail.
+                status = "unknown" if (elsewhere or excerpt) and program.deliverable.source == "markdown" else "fail"
+                hint = " (it is imported in another file: is this file an excerpt?)" if elsewhere else (
+                    " (the file has no imports: an excerpt?)" if excerpt else "")
+                yield self.finding(status, f"`{name}` is used in {facts.path} but never defined or imported{hint}.",
+                                   [Location(facts.path, line)], found=name)
+        if not count:
+            yield self.finding("pass", "Every Python name used is bound.")
+
+
+def _known_symbol(path: str) -> bool | None:
+    """True/False when the shipped schema can tell whether an SDK path exists, None when it cannot."""
+    parts = path.split(".")
+    root = parts[0]
+    if root == "pulumi_aws":
+        modules = schema.load()["pulumi"]["modules"]
+        if len(parts) == 1:
+            return True
+        top = modules.get("", {}).get("symbols", [])
+        if parts[1] in modules:
+            if len(parts) == 2:
+                return True
+            return parts[2] in modules[parts[1]]["symbols"] or parts[2][:1].islower()
+        return parts[1] in top or parts[1] in ("config", "get_caller_identity", "get_region", "get_availability_zones")
+    if root == "aws_cdk":
+        modules = schema.load()["cdk"]["modules"]
+        if len(parts) == 1:
+            return True
+        if parts[1] in modules:
+            return len(parts) == 2 or parts[2] in modules[parts[1]]["symbols"]
+        return parts[1] in modules[""]["symbols"] or parts[1].startswith("aws_") and parts[1].endswith("_alpha")
+    if root == "cdktf_cdktf_provider_aws":
+        if len(parts) == 1:
+            return True
+        namespaces = {v.get("cdktf", "") for section in ("resources", "data") for v in schema.load()["terraform"][section].values()}
+        known = {_snake_ns(ns) for ns in namespaces} | {"provider"}
+        return parts[1] in known
+    return None
+
+
+def _snake_ns(namespace: str) -> str:
+    out = []
+    for char in namespace:
+        if char.isupper():
+            out.append("_" + char.lower())
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+@register
+class UnknownSdkSymbol(Check):
+    id = "DEP006"
+    name = "unknown-sdk-symbol"
+    area = "deployability"
+    severity = "critical"
+    description = "An import or call names a module or class the pinned SDK (pulumi-aws, aws-cdk-lib, CDKTF AWS provider) does not have."
+    why = "ImportError / AttributeError at synth: `from pulumi_aws import aws`, `aws.secretsmanager.GetSecretOutput`."
+    fix = "Use the SDK's real module and class names (see the provider docs for the pinned version)."
+    bad = "import pulumi_aws as aws\nsecret = aws.secretsmanager.GetSecretOutput('s')"
+    good = "import pulumi_aws as aws\nsecret = aws.secretsmanager.get_secret_output(name='s')"
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        if not program.python:
+            return
+        seen: set[str] = set()
+        for facts in program.python:
+            candidates = [(full, line) for bound, full, line in facts.imports if bound != "*"]
+            candidates += facts.calls
+            for path, line in candidates:
+                key = ".".join(path.split(".")[:3])
+                if key in seen or _known_symbol(key) is not False:
+                    continue
+                seen.add(key)
+                yield self.finding("fail", f"`{key}` does not exist in the pinned SDK ({_sdk_version(key)}).",
+                                   [Location(facts.path, line)], found=key)
+        if not seen and any(f.imports for f in program.python):
+            yield self.finding("pass", "Every SDK import and class exists in the pinned SDKs.")
+
+
+def _sdk_version(path: str) -> str:
+    versions = schema.versions()
+    root = path.split(".")[0]
+    return {"pulumi_aws": f"pulumi-aws {versions['pulumi-aws']}", "aws_cdk": f"aws-cdk-lib {versions['aws-cdk-lib']}",
+            "cdktf_cdktf_provider_aws": f"terraform-provider-aws {versions['terraform-provider-aws']}"}.get(root, root)

@@ -1,0 +1,241 @@
+"""Deployability against the pinned provider/SDK schema (grader/schema/schema.json.gz).
+
+Terraform HCL and CDKTF are checked against the Terraform AWS provider schema, Pulumi against
+pulumi-aws constructor signatures, CDK against aws-cdk-lib construct props. When the code pins
+another major provider version than the one shipped, a mismatch is `unknown`, not `fail`, and
+the message says which version was checked.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from .. import schema
+from ..ir import Program, Resource, scope_of
+from .base import Check, Context, Finding, register
+
+_HCL_META = {"count", "for_each", "provider", "depends_on", "lifecycle", "connection", "provisioner"}
+
+
+def _pinned_major(program: Program) -> int | None:
+    spec = program.required_providers.get("aws", {})
+    version = spec.get("version") if isinstance(spec, dict) else None
+    m = re.search(r"(\d+)", version) if isinstance(version, str) else None
+    return int(m.group(1)) if m else None
+
+
+def _version_note(program: Program) -> tuple[str, bool]:
+    """(note for messages, whether the pin differs from the shipped schema's major version)."""
+    shipped = schema.terraform_version()
+    pinned = _pinned_major(program)
+    if pinned is not None and pinned != int(shipped.split(".")[0]):
+        version = program.required_providers["aws"].get("version")
+        return f" (checked against hashicorp/aws {shipped}; the code pins {version})", True
+    return f" (hashicorp/aws {shipped})", False
+
+
+def _tf_spec(resource: Resource) -> dict[str, Any] | None:
+    if resource.dialect not in ("terraform", "cdktf") or not resource.type.startswith("aws_"):
+        return None
+    return schema.terraform_resource(resource.type, resource.mode)
+
+
+def _names(spec: dict[str, Any]) -> set[str]:
+    return set(spec.get("args", [])) | set(spec.get("blocks", {}))
+
+
+def _folded(name: str) -> str:
+    """jsii accepts a struct's keys in snake or camel case, and its snake case splits `MiB` oddly."""
+    return name.replace("_", "").lower()
+
+
+def _unknown_args(attrs: dict[str, Any], spec: dict[str, Any], prefix: str = "") -> list[str]:
+    """Argument / block names the schema does not have, one nesting level deep."""
+    names = {_folded(n): n for n in _names(spec)}
+    unknown = []
+    for key, value in attrs.items():
+        if key in _HCL_META or key.startswith("__"):
+            continue
+        if _folded(key) not in names:
+            unknown.append(prefix + key)
+            continue
+        block = spec.get("blocks", {}).get(names[_folded(key)])
+        if block is None:
+            continue
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if isinstance(item, dict) and not prefix:
+                unknown += _unknown_args({k: v for k, v in item.items() if k != "__dynamic__"}, block, f"{key}.")
+    return unknown
+
+
+@register
+class UnknownResourceType(Check):
+    id = "DEP008"
+    name = "unknown-resource-type"
+    area = "deployability"
+    severity = "critical"
+    description = "A resource or data source type that the AWS provider does not have (hallucinated or misspelled)."
+    why = "terraform validate: 'The provider hashicorp/aws does not support resource type ...'."
+    fix = "Use an existing type from the provider documentation."
+    bad = 'data "aws_sagemaker_endpoint" "e" {\n  name = "x"\n}'
+    good = 'resource "aws_sagemaker_endpoint" "e" {\n  endpoint_config_name = "x"\n}'
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        checked = problems = 0
+        note, _ = _version_note(program)
+        for r in program.resources:
+            if r.dialect not in ("terraform", "cdktf") or not r.type.startswith("aws_"):
+                continue
+            checked += 1
+            if schema.terraform_resource(r.type, r.mode) is None:
+                problems += 1
+                kind = "data source" if r.mode == "data" else "resource type"
+                yield self.finding("fail", f"`{r.type}` is not a {kind} of the AWS provider{note}.", [r.location], found=r.type)
+        if checked and not problems:
+            yield self.finding("pass", "Every resource type exists in the provider schema.")
+
+
+@register
+class UnknownArgument(Check):
+    id = "DEP009"
+    name = "unknown-argument"
+    area = "deployability"
+    severity = "critical"
+    description = "An argument, nested block or keyword argument the resource/construct does not accept."
+    why = "terraform validate: 'An argument named ... is not expected here'; Python: TypeError unexpected keyword argument."
+    fix = "Use the argument names of the pinned provider/SDK; move settings that became separate resources there."
+    bad = 'resource "aws_api_gateway_deployment" "d" {\n  rest_api_id = aws_api_gateway_rest_api.a.id\n  stage_name  = "prod"\n}'
+    good = 'resource "aws_api_gateway_deployment" "d" {\n  rest_api_id = aws_api_gateway_rest_api.a.id\n}'
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        note, pinned_elsewhere = _version_note(program)
+        checked = problems = 0
+        for r in program.resources:
+            if r.synthesized_from:
+                continue
+            unknown, where = self._unknown(r)
+            if unknown is None:
+                continue
+            checked += 1
+            for name in unknown:
+                problems += 1
+                status = "unknown" if pinned_elsewhere and r.dialect == "terraform" else "fail"
+                yield self.finding(status, f"`{r.type}.{r.name}` has no argument `{name}`{where}{note if r.dialect in ('terraform', 'cdktf') else ''}.",
+                                   [r.line_of(name.split(".")[0])], found=name)
+        if checked and not problems:
+            yield self.finding("pass", f"All arguments of {checked} resources exist in the schema.")
+
+    @staticmethod
+    def _unknown(r: Resource) -> tuple[list[str] | None, str]:
+        tf = _tf_spec(r)
+        if tf is not None:
+            return _unknown_args(r.attributes, tf), ""
+        kwargs = r.meta.get("kwargs")
+        if kwargs is None:
+            return None, ""
+        parts = r.source_type.split(".")
+        if r.dialect == "pulumi" and len(parts) == 3:
+            spec = (schema.pulumi_module(parts[1]) or {}).get("resources", {}).get(parts[2])
+            if spec is None:
+                return None, ""
+            allowed = {_folded(a) for a in spec["args"]} | {"opts", "resourcename", "args"}
+            return [k for k in kwargs if _folded(k) not in allowed], f" ({r.source_type})"
+        if r.dialect == "cdk" and parts[0] == "aws_cdk" and len(parts) == 3:
+            spec = (schema.cdk_module(parts[1]) or {}).get("constructs", {}).get(parts[2])
+            if spec is None:
+                return None, ""
+            props = {_folded(p) for p in spec["props"]}
+            return [k for k in kwargs if _folded(k) not in props], f" ({r.source_type})"
+        return None, ""
+
+
+@register
+class MissingRequiredArgument(Check):
+    id = "DEP010"
+    name = "missing-required-argument"
+    area = "deployability"
+    severity = "critical"
+    description = "A required argument (or required nested block) of the resource/construct is not set."
+    why = "terraform validate: 'The argument ... is required'; Python: TypeError missing required argument."
+    fix = "Set the argument; see the schema of the pinned provider/SDK."
+    bad = 'resource "aws_lb_target_group_attachment" "a" {\n  target_id = aws_instance.web.id\n}'
+    good = 'resource "aws_lb_target_group_attachment" "a" {\n  target_group_arn = aws_lb_target_group.web.arn\n  target_id = aws_instance.web.id\n}'
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        note, pinned_elsewhere = _version_note(program)
+        checked = problems = 0
+        for r in program.resources:
+            if r.synthesized_from:
+                continue
+            required, present, where = self._required(r)
+            if required is None:
+                continue
+            checked += 1
+            if "__dynamic__" in str(r.attributes):
+                continue  # dynamic blocks may provide what is missing
+            folded = {_folded(p) for p in present}
+            missing = [name for name in required if _folded(name) not in folded]
+            for name in missing:
+                problems += 1
+                status = "unknown" if pinned_elsewhere and r.dialect == "terraform" else "fail"
+                yield self.finding(status, f"`{r.type}.{r.name}` is missing the required argument `{name}`{where}"
+                                   + (note if r.dialect in ("terraform", "cdktf") else "") + ".", [r.location], found=name)
+        if checked and not problems:
+            yield self.finding("pass", f"Required arguments are set on all {checked} resources checked.")
+
+    @staticmethod
+    def _required(r: Resource) -> tuple[list[str] | None, set[str], str]:
+        tf = _tf_spec(r)
+        if tf is not None:
+            return [n for n in tf.get("required", []) if n != "id"], set(r.attributes), ""
+        kwargs = r.meta.get("kwargs")
+        parts = r.source_type.split(".")
+        if kwargs is None or "args" in kwargs:
+            return None, set(), ""
+        if r.dialect == "pulumi" and len(parts) == 3:
+            spec = (schema.pulumi_module(parts[1]) or {}).get("resources", {}).get(parts[2])
+            if spec is not None:
+                return spec.get("required", []), set(kwargs), f" ({r.source_type})"
+        if r.dialect == "cdk" and parts[0] == "aws_cdk" and len(parts) == 3:
+            spec = (schema.cdk_module(parts[1]) or {}).get("constructs", {}).get(parts[2])
+            if spec is not None:
+                return spec.get("required", []), set(kwargs), f" ({r.source_type})"
+        return None, set(), ""
+
+
+@register
+class UnknownAttributeReference(Check):
+    id = "DEP011"
+    name = "unknown-attribute-reference"
+    area = "deployability"
+    severity = "critical"
+    description = "An expression reads an attribute the referenced resource type does not export."
+    why = "terraform validate: 'This object has no argument, nested block, or exported attribute named ...'."
+    fix = "Read an attribute the type exports (e.g. aws_api_gateway_stage.x.invoke_url, not the deployment's)."
+    bad = 'output "url" {\n  value = aws_api_gateway_deployment.main.invoke_url\n}'
+    good = 'output "url" {\n  value = aws_api_gateway_stage.main.invoke_url\n}'
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        note, pinned_elsewhere = _version_note(program)
+        types = {(scope_of(r.location.file), r.address): r for r in program.resources if r.dialect == "terraform"}
+        checked = problems = 0
+        seen: set[tuple[str, str]] = set()
+        for ref in program.references:
+            target = types.get((scope_of(ref.location.file), ref.target))
+            if target is None or not ref.attr or ref.attr == "*":
+                continue
+            spec = schema.terraform_resource(target.type, target.mode)
+            if spec is None:
+                continue
+            checked += 1
+            exported = _names(spec) | set(spec.get("attrs", [])) | {"id"}
+            if ref.attr not in exported and (ref.target, ref.attr) not in seen:
+                seen.add((ref.target, ref.attr))
+                problems += 1
+                yield self.finding("unknown" if pinned_elsewhere else "fail",
+                                   f"`{ref.target}.{ref.attr}`: `{target.type}` exports no attribute `{ref.attr}`{note}.",
+                                   [ref.location], found=f"{ref.target}.{ref.attr}")
+        if checked and not problems:
+            yield self.finding("pass", "Every attribute read exists on its resource type.")

@@ -1,0 +1,67 @@
+"""Evaluate what can be evaluated statically: variable defaults, tfvars, locals, simple templates.
+
+Anything depending on a variable without default, a data source or a computed attribute stays
+an Expr, so checks report `unknown` rather than guess.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .ir import Expr, Location, Program, scope_of
+
+_VAR = re.compile(r"^(var|local)\.([A-Za-z_][\w-]*)$")
+_INTERP = re.compile(r"\$\{\s*((?:var|local)\.[A-Za-z_][\w-]*)\s*\}")
+REGION = re.compile(r"\b(?:us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-(?:north|south|east|west|central|northeast|northwest|southeast|southwest)-\d\b")
+
+
+def resolve(value: Any, program: Program, scope: str = "", depth: int = 0) -> Any:
+    """The literal a value evaluates to, or the value itself when it cannot be known."""
+    if not isinstance(value, Expr) or depth > 5:
+        return value
+    m = _VAR.match(value.text.strip())
+    if m:
+        kind, name = m.groups()
+        if kind == "var":
+            if name in program.tfvars and not isinstance(program.tfvars[name], Expr):
+                return program.tfvars[name]
+            var = program.variable(name, scope) or program.variable(name)
+            if var is not None and var.has_default:
+                return resolve(var.default, program, scope, depth + 1)
+            return value
+        local = program.local(name, scope)
+        return resolve(local, program, scope, depth + 1) if local is not None else value
+    if value.is_template:
+        parts: list[str] = []
+        last = 0
+        for match in _INTERP.finditer(value.text):
+            resolved = resolve(Expr(match.group(1)), program, scope, depth + 1)
+            if isinstance(resolved, Expr) or isinstance(resolved, (dict, list)):
+                return value
+            parts.append(value.text[last:match.start()])
+            parts.append(str(resolved))
+            last = match.end()
+        rest = value.text[last:]
+        if "${" in rest:
+            return value
+        return "".join(parts) + rest
+    return value
+
+
+def provider_regions(program: Program) -> list[tuple[str | None, Location, str]]:
+    """(region or None when unknown, where, provider address) for each AWS provider configuration."""
+    out = []
+    for provider in program.providers:
+        if provider.name not in ("aws", ""):
+            continue
+        region = resolve(provider.region, program, scope_of(provider.location.file))
+        if isinstance(region, str) and REGION.fullmatch(region.strip()):
+            out.append((region.strip(), provider.location, provider.address))
+        else:
+            out.append((None, provider.location, provider.address))
+    return out
+
+
+def known_regions(program: Program) -> list[str]:
+    return sorted({r for r, _, _ in provider_regions(program) if r})
