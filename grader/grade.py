@@ -29,7 +29,7 @@ def program_for(name: str, task: Task) -> Program | None:
     if name == "code":
         if not task.code:
             return None
-        return build_program(task.code, Deliverable(source="files", problems=list(task.problems)))
+        return build_program(task.code, Deliverable(source="files", problems=list(task.problems), other_files=task.other_files))
     text = task.response if name == "response" else task.ideal
     if text is None:
         return None

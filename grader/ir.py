@@ -158,6 +158,7 @@ class Deliverable:
     origins: dict[str, int] = field(default_factory=dict)  # file -> document line it came from
     mentioned: list[str] = field(default_factory=list)  # code files the answer names but does not show
     problems: list[str] = field(default_factory=list)  # unreadable, binary or oversize inputs
+    other_files: list[str] = field(default_factory=list)  # non-code files delivered beside the code (assets)
 
 
 @dataclass
@@ -231,6 +232,7 @@ class PythonFacts:
     classes: list[str] = field(default_factory=list)
     calls: list[tuple[str, int]] = field(default_factory=list)  # resolved dotted call targets
     exports: list[tuple[str, int]] = field(default_factory=list)
+    lazy_values: list[tuple[str, int]] = field(default_factory=list)  # json.dumps over deploy-time values
     uses_app_synth: bool = False
 
 

@@ -32,7 +32,7 @@ def resolve(value: Any, program: Program, scope: str = "", depth: int = 0) -> An
             return value
         local = program.local(name, scope)
         return resolve(local, program, scope, depth + 1) if local is not None else value
-    if value.is_template:
+    if value.is_template and "${" in value.text:  # an HCL template (Python f-strings stay unknown)
         parts: list[str] = []
         last = 0
         for match in _INTERP.finditer(value.text):

@@ -33,6 +33,7 @@ class Task:
     platform: str | None = None
     language: str | None = None
     problems: list[str] = field(default_factory=list)  # unreadable / binary / oversize inputs
+    other_files: list[str] = field(default_factory=list)  # every other file under the task (assets: zips, scripts)
 
 
 def read_text(path: Path, problems: list[str], label: str) -> str | None:
@@ -58,13 +59,18 @@ def _find(root: Path, name: str) -> Path | None:
     return None
 
 
-def _code_files(root: Path, problems: list[str]) -> list[SourceFile]:
+MAX_LISTED_FILES = 5000
+
+
+def _code_files(root: Path, problems: list[str], others: list[str] | None = None) -> list[SourceFile]:
     files: list[SourceFile] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
         for filename in sorted(filenames):
             suffix = Path(filename).suffix
             if suffix not in CODE_SUFFIXES and filename not in CONFIG_NAMES and not filename.startswith("Pulumi."):
+                if others is not None and len(others) < MAX_LISTED_FILES and not filename.endswith(".md"):
+                    others.append(clean_path((Path(dirpath) / filename).relative_to(root).as_posix()))
                 continue
             if filename.startswith("test_") or filename.endswith("_test.py"):
                 continue
@@ -122,7 +128,7 @@ def load_task(path: str | None, prompt: str | None = None, response: str | None 
                 task.metadata = json.loads(meta_path.read_text(encoding="utf-8", errors="replace"))
             except (json.JSONDecodeError, OSError):
                 problems.append("metadata.json: not valid JSON; ignored")
-        task.code = _code_files(root, problems)
+        task.code = _code_files(root, problems, task.other_files)
     task.prompt = explicit(prompt, "prompt") if prompt else task.prompt
     task.response = explicit(response, "response") if response else task.response
     task.ideal = explicit(ideal, "ideal") if ideal else task.ideal

@@ -255,6 +255,16 @@ METHODS = {
 }
 
 
+# `x.add_to_resource_policy(...)` makes the policy resource of x's type.
+RESOURCE_POLICIES = {
+    "aws_s3_bucket": "aws_s3_bucket_policy",
+    "aws_kms_key": "aws_kms_key_policy",
+    "aws_sns_topic": "aws_sns_topic_policy",
+    "aws_sqs_queue": "aws_sqs_queue_policy",
+    "aws_secretsmanager_secret": "aws_secretsmanager_secret_policy",
+}
+
+
 def expand(module: str, cls: str, props: dict[str, Any]) -> Expansion | None:
     """The resources an L2 construct synthesizes, or None when the class is not known here."""
     expander = EXPANDERS.get((module, cls))

@@ -234,7 +234,12 @@ class _Collector(cst.CSTVisitor):
         if path in ("json.dumps", "dict") or path.endswith(".jsonencode"):
             if path == "dict":
                 return self.kwargs(node)[0]
-            return self.value(node.args[0].value) if node.args else Expr(self.code(node))
+            if not node.args:
+                return Expr(self.code(node))
+            inner = self.value(node.args[0].value)
+            if path == "json.dumps" and expr_refs(inner) and "pulumi" in self.aliases.values():
+                self.facts.lazy_values.append((self.code(node), self.line(node)))
+            return inner
         head = path.split(".")[0]
         cls = path.split(".")[-1]
         positional = [a for a in node.args if a.keyword is None and not a.star]
@@ -246,6 +251,11 @@ class _Collector(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         path = self.qualify(node.func)
         uses_cdk = any(full.startswith("aws_cdk") for full in self.aliases.values())
+        if isinstance(node.func, cst.Attribute):
+            owner = _dotted(node.func.value)
+            bound = self.lookup(owner)[0] if owner else None
+            if isinstance(bound, Resource):  # `key.grant_encrypt_decrypt(...)`, `alarm.add_alarm_action(...)`
+                bound.meta.setdefault("calls", []).append(self.code(node)[:2000])
         if not path:
             method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
             if method in cdk_l2.METHODS and uses_cdk:
@@ -432,7 +442,10 @@ class _Collector(cst.CSTVisitor):
         elif bound is None and owner is None:
             return
         name = self.logical_name(positional[0] if positional else None, method)
-        self.add(node, cdk_l2.METHODS[method], name, "cdk", method, attrs, lines)
+        tf_type = cdk_l2.METHODS[method]
+        if method == "add_to_resource_policy" and isinstance(bound, Resource):
+            tf_type = cdk_l2.RESOURCE_POLICIES.get(bound.type, tf_type)
+        self.add(node, tf_type, name, "cdk", method, attrs, lines)
 
     # ---- binding the result of a declaring call -----------------------------------
     def leave_Assign(self, node: cst.Assign) -> None:

@@ -1,0 +1,428 @@
+"""Deployability of values: placeholders, missing assets, hard-coded environment ids, service rules,
+incompatible combinations, and deploy-time values misused in Python.
+
+Values are resolved first (variable defaults, tfvars, locals); what stays unknown is skipped, never
+failed. Literals that PROMPT.md itself gives are never called placeholders.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import Any, Iterator
+
+from ..ir import Expr, Location, Program, Resource, as_text, first_block, scope_of, walk_values
+from ..resolve import known_regions, provider_regions, resolve
+from .base import Check, Context, Finding, register
+
+_PLACEHOLDERS = [
+    (re.compile(r"<\s*(?:your|insert|replace|enter|add|put)[\w\s-]*>", re.I), "an angle-bracket placeholder"),
+    (re.compile(r"\b(?:REPLACE[_-]?ME|CHANGE[_-]?ME)\b", re.I), "a placeholder word"),
+    (re.compile(r"\byour[-_](?:account|bucket|domain|key|email|vpc|subnet|cert|certificate|hosted|zone|org|company|ip)\w*", re.I), "a 'your-...' placeholder"),
+    (re.compile(r"(?<![.\w{$])(?:ACCOUNT[_-]?ID|AWS_ACCOUNT_ID|ACCOUNT_NUMBER)\b"), "an ACCOUNT_ID placeholder"),
+    (re.compile(r"\b123456789012\b"), "the documentation account id 123456789012"),
+    (re.compile(r"\b(?:vpc|subnet|sg|igw|rtb|acm|ami)-x{3,}\b", re.I), "a placeholder resource id"),
+    (re.compile(r"x{4,}", re.I), "an 'xxxx' placeholder"),
+    (re.compile(r"\bssh-rsa\s+AAAA[\w+/]{0,40}(?:\.\.\.|\s|$)"), "a truncated or example public key"),
+]
+_EXTERNAL_ID = re.compile(r"^(?:vpc|subnet|sg|igw|rtb|nat|eni|vol|snap|i|lt|tgw|pcx|eipalloc)-[0-9a-f]{8,17}$")
+_AMI = re.compile(r"\bami-[0-9a-f]{8,17}\b")
+_AZ = re.compile(r"\b((?:us|eu|ap|sa|ca|me|af|il|mx)-(?:north|south|east|west|central|northeast|northwest|southeast|southwest)-\d)([a-f])\b")
+_SKIP_KEYS = {"description", "comment", "__dynamic__", "kwargs", "user_data", "source", "content", "code"}
+_SECRET_KEY = re.compile(r"password|secret|token", re.I)  # literal secrets are a security finding, not a placeholder
+_INTERPOLATIONS = re.compile(r"\$\{[^}]*\}|\{[^}]*\}")
+
+
+def _prompt_literals(ctx: Context) -> str:
+    return ctx.prompt or ""
+
+
+def _strings(program: Program):
+    """(resource, attribute key, resolved string value) for every string in resource attributes."""
+    for r in program.resources:
+        scope = scope_of(r.location.file)
+        for key, value in r.attributes.items():
+            if key in _SKIP_KEYS:
+                continue
+            for leaf in walk_values(value):
+                resolved = resolve(leaf, program, scope) if isinstance(leaf, Expr) else leaf
+                if isinstance(resolved, str):
+                    yield r, key, resolved
+                elif isinstance(leaf, Expr) and leaf.is_template:
+                    yield r, key, _INTERPOLATIONS.sub("", leaf.text)  # only the literal parts of a template
+
+
+@register
+class PlaceholderValue(Check):
+    id = "DEP020"
+    name = "placeholder-value"
+    area = "deployability"
+    severity = "high"
+    description = "A placeholder literal (`<your-...>`, REPLACE_ME, xxxx, 123456789012, ACCOUNT_ID, vpc-xxxx, an example key)."
+    why = "Apply fails, or worse succeeds against something that is not yours; the answer is not deployable as delivered."
+    fix = "Derive the value (data sources, variables without fake defaults, generated keys) or make the feature optional."
+    bad = 'resource "aws_key_pair" "deployer" {\n  public_key = "ssh-rsa AAAAB3NzaC1yc2E... user@example.com"\n}'
+    good = 'resource "tls_private_key" "k" {\n  algorithm = "RSA"\n}\nresource "aws_key_pair" "deployer" {\n  public_key = tls_private_key.k.public_key_openssh\n}'
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        prompt = _prompt_literals(ctx)
+        seen: set[tuple[str, str]] = set()
+        checked = 0
+        for r, key, text in _strings(program):
+            checked += 1
+            if _SECRET_KEY.search(key):
+                continue
+            for pattern, label in _PLACEHOLDERS:
+                m = pattern.search(text)
+                if not m or m.group(0) in prompt or (r.address, key) in seen:
+                    continue
+                if label == "an 'xxxx' placeholder" and re.search(r"x{4,}", prompt, re.I):
+                    continue
+                seen.add((r.address, key))
+                yield self.finding("fail", f"`{r.address}.{key}` holds {label}: `{m.group(0)[:40]}`.", [r.line_of(key)], found=m.group(0)[:40])
+                break
+            if _EXTERNAL_ID.match(text.strip()) and text.strip() not in prompt and (r.address, key) not in seen:
+                seen.add((r.address, key))
+                yield self.finding("fail", f"`{r.address}.{key}` hard-codes the id of a resource outside the deliverable: `{text.strip()}`.",
+                                   [r.line_of(key)], found=text.strip())
+        if checked and not seen:
+            yield self.finding("pass", "No placeholder values.")
+
+
+def _available_paths(program: Program) -> tuple[set[str], set[str]]:
+    files = set(program.deliverable.other_files) | {f.path for f in program.files}
+    dirs = set()
+    for path in files:
+        parts = path.split("/")
+        for i in range(1, len(parts)):
+            dirs.add("/".join(parts[:i]))
+    return files, dirs
+
+
+def _exists(path: str, files: set[str], dirs: set[str]) -> bool:
+    path = path.strip().replace("\\", "/")
+    path = re.sub(r"^\$\{path\.(?:module|root|cwd)\}/?", "", path)
+    path = posixpath.normpath(path).lstrip("./") if path not in ("", ".") else path
+    if path in ("", "."):
+        return True
+    candidates = files | dirs
+    return any(c == path or c.endswith("/" + path) for c in candidates)
+
+
+_ASSET_ARGS = {"filename", "source_file", "source_dir", "source", "template_file"}
+_ASSET_CALLS = re.compile(r"\b(?:file|filebase64|filebase64sha256|filemd5|filesha256|templatefile|fileset)\(\s*\"([^\"$]+?)\"")
+_PY_ASSET_CALLS = re.compile(r"(?:from_asset|FileArchive|AssetArchive|FileAsset|from_docker_image_asset|DockerImageAsset)\(\s*['\"]([^'\"]+)['\"]")
+
+
+@register
+class MissingLocalAsset(Check):
+    id = "STR008"
+    name = "missing-local-asset"
+    area = "structure"
+    severity = "high"
+    description = "The code points at a local file or folder (lambda zip, user data, module, asset) that the deliverable does not contain."
+    why = "Plan/synth fails with 'no file exists at ...' or 'module not found'."
+    fix = "Deliver the file (e.g. lambda/index.py with an archive_file), or build the artefact in the code."
+    bad = 'resource "aws_lambda_function" "f" {\n  filename = "function.zip"\n}'
+    good = ('data "archive_file" "f" {\n  type = "zip"\n  source_file = "${path.module}/lambda/index.py"\n  output_path = "function.zip"\n}\n'
+            'resource "aws_lambda_function" "f" {\n  filename = data.archive_file.f.output_path\n}')
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        if not program.files:
+            return
+        files, dirs = _available_paths(program)
+        produced = {str(resolve(r.attributes.get("output_path"), program)) for r in program.resources
+                    if r.type == "archive_file" and r.attributes.get("output_path") is not None}
+        produced |= {posixpath.basename(p) for p in produced}
+        missing: list[tuple[str, Location]] = []
+        for r in program.resources:
+            for key in _ASSET_ARGS & set(r.attributes):
+                value = resolve(r.attributes[key], program, scope_of(r.location.file))
+                if isinstance(value, str) and key != "source" and "/" not in value and "." not in value:
+                    continue
+                if isinstance(value, str) and value and not value.startswith(("s3://", "http", "arn:")):
+                    if key == "source" and r.dialect != "terraform":
+                        continue
+                    if value in produced or posixpath.basename(value) in produced:
+                        continue
+                    if not _exists(value, files, dirs):
+                        missing.append((value, r.line_of(key)))
+            text = as_text(r.attributes)
+            for m in _ASSET_CALLS.finditer(text) if r.dialect == "terraform" else _PY_ASSET_CALLS.finditer(text):
+                if not _exists(m.group(1), files, dirs) and m.group(1) not in produced:
+                    missing.append((m.group(1), r.location))
+        for module in program.modules:
+            if isinstance(module.source, str) and module.source.startswith((".", "/")):
+                local = posixpath.normpath(posixpath.join(scope_of(module.location.file), module.source))
+                if not _exists(local, files, dirs) and not _exists(module.source, files, dirs):
+                    missing.append((module.source, module.location))
+        reported = set()
+        for path, location in missing:
+            if path in reported:
+                continue
+            reported.add(path)
+            yield self.finding("fail", f"`{path}` is referenced but the deliverable contains no such file or folder.", [location], found=path)
+        if not missing:
+            yield self.finding("pass", "Every local file the code references is delivered.")
+
+
+@register
+class HardcodedEnvironmentId(Check):
+    id = "DEP022"
+    name = "hardcoded-environment-id"
+    area = "deployability"
+    severity = "high"
+    description = "Hard-coded AMI ids, or AZ names from another region than the deployment region."
+    why = "AMI ids and AZ names are region-specific: the code fails (or launches the wrong image) in the region it targets."
+    fix = "Look them up: data \"aws_ami\" with filters, data \"aws_availability_zones\"."
+    bad = 'resource "aws_instance" "web" {\n  ami = "ami-0c55b159cbfafe1f0"\n}'
+    good = 'data "aws_ami" "al2023" {\n  most_recent = true\n  owners = ["amazon"]\n}\nresource "aws_instance" "web" {\n  ami = data.aws_ami.al2023.id\n}'
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        prompt = ctx.prompt or ""
+        regions = set(known_regions(program))
+        found = checked = 0
+        reported: set[str] = set()
+        for r, key, text in _strings(program):
+            checked += 1
+            ami = _AMI.search(text)
+            if ami and ami.group(0) not in prompt and ami.group(0) not in reported:
+                reported.add(ami.group(0))
+                found += 1
+                # It deploys in the AMI's home region only, which the code cannot show: partial, not fail.
+                yield self.finding("partial", f"`{r.address}.{key}` hard-codes the AMI `{ami.group(0)}`, which exists in one "
+                                   "region only; look it up with a data source.", [r.line_of(key)], found=ami.group(0))
+            for az in _AZ.finditer(text):
+                if regions and az.group(1) not in regions and az.group(0) not in prompt and az.group(0) not in reported:
+                    reported.add(az.group(0))
+                    found += 1
+                    yield self.finding("fail", f"`{r.address}.{key}` uses the AZ `{az.group(0)}`, but the code deploys to "
+                                       f"{', '.join(sorted(regions))}.", [r.line_of(key)], found=az.group(0))
+        if checked and not found:
+            yield self.finding("pass", "No hard-coded AMI ids or foreign AZ names.")
+
+
+_RUNTIMES = re.compile(r"^(python3\.(?:[0-9]|1[0-9])|python2\.7|nodejs(?:[0-9]{1,2}\.x)?|java(?:8|8\.al2|11|17|21|25)|"
+                       r"dotnet(?:core[123]\.[01]|[5-9]|10)|ruby(?:2\.[57]|3\.[0-9])|go1\.x|provided(?:\.al2|\.al2023)?)$")
+_INSTANCE_TYPE = re.compile(r"^(?:db\.|cache\.|search\.|kafka\.|mq\.|dax\.|ml\.)?[a-z][a-z0-9-]*\.(?:nano|micro|small|medium|large|xlarge|[0-9]+xlarge|metal(?:-[0-9]+xl)?)$")
+_NAME_LIMITS = {
+    ("aws_lb", "name"): 32, ("aws_alb", "name"): 32, ("aws_lb_target_group", "name"): 32, ("aws_alb_target_group", "name"): 32,
+    ("aws_iam_role", "name"): 64, ("aws_iam_policy", "name"): 128, ("aws_s3_bucket", "bucket"): 63,
+    ("aws_elasticache_replication_group", "replication_group_id"): 40, ("aws_db_instance", "identifier"): 63,
+    ("aws_rds_cluster", "cluster_identifier"): 63, ("aws_lambda_function", "function_name"): 64,
+    ("aws_sqs_queue", "name"): 80, ("aws_sns_topic", "name"): 256, ("aws_cloudwatch_log_group", "name"): 512,
+}
+
+
+@register
+class InvalidValue(Check):
+    id = "DEP023"
+    name = "invalid-value"
+    area = "deployability"
+    severity = "high"
+    description = ("A value the service rejects: security group names starting with `sg-`, names over length limits, "
+                   "invalid S3 bucket names, unknown Lambda runtimes or malformed instance types.")
+    why = "These pass validate but fail at apply with an API error."
+    fix = "Follow the service's naming rules and enums (see the message)."
+    bad = 'resource "aws_security_group" "web" {\n  name = "sg-web"\n}'
+    good = 'resource "aws_security_group" "web" {\n  name = "web"\n}'
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        problems = checked = 0
+        for r in program.resources:
+            scope = scope_of(r.location.file)
+
+            def value(key: str) -> Any:
+                v = resolve(r.attributes.get(key), program, scope)
+                return v if isinstance(v, str) else None
+
+            checked += 1
+            for message, key in self._problems(r, value):
+                problems += 1
+                literal = not isinstance(r.attributes.get(key), Expr)
+                status = "fail" if literal else "unknown"  # from variable defaults a deploy may override
+                suffix = "" if literal else " with the variables' default values"
+                yield self.finding(status, f"`{r.address}`: {message}{suffix}.", [r.line_of(key)], found=value(key))
+        if checked and not problems:
+            yield self.finding("pass", "No values break service rules.")
+
+    @staticmethod
+    def _problems(r: Resource, value) -> Iterator[tuple[str, str]]:
+        if r.type == "aws_security_group" and (value("name") or "").lower().startswith("sg-"):
+            yield f"security group name `{value('name')}` starts with `sg-`, which AWS reserves", "name"
+        for (tf_type, key), limit in _NAME_LIMITS.items():
+            v = value(key) if r.type == tf_type else None
+            if v and "${" not in v and len(v) > limit:
+                yield f"`{key}` is {len(v)} characters, over the limit of {limit}", key
+        bucket = value("bucket") if r.type == "aws_s3_bucket" else None
+        if bucket and "${" not in bucket and not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", bucket):
+            yield f"bucket name `{bucket}` breaks S3 naming rules (lowercase letters, digits, dots, hyphens; 3-63)", "bucket"
+        runtime = value("runtime") if r.type in ("aws_lambda_function", "aws_lambda_layer_version") else None
+        if runtime and not _RUNTIMES.match(runtime):
+            yield f"`{runtime}` is not a Lambda runtime", "runtime"
+        for key in ("instance_type", "instance_class", "node_type"):
+            v = value(key)
+            if v and "${" not in v and not _INSTANCE_TYPE.match(v) and not v.startswith("db.serverless"):
+                yield f"`{v}` is not a valid {key.replace('_', ' ')}", key
+
+
+def _referenced(resource: Resource, key: str, program: Program) -> list[Resource]:
+    """The resources an attribute's value references."""
+    by = program.by_address()
+    value = resource.attributes.get(key)
+    refs = []
+    for leaf in walk_values(value):
+        if isinstance(leaf, Expr):
+            refs += [by[a] for a in leaf.refs if a in by]
+    return refs
+
+
+@register
+class IncompatibleConfiguration(Check):
+    id = "DEP024"
+    name = "incompatible-configuration"
+    area = "deployability"
+    severity = "high"
+    description = "Settings that cannot work together: a REGIONAL WAFv2 web ACL on an EDGE API, a CloudFront certificate outside us-east-1."
+    why = "Each combination fails at apply."
+    fix = "Use a REGIONAL API with a REGIONAL web ACL (or attach WAF at CloudFront); create CloudFront certificates in us-east-1."
+    bad = ('resource "aws_api_gateway_rest_api" "api" {\n  endpoint_configuration { types = ["EDGE"] }\n}\n'
+           'resource "aws_wafv2_web_acl" "acl" { scope = "REGIONAL" }\n'
+           'resource "aws_wafv2_web_acl_association" "a" {\n  resource_arn = aws_api_gateway_stage.prod.arn\n'
+           '  web_acl_arn = aws_wafv2_web_acl.acl.arn\n}\n'
+           'resource "aws_api_gateway_stage" "prod" { rest_api_id = aws_api_gateway_rest_api.api.id }')
+    good = bad.replace('"EDGE"', '"REGIONAL"')
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        yield from self._waf_on_edge(program)
+        yield from self._cloudfront_certificate(program)
+
+    def _waf_on_edge(self, program: Program) -> Iterator[Finding]:
+        for assoc in program.of_type("aws_wafv2_web_acl_association"):
+            acls = [a for a in _referenced(assoc, "web_acl_arn", program) if a.type == "aws_wafv2_web_acl"]
+            stages = [s for s in _referenced(assoc, "resource_arn", program) if s.type == "aws_api_gateway_stage"]
+            if not acls or not stages or as_text(acls[0].attributes.get("scope")).upper() != "REGIONAL":
+                continue
+            apis = [a for a in _referenced(stages[0], "rest_api_id", program) if a.type == "aws_api_gateway_rest_api"]
+            config = first_block(apis[0].attributes.get("endpoint_configuration")) if apis else None
+            if config and "EDGE" in as_text(config.get("types")).upper():
+                yield self.finding("fail", f"The REGIONAL web ACL `{acls[0].address}` is associated with a stage of the EDGE API "
+                                   f"`{apis[0].address}`; a REGIONAL ACL cannot protect an edge-optimized API.",
+                                   [assoc.location, apis[0].location], found="REGIONAL on EDGE")
+
+    def _cloudfront_certificate(self, program: Program) -> Iterator[Finding]:
+        regions = {address: region for region, _, address in provider_regions(program)}
+        for dist in program.of_type("aws_cloudfront_distribution"):
+            viewer = first_block(dist.attributes.get("viewer_certificate")) or {}
+            for leaf in walk_values(viewer.get("acm_certificate_arn")):
+                if not isinstance(leaf, Expr):
+                    continue
+                for cert in (program.by_address().get(a) for a in leaf.refs):
+                    if cert is None or cert.type != "aws_acm_certificate":
+                        continue
+                    provider = str(cert.meta.get("provider", "aws")).strip() if cert.meta.get("provider") else "aws"
+                    region = regions.get(provider)
+                    if region and region != "us-east-1":
+                        yield self.finding("fail", f"CloudFront `{dist.address}` uses the certificate `{cert.address}`, created in "
+                                           f"{region}; CloudFront only accepts ACM certificates from us-east-1.",
+                                           [dist.location, cert.location], found=region)
+
+
+@register
+class LogsKeyPolicy(Check):
+    id = "WIR001"
+    name = "kms-key-policy-for-logs"
+    area = "security"
+    severity = "high"
+    description = "A CloudWatch log group is encrypted with a KMS key whose key policy does not allow the CloudWatch Logs service."
+    why = "CloudWatch Logs must be allowed in the key policy to use a customer key; otherwise associating the key is refused."
+    fix = "Add a key policy statement for logs.<region>.amazonaws.com (kms:Encrypt*, Decrypt*, ReEncrypt*, GenerateDataKey*, Describe*)."
+    bad = ('resource "aws_kms_key" "logs" {}\n'
+           'resource "aws_cloudwatch_log_group" "app" {\n  kms_key_id = aws_kms_key.logs.arn\n}')
+    good = ('resource "aws_kms_key" "logs" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow",\n'
+            '    Principal = { Service = "logs.us-east-1.amazonaws.com" }, Action = "kms:*", Resource = "*" }] })\n}\n'
+            'resource "aws_cloudwatch_log_group" "app" {\n  kms_key_id = aws_kms_key.logs.arn\n}')
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        yield from self._logs_key_policy(program)
+
+    def _logs_key_policy(self, program: Program) -> Iterator[Finding]:
+        by = program.by_address()
+        for group in program.of_type("aws_cloudwatch_log_group"):
+            for key in _referenced(group, "kms_key_id", program):
+                if key.type != "aws_kms_key":
+                    continue
+                policy = key.attributes.get("policy")
+                texts = [as_text(policy)] + key.meta.get("calls", [])
+                texts += [as_text(r.attributes) for r in program.of_type("aws_kms_key_policy") if key.address in r.refs]
+                for leaf in walk_values(policy):
+                    if isinstance(leaf, Expr):
+                        texts += [as_text(by[a].attributes) for a in leaf.refs if a in by]
+                if not re.search(r"logs\.", " ".join(texts)):
+                    yield self.finding("fail", f"Log group `{group.address}` is encrypted with `{key.address}`, whose key policy "
+                                       "does not allow the CloudWatch Logs service (logs.<region>.amazonaws.com); creation fails.",
+                                       [group.line_of("kms_key_id"), key.location], found=key.address)
+
+
+@register
+class GuardDutyRouting(Check):
+    id = "WIR002"
+    name = "guardduty-findings-routing"
+    area = "monitoring"
+    severity = "medium"
+    description = "An SNS topic is prepared for GuardDuty findings, but no EventBridge rule routes `aws.guardduty` findings to it."
+    why = "GuardDuty does not publish to SNS directly; without the rule nobody is alerted."
+    fix = "Add an aws_cloudwatch_event_rule with event_pattern source aws.guardduty and a target on the topic."
+    bad = ('resource "aws_guardduty_detector" "main" { enable = true }\n'
+           'resource "aws_sns_topic_policy" "alerts" {\n  policy = jsonencode({ Statement = [{ Principal = { Service = "guardduty.amazonaws.com" } }] })\n}')
+    good = bad + ('\nresource "aws_cloudwatch_event_rule" "gd" {\n  event_pattern = jsonencode({ source = ["aws.guardduty"] })\n}')
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        yield from self._guardduty_to_sns(program)
+
+    def _guardduty_to_sns(self, program: Program) -> Iterator[Finding]:
+        detectors = program.of_type("aws_guardduty_detector")
+        if not detectors:
+            return
+        topics_for_guardduty = [r for r in program.of_type("aws_sns_topic", "aws_sns_topic_policy")
+                                if "guardduty" in as_text(r.attributes).lower()]
+        rules = [r for r in program.of_type("aws_cloudwatch_event_rule") if "aws.guardduty" in as_text(r.attributes)]
+        if topics_for_guardduty and not rules:
+            yield self.finding("fail", "An SNS topic is set up for GuardDuty findings, but GuardDuty does not publish to SNS itself "
+                               "and no EventBridge rule routes `aws.guardduty` findings to it.",
+                               [topics_for_guardduty[0].location, detectors[0].location], found="no EventBridge rule")
+
+
+@register
+class LazyValueMisuse(Check):
+    id = "DEP025"
+    name = "deploy-time-value-misuse"
+    area = "deployability"
+    severity = "high"
+    description = "A Pulumi Output (a resource attribute) used in an f-string or json.dumps outside `.apply`/`Output.concat`."
+    why = "The f-string renders 'Calling __str__ on an Output[T] is not supported', producing a broken name or policy."
+    fix = "Use pulumi.Output.concat / Output.format, or build the string inside .apply(lambda v: ...)."
+    bad = 'aws.s3.BucketPolicy("p", bucket=bucket.id, policy=f"arn:aws:s3:::{bucket.id}/*")'
+    good = 'aws.s3.BucketPolicy("p", bucket=bucket.id, policy=bucket.arn.apply(lambda arn: f"{arn}/*"))'
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        if "pulumi" not in program.dialects:
+            return
+        count = 0
+        for r in program.resources:
+            if r.dialect != "pulumi":
+                continue
+            for key, value in r.attributes.items():
+                bad = next((leaf for leaf in walk_values(value) if isinstance(leaf, Expr) and leaf.is_template and leaf.refs), None)
+                if bad is not None:
+                    count += 1
+                    yield self.finding("fail", f"`{r.address}.{key}` builds a string from a Pulumi Output in an f-string: `{bad.text[:60]}`.",
+                                       [r.line_of(key)], found=bad.text[:60])
+        for facts in program.python:
+            for text, line in facts.lazy_values:
+                count += 1
+                yield self.finding("fail", f"json.dumps over Pulumi Outputs in {facts.path}: `{text[:60]}`; use Output.json_dumps or .apply.",
+                                   [Location(facts.path, line)], found=text[:60])
+        if not count:
+            yield self.finding("pass", "Pulumi Outputs are not used as plain strings.")
+
