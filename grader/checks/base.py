@@ -67,8 +67,10 @@ class Check:
     description: ClassVar[str]  # one line: what it looks for
     why: ClassVar[str] = ""
     fix: ClassVar[str] = ""
-    bad: ClassVar[str] = ""  # a failing example
-    good: ClassVar[str] = ""  # a passing example
+    bad: ClassVar[str] = ""  # a failing example (tests run it: it must fail)
+    good: ClassVar[str] = ""  # a passing example (tests run it: it must not fail)
+    example: ClassVar[str] = "hcl"  # how bad/good are read: hcl (main.tf), python (lib/tap_stack.py), markdown (an answer)
+    example_platform: ClassVar[str | None] = None  # the task platform the examples assume
     rubric_driven: ClassVar[bool] = False  # runs once per rubric requirement that names it
     params: ClassVar[dict[str, str]] = {}  # rubric parameters it reads, with their meaning
 

@@ -209,14 +209,17 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 @register
 class UndefinedPythonName(Check):
     id = "DEP005"
+    example = "python"
     name = "undefined-python-name"
     area = "deployability"
     severity = "critical"
     description = "A Python name is used but never imported, assigned or defined (NameError at synth/preview)."
     why = "`cdk synth`, `pulumi preview` and `cdktf synth` run the program; an undefined name stops them."
     fix = "Import the name (e.g. `from aws_cdk import Duration`) or define it."
-    bad = "from aws_cdk import aws_lambda as _lambda\n_lambda.Function(self, 'F', timeout=Duration.seconds(30))"
-    good = "from aws_cdk import Duration, aws_lambda as _lambda\n_lambda.Function(self, 'F', timeout=Duration.seconds(30))"
+    bad = ("from aws_cdk import Stack, aws_lambda as _lambda\n\nclass TapStack(Stack):\n    def build(self):\n"
+           "        _lambda.Function(self, 'F', timeout=Duration.seconds(30))")
+    good = ("from aws_cdk import Duration, Stack, aws_lambda as _lambda\n\nclass TapStack(Stack):\n    def build(self):\n"
+            "        _lambda.Function(self, 'F', timeout=Duration.seconds(30))")
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         if not program.python:
@@ -283,6 +286,7 @@ def _snake_ns(namespace: str) -> str:
 @register
 class UnknownSdkSymbol(Check):
     id = "DEP006"
+    example = "python"
     name = "unknown-sdk-symbol"
     area = "deployability"
     severity = "critical"

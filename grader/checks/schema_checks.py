@@ -214,8 +214,10 @@ class UnknownAttributeReference(Check):
     description = "An expression reads an attribute the referenced resource type does not export."
     why = "terraform validate: 'This object has no argument, nested block, or exported attribute named ...'."
     fix = "Read an attribute the type exports (e.g. aws_api_gateway_stage.x.invoke_url, not the deployment's)."
-    bad = 'output "url" {\n  value = aws_api_gateway_deployment.main.invoke_url\n}'
-    good = 'output "url" {\n  value = aws_api_gateway_stage.main.invoke_url\n}'
+    bad = ('resource "aws_api_gateway_deployment" "main" {\n  rest_api_id = "abc"\n}\n'
+           'output "url" {\n  value = aws_api_gateway_deployment.main.invoke_url\n}')
+    good = ('resource "aws_api_gateway_stage" "main" {\n  rest_api_id = "abc"\n  deployment_id = "d"\n  stage_name = "prod"\n}\n'
+            'output "url" {\n  value = aws_api_gateway_stage.main.invoke_url\n}')
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         note, pinned_elsewhere = _version_note(program)

@@ -18,6 +18,7 @@ def _code_files(program: Program):
 @register
 class NoCode(Check):
     id = "STR001"
+    example = "markdown"
     name = "no-code"
     area = "structure"
     severity = "critical"
@@ -38,6 +39,7 @@ class NoCode(Check):
 @register
 class CodeOnlyInTrace(Check):
     id = "STR002"
+    example = "markdown"
     name = "code-only-in-reasoning-trace"
     area = "structure"
     severity = "high"
@@ -55,6 +57,7 @@ class CodeOnlyInTrace(Check):
 @register
 class Truncated(Check):
     id = "STR003"
+    example = "markdown"
     name = "truncated-answer"
     area = "structure"
     severity = "high"
@@ -95,6 +98,8 @@ class SyntaxErrorCheck(Check):
 @register
 class WrongPlatform(Check):
     id = "STR005"
+    example = "markdown"
+    example_platform = "cdktf"
     name = "wrong-platform"
     area = "structure"
     severity = "critical"
@@ -130,6 +135,7 @@ class WrongPlatform(Check):
 @register
 class UnnamedBlocks(Check):
     id = "STR006"
+    example = "markdown"
     name = "unnamed-code-blocks"
     area = "structure"
     severity = "low"
@@ -149,6 +155,7 @@ class UnnamedBlocks(Check):
 @register
 class UnreadableInput(Check):
     id = "STR007"
+    example = "files"  # needs real files on disk; tested in tests/test_cli.py
     name = "unreadable-input"
     area = "structure"
     severity = "high"

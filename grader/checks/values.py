@@ -172,11 +172,13 @@ class HardcodedEnvironmentId(Check):
     name = "hardcoded-environment-id"
     area = "deployability"
     severity = "high"
-    description = "Hard-coded AMI ids, or AZ names from another region than the deployment region."
+    description = ("AZ names from another region than the deployment region (fail); hard-coded AMI ids, which work in "
+                   "one region only (partial).")
     why = "AMI ids and AZ names are region-specific: the code fails (or launches the wrong image) in the region it targets."
     fix = "Look them up: data \"aws_ami\" with filters, data \"aws_availability_zones\"."
-    bad = 'resource "aws_instance" "web" {\n  ami = "ami-0c55b159cbfafe1f0"\n}'
-    good = 'data "aws_ami" "al2023" {\n  most_recent = true\n  owners = ["amazon"]\n}\nresource "aws_instance" "web" {\n  ami = data.aws_ami.al2023.id\n}'
+    bad = 'provider "aws" {\n  region = "us-west-2"\n}\nresource "aws_subnet" "a" {\n  availability_zone = "us-east-1a"\n}'
+    good = ('provider "aws" {\n  region = "us-west-2"\n}\ndata "aws_availability_zones" "az" {}\n'
+            'resource "aws_subnet" "a" {\n  availability_zone = data.aws_availability_zones.az.names[0]\n}')
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         prompt = ctx.prompt or ""
@@ -396,14 +398,17 @@ class GuardDutyRouting(Check):
 @register
 class LazyValueMisuse(Check):
     id = "DEP025"
+    example = "python"
     name = "deploy-time-value-misuse"
     area = "deployability"
     severity = "high"
     description = "A Pulumi Output (a resource attribute) used in an f-string or json.dumps outside `.apply`/`Output.concat`."
     why = "The f-string renders 'Calling __str__ on an Output[T] is not supported', producing a broken name or policy."
     fix = "Use pulumi.Output.concat / Output.format, or build the string inside .apply(lambda v: ...)."
-    bad = 'aws.s3.BucketPolicy("p", bucket=bucket.id, policy=f"arn:aws:s3:::{bucket.id}/*")'
-    good = 'aws.s3.BucketPolicy("p", bucket=bucket.id, policy=bucket.arn.apply(lambda arn: f"{arn}/*"))'
+    bad = ('import pulumi_aws as aws\nbucket = aws.s3.Bucket("b")\n'
+           'aws.s3.BucketPolicy("p", bucket=bucket.id, policy=f"arn:aws:s3:::{bucket.id}/*")')
+    good = ('import pulumi_aws as aws\nbucket = aws.s3.Bucket("b")\n'
+            'aws.s3.BucketPolicy("p", bucket=bucket.id, policy=bucket.arn.apply(lambda arn: f"{arn}/*"))')
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         if "pulumi" not in program.dialects:

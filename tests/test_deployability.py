@@ -1,0 +1,109 @@
+"""Deployability rules in the Python dialects, and unknowns that must stay unknown."""
+
+from grader.checks.base import Context
+from tests.conftest import run_check, statuses
+
+PULUMI_BAD_KWARG = '''
+import pulumi_aws as aws
+aws.elasticache.ReplicationGroup("r", description="d", auth_token_enabled=True)
+'''
+PULUMI_GOOD_KWARG = '''
+import pulumi_aws as aws
+aws.elasticache.ReplicationGroup("r", description="d", transit_encryption_enabled=True)
+'''
+
+
+def test_pulumi_unknown_keyword_argument():
+    assert "fail" in statuses(run_check("DEP009", {"__main__.py": PULUMI_BAD_KWARG}))
+    assert "fail" not in statuses(run_check("DEP009", {"__main__.py": PULUMI_GOOD_KWARG}))
+
+
+def test_cdk_unknown_prop_and_missing_required_prop():
+    bad = '''
+from aws_cdk import Stack, aws_lambda as _lambda
+class S(Stack):
+    def f(self):
+        _lambda.Function(self, "F", handler="index.handler", code=_lambda.Code.from_inline("x"), memory=128)
+'''
+    good = bad.replace(", memory=128", ", runtime=_lambda.Runtime.PYTHON_3_12")
+    assert {f.found for f in run_check("DEP009", {"lib/tap_stack.py": bad}) if f.status == "fail"} == {"memory"}
+    assert {f.found for f in run_check("DEP010", {"lib/tap_stack.py": bad}) if f.status == "fail"} == {"runtime"}
+    assert "fail" not in statuses(run_check("DEP009", {"lib/tap_stack.py": good}))
+    assert "fail" not in statuses(run_check("DEP010", {"lib/tap_stack.py": good}))
+
+
+def test_cdktf_uses_the_terraform_schema():
+    bad = '''
+from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+class S:
+    def f(self):
+        S3Bucket(self, "b", bucket="x", versioning_enabled=True)
+'''
+    good = bad.replace("versioning_enabled=True", "force_destroy=True")
+    assert "fail" in statuses(run_check("DEP009", {"lib/tap_stack.py": bad}))
+    assert "fail" not in statuses(run_check("DEP009", {"lib/tap_stack.py": good}))
+
+
+def test_unknown_sdk_symbols_in_all_three_sdks():
+    for bad in ("from pulumi_aws import aws\n", "import pulumi_aws as aws\naws.secretsmanager.GetSecretOutput('s')\n",
+                "from aws_cdk import aws_nonexistent\n", "from cdktf_cdktf_provider_aws.not_a_resource import X\n"):
+        assert "fail" in statuses(run_check("DEP006", {"x.py": bad})), bad
+    for good in ("import pulumi_aws as aws\naws.secretsmanager.get_secret(name='s')\n", "from aws_cdk import aws_s3\n",
+                 "from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"):
+        assert "fail" not in statuses(run_check("DEP006", {"x.py": good})), good
+
+
+def test_duplicate_construct_ids_in_one_scope_but_not_across_classes():
+    dup = '''
+from aws_cdk import Stack, aws_s3 as s3
+class A(Stack):
+    def __init__(self, scope, id):
+        s3.Bucket(self, "Data")
+        s3.Bucket(self, "Data")
+'''
+    separate = '''
+from aws_cdk import Stack, aws_s3 as s3
+class A(Stack):
+    def __init__(self, scope, id):
+        s3.Bucket(self, "Data")
+class B(Stack):
+    def build(self):
+        s3.Bucket(self, "Data")
+'''
+    assert "fail" in statuses(run_check("DEP002", {"lib/tap_stack.py": dup}))
+    assert "fail" not in statuses(run_check("DEP002", {"lib/tap_stack.py": separate}))
+
+
+def test_python_placeholder_and_prompt_literal_exemption():
+    code = 'import pulumi_aws as aws\naws.sns.TopicSubscription("s", topic_arn="arn:aws:sns:us-east-1:123456789012:t", protocol="sqs", endpoint="e")\n'
+    assert "fail" in statuses(run_check("DEP020", {"__main__.py": code}))
+    ctx = Context(prompt="Use account 123456789012 for everything.")
+    assert "fail" not in statuses(run_check("DEP020", {"__main__.py": code}, ctx))
+
+
+def test_values_from_variables_without_default_stay_unknown():
+    code = 'variable "name" {}\nresource "aws_security_group" "a" {\n  name = var.name\n}\n'
+    assert statuses(run_check("DEP023", {"main.tf": code})) == {"pass"}
+    with_default = 'variable "name" {\n  default = "sg-web"\n}\nresource "aws_security_group" "a" {\n  name = var.name\n}\n'
+    assert "unknown" in statuses(run_check("DEP023", {"main.tf": with_default}))
+
+
+def test_tfvars_resolve_variables():
+    code = {"main.tf": 'variable "region" {}\nprovider "aws" {\n  region = var.region\n}\n'
+                       'resource "aws_subnet" "a" {\n  availability_zone = "eu-west-1a"\n}\n',
+            "terraform.tfvars": 'region = "us-east-1"\n'}
+    assert "fail" in statuses(run_check("DEP022", code))
+
+
+def test_pinned_provider_version_makes_schema_mismatch_unknown_and_says_which_version():
+    code = ('terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws", version = "~> 4.0" }\n  }\n}\n'
+            'resource "aws_api_gateway_deployment" "d" {\n  rest_api_id = "x"\n  stage_name = "prod"\n}\n')
+    (finding,) = [f for f in run_check("DEP009", {"main.tf": code}) if f.status != "pass"]
+    assert finding.status == "unknown" and "6.25.0" in finding.message and "~> 4.0" in finding.message
+
+
+def test_missing_module_and_lambda_asset_in_python():
+    code = 'from aws_cdk import Stack, aws_lambda as _lambda\nclass S(Stack):\n    def f(self):\n' \
+           '        _lambda.Function(self, "F", code=_lambda.Code.from_asset("lambda"), handler="h", runtime=_lambda.Runtime.PYTHON_3_12)\n'
+    assert "fail" in statuses(run_check("STR008", {"lib/tap_stack.py": code}))
+    assert "fail" not in statuses(run_check("STR008", {"lib/tap_stack.py": code, "lambda/index.py": "def h(e, c): pass\n"}))
