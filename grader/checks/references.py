@@ -58,7 +58,10 @@ class UndeclaredReference(Check):
             reported.add((scope, ref.target))
             kind = ref.target.split(".")[0] if ref.target.split(".")[0] in ("var", "local", "module", "data") else "resource"
             where = f" in {scope}" if scope else ""
-            if unseen:
+            if scope.startswith("unnamed-"):
+                yield self.finding("unknown", f"`{ref.target}` is not declared in the unnamed block at {ref.location.file}; "
+                                   "without a file name the module it belongs to cannot be told.", [ref.location], found=ref.target)
+            elif unseen:
                 yield self.finding("unknown", f"`{ref.target}` is referenced but not declared{where}; it may be in "
                                    f"{', '.join(unseen[:3])}, which the answer names but does not show.", [ref.location], found=ref.target)
             else:

@@ -141,13 +141,13 @@ class UnknownArgument(Check):
             if spec is None:
                 return None, ""
             allowed = {_folded(a) for a in spec["args"]} | {"opts", "resourcename", "args"}
-            return [k for k in kwargs if _folded(k) not in allowed], f" ({r.source_type})"
+            return [k for k in kwargs if _folded(k) not in allowed and k != "**"], f" ({r.source_type})"
         if r.dialect == "cdk" and parts[0] == "aws_cdk" and len(parts) == 3:
             spec = (schema.cdk_module(parts[1]) or {}).get("constructs", {}).get(parts[2])
             if spec is None:
                 return None, ""
             props = {_folded(p) for p in spec["props"]}
-            return [k for k in kwargs if _folded(k) not in props], f" ({r.source_type})"
+            return [k for k in kwargs if _folded(k) not in props and k != "**"], f" ({r.source_type})"
         return None, ""
 
 
@@ -192,8 +192,8 @@ class MissingRequiredArgument(Check):
             return [n for n in tf.get("required", []) if n != "id"], set(r.attributes), ""
         kwargs = r.meta.get("kwargs")
         parts = r.source_type.split(".")
-        if kwargs is None or "args" in kwargs:
-            return None, set(), ""
+        if kwargs is None or "args" in kwargs or "**" in kwargs:
+            return None, set(), ""  # positional Args objects or an unknown **dict may supply anything
         if r.dialect == "pulumi" and len(parts) == 3:
             spec = (schema.pulumi_module(parts[1]) or {}).get("resources", {}).get(parts[2])
             if spec is not None:

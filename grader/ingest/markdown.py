@@ -32,6 +32,8 @@ _MD = MarkdownIt("commonmark")
 _EXT = r"(?:tf|tfvars|hcl|py|json|ya?ml|sh|txt|cfg|toml|ini|js|ts|go|java|cs|md)"
 _PATH = re.compile(rf"(?<![\w/.-])((?:\.{{0,2}}/)?[\w.@-]+(?:/[\w.@-]+)*\.{_EXT})(?![\w-])")
 _COMMENT = re.compile(r"^\s*(?:#|//|/\*|--|<!--)\s*(?:file(?:name)?\s*[:=]\s*|=+\s*file:\s*)?(.*)$", re.I)
+_DECLARATION = re.compile(r'^\s*((?:resource|data)\s+"[\w-]+"\s+"[\w-]+"|(?:variable|output|module|locals)\b\s*"?[\w-]*"?)', re.M)
+_LOCAL_MODULE = re.compile(r'^\s*source\s*=\s*"\./modules/', re.M)
 _CONTINUED = re.compile(r"\b(continued|continuation|cont\.|part\s*[2-9])\b", re.I)
 _ANSWER = re.compile(r"^\s*answer\s*:?\s*$", re.I)
 LANG_BY_INFO = {
@@ -276,6 +278,13 @@ def extract(markdown: str) -> Extraction:
             name = _default_name(block.language, block.content, index)
             if named_languages.get(block.language) and (block.language == "hcl" or name.startswith("unnamed-")):
                 continue  # a snippet beside named files of its language: shown, not delivered
+        if block.name is None and name == "tap_stack.tf" and name in files:
+            declared = set(_DECLARATION.findall(block.content))
+            so_far = files[name].text
+            if declared & set(_DECLARATION.findall(so_far)) or _LOCAL_MODULE.search(so_far):
+                # The same blocks declared again, or the first block calls local modules it does not define:
+                # this block is another module's file, not a continuation.
+                name = f"unnamed-{index}/main.tf"
         language = LANG_BY_EXT.get(posixpath.splitext(name)[1].lower(), block.language)
         if name in files:
             if block.continued or not last_closed.get(name, True) or (name == "tap_stack.tf" and block.name is None):

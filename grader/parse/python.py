@@ -229,6 +229,17 @@ class _Collector(cst.CSTVisitor):
                     values.update(inner)
         return values, lines
 
+    def keyword_names(self, node: cst.Call) -> list[str]:
+        """Keywords as written, plus the keys of `**dict` arguments; "**" when such a dict is unknown."""
+        names = []
+        for arg in node.args:
+            if arg.keyword is not None:
+                names.append(arg.keyword.value)
+            elif arg.star == "**":
+                inner = self.value(arg.value)
+                names.extend(inner) if isinstance(inner, dict) else names.append("**")
+        return names
+
     def call_value(self, node: cst.Call) -> Any:
         path = self.qualify(node.func) or ""
         if path in ("json.dumps", "dict") or path.endswith(".jsonencode"):
@@ -267,14 +278,14 @@ class _Collector(cst.CSTVisitor):
         if root not in SDK_ROOTS:
             method = parts[-1]
             if method in cdk_l2.METHODS and len(parts) > 1 and uses_cdk:
-                self.call_kwargs[id(node)] = [a.keyword.value for a in node.args if a.keyword is not None]
+                self.call_kwargs[id(node)] = self.keyword_names(node)
                 self.method_resource(node, method)
             if method == "synth":
                 self.facts.uses_app_synth = True
             return
         dialect = SDK_ROOTS[root]
         self.program.dialects.add(dialect)
-        self.call_kwargs[id(node)] = [a.keyword.value for a in node.args if a.keyword is not None]
+        self.call_kwargs[id(node)] = self.keyword_names(node)
         positional = [a for a in node.args if a.keyword is None and not a.star]
         if root == "pulumi":
             self.pulumi_core(node, parts, positional)
