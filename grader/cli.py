@@ -92,6 +92,56 @@ def report(
     write_output(render(data, "markdown"), output)
 
 
+@rubric_app.command("derive")
+def rubric_derive(
+    prompt: Path = typer.Argument(..., help="PROMPT.md"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the rubric YAML here."),
+    platform: Optional[str] = typer.Option(None, help="terraform, pulumi, cdk or cdktf"),
+    include: list[str] = typer.Option([], "--include", help="Rubric packs to include (e.g. aws-security-baseline)."),
+) -> None:
+    """Derive a rubric from a prompt (deterministic, offline)."""
+    from .ingest.task import read_text
+    from .rubric.derive import derive_rubric
+    from .rubric.io import dump_rubric
+
+    if not prompt.is_file():
+        fail(f"no such prompt file: {prompt}")
+    problems: list[str] = []
+    text = read_text(prompt, problems, prompt.name)
+    if text is None:
+        fail(problems[0])
+    rubric = derive_rubric(text, platform=platform)
+    rubric = rubric.model_copy(update={"include": list(include)})
+    write_output(dump_rubric(rubric), output)
+
+
+@rubric_app.command("validate")
+def rubric_validate(rubric: Path = typer.Argument(..., help="Rubric YAML to lint.")) -> None:
+    """Validate a rubric file: schema, duplicate/unknown keys, unknown checks, empty requirements, weights."""
+    from .rubric.io import load_rubric
+    from .rubric.lint import lint
+
+    try:
+        loaded = load_rubric(rubric)
+    except InputError as exc:
+        fail(str(exc), code=1)
+        return
+    problems = lint(loaded)
+    for problem in problems:
+        typer.echo(f"{rubric}: {problem}")
+    if problems:
+        raise typer.Exit(1)
+    typer.echo(f"{rubric}: ok ({len(loaded.requirements)} requirements)")
+
+
+@rubric_app.command("schema")
+def rubric_schema() -> None:
+    """Print the rubric JSON Schema."""
+    from .rubric.model import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2, sort_keys=True))
+
+
 def main() -> None:
     app()
 

@@ -57,6 +57,7 @@ def run_checks(program: Program, ctx: Context, rubric: Any = None) -> list[Findi
                 produced = _guarded(check, lambda c=check, r=requirement, p=spec.params: list(c.evaluate(program, ctx, r, p)))
                 for finding in produced:
                     finding.requirement = requirement.id
+                    finding.area = requirement.area
                     if requirement.severity:
                         finding.severity = requirement.severity
                     finding.weight = requirement.weight

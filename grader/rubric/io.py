@@ -40,6 +40,8 @@ def _parse(text: str, name: str) -> tuple[Any, dict[int, dict[Any, int]]]:
     loader.key_lines = {}
     try:
         data = loader.get_single_data()
+    except InputError as exc:
+        raise InputError(f"{name}: {exc}") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""

@@ -1,0 +1,161 @@
+"""Rubric-driven feature checks: a failing and a passing example per family, in HCL and a Python dialect."""
+
+import pytest
+
+from grader.checks.base import REGISTRY, Context, all_checks
+from grader.rubric.model import Requirement
+from tests.conftest import program_of
+
+all_checks()
+
+
+def judge(check_id: str, sources: dict[str, str], **params) -> set[str]:
+    cls = REGISTRY[check_id]
+    req = Requirement(id="R", area=cls.area, text="t")
+    return {f.status for f in cls().evaluate(program_of(sources), Context(), req, params)}
+
+
+CASES = [
+    # (check, params, failing files, passing files)
+    ("REQ010", {"regions": ["us-west-2"]},
+     {"main.tf": 'provider "aws" {\n  region = "us-east-2"\n}\nresource "aws_vpc" "a" {}\n'},
+     {"main.tf": 'provider "aws" {\n  region = "us-west-2"\n}\nresource "aws_vpc" "a" {}\n'}),
+    ("REQ010", {"regions": ["us-east-1", "us-west-2"]},
+     {"tap.py": 'import pulumi_aws as aws\nfor r in ["us-east-1", "us-east-2"]:\n    aws.Provider(r, region=r)\n'},
+     {"tap.py": 'import pulumi_aws as aws\nfor r in ["us-east-1", "us-west-2"]:\n    aws.Provider(r, region=r)\n'}),
+    ("REQ020", {"concept": "nat_gateway"},
+     {"main.tf": 'resource "aws_vpc" "a" {}\n'},
+     {"main.tf": 'resource "aws_nat_gateway" "n" {\n  count = 2\n}\n'}),
+    ("REQ020", {"concept": "nat_gateway"},
+     {"lib/tap_stack.py": "from aws_cdk import Stack, aws_ec2 as ec2\nclass S(Stack):\n    def f(self):\n        ec2.Vpc(self, 'V', nat_gateways=0)\n"},
+     {"lib/tap_stack.py": "from aws_cdk import Stack, aws_ec2 as ec2\nclass S(Stack):\n    def f(self):\n        ec2.Vpc(self, 'V', max_azs=2)\n"}),
+    ("REQ020", {"concept": "read_replica"},
+     {"main.tf": 'resource "aws_db_instance" "db" {}\n'},
+     {"main.tf": 'resource "aws_db_instance" "db" {}\nresource "aws_db_instance" "r" {\n  replicate_source_db = aws_db_instance.db.arn\n}\n'}),
+    ("REQ030", {"kms": True},
+     {"main.tf": 'resource "aws_db_instance" "db" {\n  storage_encrypted = false\n}\n'},
+     {"main.tf": 'resource "aws_kms_key" "k" {}\nresource "aws_db_instance" "db" {\n  storage_encrypted = true\n  kms_key_id = aws_kms_key.k.arn\n}\n'}),
+    ("REQ030", {"kms": True},
+     {"__main__.py": 'import pulumi_aws as aws\naws.sns.Topic("t")\n'},
+     {"__main__.py": 'import pulumi_aws as aws\nk = aws.kms.Key("k")\naws.sns.Topic("t", kms_master_key_id=k.id)\n'}),
+    ("REQ031", {},
+     {"main.tf": 'resource "aws_s3_bucket" "b" {}\n'},
+     {"main.tf": 'resource "aws_s3_bucket" "b" {}\nresource "aws_s3_bucket_policy" "p" {\n  bucket = aws_s3_bucket.b.id\n'
+                 '  policy = jsonencode({ Statement = [{ Effect = "Deny", Condition = { Bool = { "aws:SecureTransport" = "false" } } }] })\n}\n'}),
+    ("REQ031", {},
+     {"lib/tap_stack.py": "from aws_cdk import Stack, aws_s3 as s3\nclass S(Stack):\n    def f(self):\n        s3.Bucket(self, 'B')\n"},
+     {"lib/tap_stack.py": "from aws_cdk import Stack, aws_s3 as s3\nclass S(Stack):\n    def f(self):\n        s3.Bucket(self, 'B', enforce_ssl=True)\n"}),
+    ("REQ040", {},
+     {"main.tf": 'resource "aws_iam_role_policy" "p" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "logs:*", Resource = "*" }] })\n}\n'},
+     {"main.tf": 'resource "aws_iam_role_policy" "p" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "logs:PutLogEvents", Resource = "arn:aws:logs:us-east-1:1:log-group:x" }] })\n}\n'}),
+    ("REQ040", {},
+     {"__main__.py": 'import json\nimport pulumi_aws as aws\naws.iam.RolePolicy("p", role="r", policy=json.dumps({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))\n'},
+     {"__main__.py": 'import json\nimport pulumi_aws as aws\naws.iam.RolePolicy("p", role="r", policy=json.dumps({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}))\n'}),
+    ("REQ041", {"ports": [443]},
+     {"main.tf": 'resource "aws_security_group" "s" {\n  ingress {\n    from_port = 22\n    to_port = 22\n    protocol = "tcp"\n  }\n}\n'},
+     {"main.tf": 'resource "aws_security_group" "s" {\n  ingress {\n    from_port = 443\n    to_port = 443\n    protocol = "tcp"\n  }\n}\n'}),
+    ("REQ042", {},
+     {"main.tf": 'resource "aws_security_group" "s" {\n  egress {\n    from_port = 0\n    to_port = 0\n    protocol = "-1"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n'},
+     {"main.tf": 'resource "aws_security_group" "s" {\n  egress {\n    from_port = 443\n    to_port = 443\n    protocol = "tcp"\n    cidr_blocks = ["10.0.0.0/16"]\n  }\n}\n'}),
+    ("REQ043", {},
+     {"main.tf": 'resource "aws_s3_bucket" "b" {}\n'},
+     {"main.tf": 'resource "aws_s3_bucket" "b" {}\nresource "aws_s3_bucket_public_access_block" "b" {\n  bucket = aws_s3_bucket.b.id\n}\n'}),
+    ("REQ043", {},
+     {"lib/tap_stack.py": "from aws_cdk import Stack, aws_s3 as s3\nclass S(Stack):\n    def f(self):\n        s3.Bucket(self, 'B')\n"},
+     {"lib/tap_stack.py": "from aws_cdk import Stack, aws_s3 as s3\nclass S(Stack):\n    def f(self):\n        s3.Bucket(self, 'B', block_public_access=s3.BlockPublicAccess.BLOCK_ALL)\n"}),
+    ("REQ050", {},
+     {"main.tf": 'resource "aws_sns_topic" "t" {}\nresource "aws_cloudwatch_metric_alarm" "a" {}\n'},
+     {"main.tf": 'resource "aws_sns_topic" "t" {}\nresource "aws_cloudwatch_metric_alarm" "a" {\n  alarm_actions = [aws_sns_topic.t.arn]\n}\n'}),
+    ("REQ051", {"source": "aws.guardduty"},
+     {"main.tf": 'resource "aws_guardduty_detector" "d" {}\n'},
+     {"main.tf": 'resource "aws_cloudwatch_event_rule" "r" {\n  event_pattern = jsonencode({ source = ["aws.guardduty"] })\n}\n'
+                 'resource "aws_cloudwatch_event_target" "t" {\n  rule = aws_cloudwatch_event_rule.r.name\n  arn = aws_sns_topic.a.arn\n}\n'}),
+    ("REQ052", {"days": 30},
+     {"main.tf": 'resource "aws_cloudwatch_log_group" "g" {\n  retention_in_days = 7\n}\n'},
+     {"main.tf": 'resource "aws_cloudwatch_log_group" "g" {\n  retention_in_days = 30\n}\n'}),
+    ("REQ052", {"days": 30},
+     {"lib/tap_stack.py": "from aws_cdk import Stack, aws_logs as logs\nclass S(Stack):\n    def f(self):\n        logs.LogGroup(self, 'G', retention=logs.RetentionDays.ONE_WEEK)\n"},
+     {"lib/tap_stack.py": "from aws_cdk import Stack, aws_logs as logs\nclass S(Stack):\n    def f(self):\n        logs.LogGroup(self, 'G', retention=logs.RetentionDays.ONE_MONTH)\n"}),
+    ("REQ053", {},
+     {"main.tf": 'resource "aws_cloudfront_distribution" "d" {}\n'},
+     {"main.tf": 'resource "aws_cloudfront_distribution" "d" {\n  logging_config {\n    bucket = "logs.s3.amazonaws.com"\n  }\n}\n'}),
+    ("REQ060", {},
+     {"main.tf": 'resource "aws_s3_bucket" "b" {}\n'},
+     {"main.tf": 'resource "aws_s3_bucket" "b" {}\nresource "aws_s3_bucket_versioning" "v" {\n  bucket = aws_s3_bucket.b.id\n  versioning_configuration {\n    status = "Enabled"\n  }\n}\n'}),
+    ("REQ060", {},
+     {"cdktf.py": "from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\nclass S:\n    def f(self):\n        S3Bucket(self, 'b')\n"},
+     {"cdktf.py": "from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\nfrom cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA\n"
+                  "class S:\n    def f(self):\n        b = S3Bucket(self, 'b')\n        S3BucketVersioningA(self, 'v', bucket=b.id, versioning_configuration={'status': 'Enabled'})\n"}),
+    ("REQ061", {"days": 7},
+     {"main.tf": 'resource "aws_db_instance" "d" {\n  backup_retention_period = 1\n}\n'},
+     {"main.tf": 'resource "aws_db_instance" "d" {\n  backup_retention_period = 7\n}\n'}),
+    ("REQ062", {},
+     {"main.tf": 'resource "aws_db_instance" "d" {\n  multi_az = false\n}\n'},
+     {"main.tf": 'resource "aws_db_instance" "d" {\n  multi_az = true\n}\n'}),
+    ("REQ063", {},
+     {"main.tf": 'resource "aws_dynamodb_table" "t" {}\n'},
+     {"main.tf": 'resource "aws_dynamodb_table" "t" {\n  point_in_time_recovery {\n    enabled = true\n  }\n}\n'}),
+    ("REQ063", {},
+     {"__main__.py": 'import pulumi_aws as aws\naws.dynamodb.Table("t")\n'},
+     {"__main__.py": 'import pulumi_aws as aws\naws.dynamodb.Table("t", point_in_time_recovery=aws.dynamodb.TablePointInTimeRecoveryArgs(enabled=True))\n'}),
+    ("REQ070", {"latest": True},
+     {"main.tf": 'resource "aws_lambda_function" "f" {\n  runtime = "nodejs18.x"\n}\n'},
+     {"main.tf": 'resource "aws_lambda_function" "f" {\n  runtime = "nodejs24.x"\n}\n'}),
+    ("REQ070", {"runtime": "python3.12"},
+     {"lib/tap_stack.py": "from aws_cdk import Stack, aws_lambda as l\nclass S(Stack):\n    def f(self):\n        l.Function(self, 'F', runtime=l.Runtime.PYTHON_3_9)\n"},
+     {"lib/tap_stack.py": "from aws_cdk import Stack, aws_lambda as l\nclass S(Stack):\n    def f(self):\n        l.Function(self, 'F', runtime=l.Runtime.PYTHON_3_12)\n"}),
+    ("REQ071", {"types": ["t3.micro"]},
+     {"main.tf": 'resource "aws_instance" "i" {\n  instance_type = "m5.large"\n}\n'},
+     {"main.tf": 'resource "aws_instance" "i" {\n  instance_type = "t3.micro"\n}\n'}),
+    ("REQ080", {"keys": ["Environment", "Owner"]},
+     {"main.tf": 'resource "aws_s3_bucket" "b" {\n  tags = { Name = "x" }\n}\n'},
+     {"main.tf": 'provider "aws" {\n  default_tags {\n    tags = { Environment = "p", Owner = "o" }\n  }\n}\nresource "aws_s3_bucket" "b" {}\n'}),
+    ("REQ080", {"keys": ["Environment"]},
+     {"lib/tap_stack.py": "from aws_cdk import Stack, aws_s3 as s3\nclass S(Stack):\n    def f(self):\n        s3.Bucket(self, 'B')\n"},
+     {"lib/tap_stack.py": "from aws_cdk import Stack, Tags, aws_s3 as s3\nclass S(Stack):\n    def f(self):\n        s3.Bucket(self, 'B')\n        Tags.of(self).add('Environment', 'prod')\n"}),
+    ("REQ081", {"pattern": "PROD-{service}-{identifier}-{region}"},
+     {"main.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = "logs"\n}\n'},
+     {"main.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = "PROD-s3-logs-${var.region}"\n}\n'}),
+    ("REQ082", {},
+     {"main.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = "logs"\n}\n'},
+     {"main.tf": 'variable "environment_suffix" {}\nresource "aws_s3_bucket" "b" {\n  bucket = "logs-${var.environment_suffix}"\n}\n'}),
+    ("REQ090", {"names": ["vpc id", "bucket name"]},
+     {"main.tf": 'output "vpc_id" {\n  value = 1\n}\n'},
+     {"main.tf": 'output "vpc_id" {\n  value = 1\n}\noutput "logs_bucket_name" {\n  value = 2\n}\n'}),
+    ("REQ090", {"names": ["vpc id"]},
+     {"__main__.py": "import pulumi\n"},
+     {"__main__.py": "import pulumi\npulumi.export('vpc_id', 1)\n"}),
+    ("REQ100", {},
+     {"main.tf": 'variable "env" {}\n'},
+     {"main.tf": 'variable "env" {\n  validation {\n    condition = true\n    error_message = "x"\n  }\n}\n'}),
+    ("REQ110", {"class_name": "TapStack"},
+     {"lib/tap_stack.py": "class MyStack:\n    pass\n"},
+     {"lib/tap_stack.py": "class TapStack:\n    pass\n"}),
+    ("REQ001", {"files": ["tap_stack.tf"], "single_file": True},
+     {"network.tf": 'resource "aws_vpc" "a" {}\n', "storage.tf": 'resource "aws_s3_bucket" "b" {}\n'},
+     {"tap_stack.tf": 'resource "aws_vpc" "a" {}\nresource "aws_s3_bucket" "b" {}\n'}),
+    ("REQ002", {},
+     {"main.tf": 'resource "aws_vpc" "a" {}\n'},
+     {"main.tf": 'module "net" {\n  source = "./modules/net"\n}\n'}),
+    ("REQ011", {"concept": "guardduty"},
+     {"main.tf": 'resource "aws_guardduty_detector" "d" {}\n'},
+     {"main.tf": 'resource "aws_guardduty_detector" "a" {}\nresource "aws_guardduty_detector" "b" {\n  provider = aws.west\n}\n'}),
+    ("REQ021", {"count": 3},
+     {"main.tf": 'resource "aws_subnet" "a" {\n  count = 2\n}\n'},
+     {"main.tf": 'resource "aws_subnet" "a" {\n  count = 3\n}\n'}),
+    ("REQ044", {},
+     {"main.tf": 'resource "aws_s3_bucket" "b" {}\n'},
+     {"main.tf": 'resource "aws_s3_bucket_policy" "p" {\n  policy = jsonencode({ Statement = [{ Principal = { AWS = aws_iam_role.app.arn } }] })\n}\n'}),
+]
+
+
+@pytest.mark.parametrize("check_id,params,bad,good", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_feature_check_fails_then_passes(check_id, params, bad, good):
+    assert judge(check_id, bad, **params) & {"fail", "partial"}, "the failing example must fail"
+    assert judge(check_id, good, **params) == {"pass"}, "the passing example must pass"
+
+
+def test_every_rubric_check_has_a_case():
+    covered = {c[0] for c in CASES}
+    rubric_checks = {cid for cid, cls in REGISTRY.items() if cls.rubric_driven}
+    assert rubric_checks <= covered, rubric_checks - covered
