@@ -172,7 +172,7 @@ def _security(stmts: list[Statement], b: _Builder) -> None:
     for s in stmts:
         t = s.text
         low = t.lower()
-        if re.search(r"encrypt|at rest|\bkms\b|customer[- ]managed key|\bcmk", low) and not re.search(r"in transit", low):
+        if re.search(r"at rest", low) or (re.search(r"encrypt|\bkms\b|customer[- ]managed key|\bcmk", low) and not re.search(r"in[- ]transit", low)):
             kms = bool(re.search(r"\bkms\b|customer[- ]managed|\bcmk", low))
             b.add("encryption-at-rest", "encryption", t, s.line, "REQ030", {"kms": kms}, severity="high")
         if re.search(r"\btls\b|in[- ]transit|\bssl\b|securetransport|secure transport|https[- ]only|enforce[sd]? https|https everywhere|redirect[^.]*https", low):
