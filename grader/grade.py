@@ -109,10 +109,12 @@ def grade_task(task: Task, rubric: Any = None, subjects: tuple[str, ...] = ("res
         findings = run_checks(program, ctx, rubric)
         total, areas = score(findings)
         out_subjects.append(Subject(name, program, findings, total, areas))
-    return result_json(task, out_subjects)
+    return result_json(task, out_subjects, rubric)
 
 
-def result_json(task: Task, subjects: list[Subject]) -> dict[str, Any]:
+def result_json(task: Task, subjects: list[Subject], rubric: Any = None) -> dict[str, Any]:
+    from .report.labels import requirement_summary
+
     return {
         "schema_version": 1,
         "task": {"id": task.id, "path": task.path, "platform": task.platform, "language": task.language},
@@ -126,5 +128,6 @@ def result_json(task: Task, subjects: list[Subject]) -> dict[str, Any]:
             }
             for s in subjects
         ],
+        "requirements": [requirement_summary(r) for r in (rubric.requirements if rubric is not None else [])],
     }
 

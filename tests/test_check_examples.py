@@ -16,7 +16,7 @@ EXAMPLE_CHECKS = sorted(cid for cid, cls in REGISTRY.items() if not cls.rubric_d
 
 def findings_for(check_id: str, text: str):
     cls = REGISTRY[check_id]
-    ctx = Context(platform=cls.example_platform)
+    ctx = Context(platform=cls.example_platform, prompt=cls.example_prompt)
     if cls.example == "markdown":
         program = program_for("response", Task(id="t", path="", response=text))
     elif cls.example == "python":

@@ -44,6 +44,7 @@ class Finding:
             "requirement": self.requirement,
             "message": self.message,
             "locations": [{"file": loc.file, "line": loc.line} for loc in self.locations],
+            "found": self.found,
         }
 
 
@@ -71,6 +72,7 @@ class Check:
     good: ClassVar[str] = ""  # a passing example (tests run it: it must not fail)
     example: ClassVar[str] = "hcl"  # how bad/good are read: hcl (main.tf), python (lib/tap_stack.py), markdown (an answer)
     example_platform: ClassVar[str | None] = None  # the task platform the examples assume
+    example_prompt: ClassVar[str] = ""  # the prompt the examples assume
     rubric_driven: ClassVar[bool] = False  # runs once per rubric requirement that names it
     params: ClassVar[dict[str, str]] = {}  # rubric parameters it reads, with their meaning
 

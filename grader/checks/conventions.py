@@ -92,3 +92,31 @@ class DeprecatedArgument(Check):
                 continue
             for name in used:
                 yield self.finding("fail", f"`{r.type}.{r.name}` uses the deprecated argument `{name}`.", [r.line_of(name)], found=name)
+
+
+_EXISTING_PROVIDER = re.compile(r"provider\.tf`?[^.]{0,60}(?:already exists|exists already|is provided|is already)|existing `?provider\.tf", re.I)
+
+
+@register
+class ProviderRedefined(Check):
+    id = "CON003"
+    name = "provider-redefined"
+    area = "conventions"
+    severity = "medium"
+    description = "The prompt says provider.tf already exists, yet the answer declares provider blocks elsewhere."
+    why = "A second provider configuration conflicts with the harness's provider.tf (duplicate provider, or a region that ignores var.aws_region)."
+    fix = "Use the existing provider.tf (var.aws_region); declare only the variables it needs, and aliases only if the prompt asks for them."
+    bad = 'provider "aws" {\n  region = "us-west-2"\n}'
+    good = 'variable "aws_region" {\n  default = "us-west-2"\n}'
+    example_prompt = "The provider configuration already exists in provider.tf and uses var.aws_region."
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        if not _hcl(program) or not _EXISTING_PROVIDER.search(ctx.prompt or ""):
+            return
+        extra = [p for p in program.providers if p.name == "aws" and not p.location.file.endswith("provider.tf")]
+        for provider in extra:
+            yield self.finding("fail", f"provider \"aws\"{f' (alias {provider.alias})' if provider.alias else ''} is declared in "
+                               f"{provider.location.file}, but the prompt says provider.tf already exists.", [provider.location],
+                               found=provider.address)
+        if not extra:
+            yield self.finding("pass", "The existing provider.tf is used; no provider is redeclared.")

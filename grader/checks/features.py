@@ -243,6 +243,8 @@ def _concept_resources(program: Program, concept_id: str) -> list[Resource]:
     if concept_id == "secret_rotation":
         calls = [r for r in program.of_type("aws_secretsmanager_secret") if "rotation" in " ".join(r.meta.get("calls", []))]
         return found + calls
+    if concept_id == "change_management":  # an enforcement, not any policy: SCPs, approvals, or explicit conditional denies
+        return [r for r in found if r.type != "aws_iam_policy" or re.search(r"Deny[^}]*Condition|Condition[^}]*Deny", as_text(r.attributes))]
     if concept_id == "xray":
         return [r for r in found if "tracing" in as_text(r.attributes).lower() or r.type == "aws_xray_sampling_rule"]
     if concept_id == "ebs":

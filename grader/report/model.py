@@ -27,6 +27,7 @@ class FindingOut(_Strict):
     requirement: str | None
     message: str
     locations: list[LocationOut]
+    found: str | None = None  # the value found, for summary tables (optional, additive)
 
 
 class FileOut(_Strict):
@@ -50,10 +51,22 @@ class TaskOut(_Strict):
     language: str | None
 
 
+class RequirementOut(_Strict):
+    """What the rubric asked, so a result can be rendered without the rubric file (optional, additive)."""
+
+    id: str
+    area: Area
+    label: str
+    required: str
+    text: str
+    line: int | None
+
+
 class Result(_Strict):
     schema_version: Literal[1]
     task: TaskOut
     subjects: list[SubjectOut]
+    requirements: list[RequirementOut] = []
 
 
 def json_schema() -> dict:

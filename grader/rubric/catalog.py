@@ -83,6 +83,8 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept("ecr", "ECR", "compute", r"\becr\b|container registry", ("aws_ecr_repository",)),
     Concept("ssm_parameter", "SSM Parameter Store", "security", r"parameter store|\bssm parameters?\b", ("aws_ssm_parameter",)),
     Concept("cognito", "Cognito", "security", r"\bcognito\b", ("aws_cognito_user_pool",)),
+    Concept("change_management", "Change management enforcement", "security", r"change[- ]management|approval (?:for|before) (?:changes|deploy)|manual approval",
+            ("aws_organizations_policy", "aws_codepipeline", "aws_config_remediation_configuration", "aws_iam_policy")),
     Concept("xray", "X-Ray tracing", "monitoring", r"\bx-?ray\b", ("aws_lambda_function", "aws_xray_sampling_rule", "aws_api_gateway_stage")),
 )
 
