@@ -94,7 +94,8 @@ class DeprecatedArgument(Check):
                 yield self.finding("fail", f"`{r.type}.{r.name}` uses the deprecated argument `{name}`.", [r.line_of(name)], found=name)
 
 
-_EXISTING_PROVIDER = re.compile(r"provider\.tf`?[^.]{0,60}(?:already exists|exists already|is provided|is already)|existing `?provider\.tf", re.I)
+_EXISTING_PROVIDER = re.compile(r"provider\.tf`?[^.]{0,60}(?:already exists|exists already|is provided|is already)"
+                                r"|(?:already exists|already present|is provided)[^.]{0,30}provider\.tf|existing `?provider\.tf", re.I)
 
 
 @register
