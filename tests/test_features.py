@@ -139,7 +139,7 @@ CASES = [
      {"main.tf": 'module "net" {\n  source = "./modules/net"\n}\n'}),
     ("REQ011", {"concept": "guardduty"},
      {"main.tf": 'resource "aws_guardduty_detector" "d" {}\n'},
-     {"main.tf": 'resource "aws_guardduty_detector" "a" {}\nresource "aws_guardduty_detector" "b" {\n  provider = aws.west\n}\n'}),
+     {"main.tf": 'data "aws_regions" "all" {}\nresource "aws_guardduty_detector" "d" {\n  for_each = toset(data.aws_regions.all.names)\n}\n'}),
     ("REQ021", {"count": 3},
      {"main.tf": 'resource "aws_subnet" "a" {\n  count = 2\n}\n'},
      {"main.tf": 'resource "aws_subnet" "a" {\n  count = 3\n}\n'}),

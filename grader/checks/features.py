@@ -17,6 +17,7 @@ from ..rubric.catalog import BY_ID
 from .base import Check, Context, Finding, register
 
 CANONICAL_FILES = {"tap_stack.tf", "main.tf", "tap_stack.py", "__main__.py", "tap.py", "main.py", "app.py"}
+HARNESS_FILES = {"provider.tf", "providers.tf", "backend.tf", "versions.tf", "tap.py", "__init__.py"}
 
 
 def _locs(resources: list[Resource], n: int = 3) -> list[Location]:
@@ -72,12 +73,13 @@ class DeliverableFiles(_RubricCheck):
         wanted = params.get("files", [])
         missing = [w for w in wanted if w.rsplit("/", 1)[-1] not in basenames
                    and not (w.rsplit("/", 1)[-1] in CANONICAL_FILES and basenames & CANONICAL_FILES)]
-        resource_files = sorted({r.location.file for r in program.resources if r.synthesized_from is None})
+        # provider.tf / backend.tf belong to the harness; tfvars are data
+        spread = [p for p in delivered if p.rsplit("/", 1)[-1] not in HARNESS_FILES and not p.endswith(".tfvars")]
         problems = []
         if missing:
             problems.append(f"missing {', '.join(f'`{m}`' for m in missing)}")
-        if params.get("single_file") and len(resource_files) > 1:
-            problems.append(f"resources are spread over {len(resource_files)} files ({', '.join(resource_files[:4])})")
+        if params.get("single_file") and len(spread) > 1:
+            problems.append(f"the code is spread over {len(spread)} files ({', '.join(spread[:4])})")
         if not delivered:
             yield self.finding("fail", "Expected " + (", ".join(wanted) or "one file") + "; no code files were delivered.")
         elif problems:
@@ -180,8 +182,11 @@ class AllRegions(_RubricCheck):
         regions_iterated = any("aws_regions" in as_text(r.meta) or r.count is None for r in found)
         if not found:
             yield self.finding("fail", f"{concept.label} is required in all regions but is not created at all.", found="none")
-        elif len(providers) > 1 or regions_iterated:
-            yield self.finding("pass", f"{concept.label} is created in {len(providers)} provider configurations.", _locs(found))
+        elif regions_iterated:
+            yield self.finding("pass", f"{concept.label} is created for every region the code iterates over.", _locs(found))
+        elif len(providers) > 1:
+            yield self.finding("partial", f"{concept.label} is required in all active regions but is created in {len(providers)} "
+                               f"hard-wired regions only ({_names(found)}).", _locs(found), found=f"{len(providers)} regions")
         else:
             yield self.finding("fail", f"{concept.label} is required in all active regions but is created in one region only "
                                f"({_names(found)}).", _locs(found), found="one region")

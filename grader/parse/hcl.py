@@ -289,6 +289,19 @@ def error_line(exc: Exception) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _salvage(text: str, line: int | None):
+    """The blocks before a syntax error (a cut-off answer keeps what it did say), or None."""
+    lines = text.splitlines()
+    stop = (line or len(lines)) - 1
+    ends = [i for i in range(min(stop, len(lines)) - 1, -1, -1) if lines[i].rstrip() == "}"]
+    if not ends:
+        return None
+    try:
+        return hcl2.parses("\n".join(lines[: ends[0] + 1]) + "\n")
+    except Exception:  # the prefix does not parse either: nothing to keep
+        return None
+
+
 def parse_hcl_files(program: Program, files: list[SourceFile]) -> None:
     """Parse every HCL file into `program`; a file that does not parse becomes a ParseError."""
     seen: dict[str, Location] = {}
@@ -301,7 +314,9 @@ def parse_hcl_files(program: Program, files: list[SourceFile]) -> None:
         except Exception as exc:  # lark raises many types; all mean "does not parse"
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             program.errors.append(ParseError(source.path, error_line(exc), first[:200]))
-            continue
+            tree = _salvage(source.text, error_line(exc))
+            if tree is None:
+                continue
         reader = _FileReader(program, source.path, seen)
         try:
             reader.read(tree)

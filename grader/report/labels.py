@@ -33,6 +33,8 @@ def _required(check: str, params: dict[str, Any]) -> str:
         return ", ".join(str(p) for p in params.get("ports", [])) or "Yes"
     if check == "REQ001":
         return ", ".join(params.get("files", [])) or ("single file" if params.get("single_file") else "Yes")
+    if check == "REQ071":
+        return ", ".join(params.get("types", [])) or "Yes"
     if check == "REQ021":
         return f"{params.get('count')} AZs"
     if check == "REQ020" and params.get("min_count"):
