@@ -25,7 +25,7 @@ _EXISTING = re.compile(r"\b(?:already exists?|existing|is provided|are provided|
 _SKIP_SECTIONS = re.compile(r"optional|nice to have|background|context|out of scope|non-goals|example output|expected output", re.I)
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
             "single": 1, "a pair of": 2, "multiple": 2, "both": 2}
-_COUNT_BEFORE = re.compile(r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|single)\s+(?:[\w-]+\s+){0,2}$", re.I)
+_COUNT_BEFORE = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|single)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _FILE = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)*[\w.-]+\.(?:tf|py|tfvars|json|ya?ml))\b")
 _TAG_STOP = {"The", "All", "Resources", "Resource", "Tag", "Tags", "Tagging", "Must", "Should", "Include", "Including", "Required",
              "And", "AWS", "Every", "Each", "Apply", "Use", "With", "For", "Key", "Keys", "Value", "Values", "Consistent", "Standard",
@@ -246,7 +246,7 @@ def _tags_and_names(stmts: list[Statement], b: _Builder) -> None:
             if keys:
                 b.add("tags", "tagging", t, s.line, "REQ080", {"keys": keys[:8], "values": {k: v for k, v in pairs.items() if k in keys}},
                       severity="medium")
-        m = re.search(r"`?([A-Za-z]*\{[a-z_-]+\}(?:[-_./][A-Za-z]*\{?[a-z_-]*\}?)+)`?", t)
+        m = re.search(r"`?((?:[A-Za-z0-9]+[-_./])?\{[a-z_-]+\}(?:[-_./][A-Za-z0-9]*\{?[a-z_-]*\}?)+)`?", t)
         if m and re.search(r"nam(?:e|ing)|pattern|convention|format", t, re.I):
             b.add("naming-pattern", "conventions", t, s.line, "REQ081", {"pattern": m.group(1)}, severity="low")
         if re.search(r"environment[_ ]?suffix|environmentsuffix", t, re.I):
