@@ -35,6 +35,15 @@ def statuses(findings) -> set[str]:
     return {f.status for f in findings}
 
 
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from the current output")
+
+
+@pytest.fixture(scope="session")
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden")
+
+
 @pytest.fixture(scope="session")
 def output_schema():
     return json.loads((ROOT / "docs" / "output.schema.json").read_text())

@@ -75,6 +75,7 @@ def render_markdown(result: dict[str, Any]) -> str:
     out += _summary_table(subjects, titles, requirements, by_req)
     out += _issues(subjects, titles, "deployability", "Deployability issues and placeholders")
     out += _issues(subjects, titles, "structure", "Deliverable structure", requirement_free=True)
+    out += _issues(subjects, titles, None, "Other findings (not tied to a prompt requirement)", requirement_free=True)
     out += _fixes(subjects, titles, requirements)
     out += _unknowns(subjects, titles, requirements, by_req)
     return "\n".join(out).rstrip() + "\n"
@@ -152,7 +153,8 @@ def _summary_table(subjects, titles, requirements, by_req) -> list[str]:
 def _issues(subjects, titles, area, title, requirement_free=False) -> list[str]:
     lines: list[str] = []
     for s in subjects:
-        bad = [f for f in s["findings"] if f["area"] == area and f["status"] in BAD and (not requirement_free or not f["requirement"])]
+        in_area = (lambda a: a == area) if area else (lambda a: a not in ("deployability", "structure"))
+        bad = [f for f in s["findings"] if in_area(f["area"]) and f["status"] in BAD and (not requirement_free or not f["requirement"])]
         if not bad:
             continue
         lines += [f"{titles[s['name']]}:", ""]
