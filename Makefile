@@ -2,7 +2,7 @@
 # Both create their own virtualenv in .venv (override with VENV=...).
 VENV ?= .venv
 PY := $(VENV)/bin/python
-SAMPLE ?= samples/terraform-web
+SAMPLE ?= samples/seed-terraform
 
 .PHONY: demo test bench schema docs clean
 

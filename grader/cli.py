@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
 
+from .batch.cache import DEFAULT_DIR as DEFAULT_CACHE
 from .ingest.task import InputError, load_task
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Grade infrastructure-as-code written by language models.")
 rubric_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Derive, validate and inspect rubrics.")
 app.add_typer(rubric_app, name="rubric")
+cache_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Inspect or clear the parse cache.")
+app.add_typer(cache_app, name="cache")
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -80,16 +84,40 @@ def grade(
 
 @app.command()
 def report(
-    result: Path = typer.Argument(..., help="A saved JSON result of `grader grade`."),
+    result: Path = typer.Argument(..., help="A saved JSON result of `grader grade`, or a batch results .jsonl."),
     output: Optional[Path] = typer.Option(None, "--output", "-o"),
 ) -> None:
     """Render a saved JSON result as a reviewer-style markdown write-up."""
+    if result.suffix == ".jsonl":
+        _report_many(result, output)
+        return
     try:
         data = json.loads(result.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         fail(f"cannot read result {result}: {exc}")
         return
     write_output(render(data, "markdown"), output)
+
+
+def _report_many(results: Path, folder: Optional[Path]) -> None:
+    """One write-up per graded row of a batch results file, named safely inside `folder`."""
+    import re
+
+    from .batch.runner import read_rows
+
+    if folder is None:
+        fail("a .jsonl results file needs --output FOLDER for its write-ups")
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for row in read_rows(results):
+        if row.get("status") != "ok":
+            continue
+        name = "-".join(str(p) for p in (row.get("task"), row.get("model"), row.get("sample")) if p is not None)
+        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or row["key"]
+        (folder / f"{safe[:120]}-{row['key'][:8]}.md").write_text(render(row["result"], "markdown"), encoding="utf-8")
+        written += 1
+    typer.echo(f"wrote {written} write-ups to {folder}", err=True)
 
 
 @rubric_app.command("derive")
@@ -140,6 +168,83 @@ def rubric_schema() -> None:
     from .rubric.model import json_schema
 
     typer.echo(json.dumps(json_schema(), indent=2, sort_keys=True))
+
+
+@app.command()
+def batch(
+    inputs: list[str] = typer.Argument(..., help="Task folders, trees of task folders, and/or JSONL answer files."),
+    output: Path = typer.Option(..., "--output", "-o", help="Results file (JSON lines)."),
+    jobs: int = typer.Option(os.cpu_count() or 1, "--jobs", "-j", help="Parallel workers (default: cores)."),
+    task_timeout: float = typer.Option(120.0, "--task-timeout", help="Seconds before an item becomes an error row."),
+    rubric: Optional[Path] = typer.Option(None, "--rubric", help="One rubric for every task (default: derived per prompt)."),
+    resume: bool = typer.Option(False, "--resume", help="Skip items already in the results file."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=f"Parse cache (default {DEFAULT_CACHE})."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Parse everything afresh."),
+    executor: str = typer.Option("local", "--executor", help="local (processes) or ray (RAY_ADDRESS or a local Ray)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Grade many tasks or answers in parallel into a JSONL results file (crash-safe, resumable)."""
+    from .batch.items import collect
+    from .batch.runner import run_batch
+
+    if executor not in ("local", "ray"):
+        fail("--executor is local or ray")
+    try:
+        rubric_text = rubric.read_text(encoding="utf-8") if rubric else ""
+        collected = collect(inputs, rubric_text)
+        if rubric:
+            from .rubric.io import load_rubric
+
+            load_rubric(rubric)  # fail early, once, on a bad rubric
+    except (InputError, OSError) as exc:
+        fail(str(exc))
+        return
+    for problem in collected.problems:
+        typer.echo(f"grader: {problem}", err=True)
+    directory = None if no_cache else str(cache_dir or DEFAULT_CACHE)
+    try:
+        summary = run_batch(collected.items, output, jobs, task_timeout, str(rubric) if rubric else None,
+                            resume=resume, cache_dir=directory, executor=executor, quiet=quiet)
+    except InputError as exc:
+        fail(str(exc))
+        return
+    typer.echo(f"{summary.graded} graded, {summary.skipped} already done, {summary.errors} errors, "
+               f"{summary.seconds:.1f} s -> {output}", err=True)
+
+
+@app.command("leaderboard")
+def leaderboard_command(
+    results: Path = typer.Argument(..., help="Results file from `grader batch`."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o"),
+    fmt: str = typer.Option("csv", "--format", "-f", help="csv or markdown"),
+    per_task: bool = typer.Option(False, "--per-task", help="One row per task x model instead of per model."),
+    k: int = typer.Option(1, "-k", help="k of pass@k (when several samples per task exist)."),
+) -> None:
+    """Compare models: mean score with a 95% bootstrap CI, per-area scores, deployable share, pass@k."""
+    from .batch import leaderboard as board
+
+    if not results.is_file():
+        fail(f"no such results file: {results}")
+    headers, rows = board.per_task(results) if per_task else board.leaderboard(results, k)
+    write_output(board.render(headers, rows, fmt), output)
+
+
+@cache_app.command("clear")
+def cache_clear(cache_dir: Optional[Path] = typer.Option(None, "--cache-dir")) -> None:
+    """Delete every cached entry."""
+    from .batch.cache import Cache
+
+    removed = Cache(cache_dir or DEFAULT_CACHE).clear()
+    typer.echo(f"removed {removed} cache entries from {cache_dir or DEFAULT_CACHE}")
+
+
+@cache_app.command("info")
+def cache_info(cache_dir: Optional[Path] = typer.Option(None, "--cache-dir")) -> None:
+    """Show the cache's location and size."""
+    from .batch.cache import Cache
+
+    count, size = Cache(cache_dir or DEFAULT_CACHE).size()
+    typer.echo(f"{cache_dir or DEFAULT_CACHE}: {count} entries, {size / 1e6:.1f} MB")
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .batch import cache
 from .checks.base import AREAS, REGISTRY, Context, Finding, all_checks
 from .ingest.markdown import extract
 from .ingest.task import Task
@@ -25,14 +26,26 @@ class Subject:
 
 
 def program_for(name: str, task: Task) -> Program | None:
-    """The Program of one subject, or None when the task has no input for it."""
+    """The Program of one subject, or None when the task has no input for it (cached when a cache is active)."""
     if name == "code":
         if not task.code:
             return None
-        return build_program(task.code, Deliverable(source="files", problems=list(task.problems), other_files=task.other_files))
+        parts = tuple(f"{f.path}\0{f.language}\0{f.text}" for f in task.code) + tuple(task.problems) + tuple(task.other_files)
+        return _cached("code", parts, lambda: build_program(
+            task.code, Deliverable(source="files", problems=list(task.problems), other_files=task.other_files)))
     text = task.response if name == "response" else task.ideal
     if text is None:
         return None
+    return _cached("markdown", (text,), lambda: _markdown_program(text))
+
+
+def _cached(kind: str, parts: tuple[str, ...], build):
+    if cache.ACTIVE is None:
+        return build()
+    return cache.ACTIVE.get_or_build(kind, parts, build)
+
+
+def _markdown_program(text: str) -> Program:
     ex = extract(text)
     deliverable = Deliverable(
         source="markdown", unnamed_blocks=ex.unnamed, truncated=ex.truncated, prose_only=ex.prose_only,

@@ -13,7 +13,13 @@ def resolve_rubric(task: Task, path: str | None) -> Rubric | None:
 
         return load_rubric(path)
     if task.prompt:
+        from ..batch import cache
         from .derive import derive_rubric
 
-        return derive_rubric(task.prompt, platform=task.platform, language=task.language)
+        def derive() -> Rubric:
+            return derive_rubric(task.prompt, platform=task.platform, language=task.language)
+
+        if cache.ACTIVE is None:
+            return derive()
+        return cache.ACTIVE.get_or_build("rubric", (task.prompt, task.platform or "", task.language or ""), derive)
     return None
