@@ -4,18 +4,20 @@ One pass over each module: imports are resolved to full dotted paths; every call
 class becomes a Resource (wherever it sits: helpers and loops included, a loop making the
 count unknown); assignments bind names (`vpc = ...`, `self.vpc = ...`) so that later
 arguments such as `vpc_id=vpc.id` become references. A second, scope-aware pass
-(libcst's ScopeProvider) records names used but never bound.
+(the standard library's `symtable`, a compile-time analysis that runs nothing) records names
+used but never bound.
 """
 
 from __future__ import annotations
 
 import ast
 import builtins
+import symtable
 import re
 from typing import Any
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .. import schema
 from ..ir import Expr, Location, Output, scoped, ParseError, Program, Provider, PythonFacts, Resource, SourceFile, Variable, expr_refs
@@ -25,7 +27,7 @@ from .types import CFN_TO_TF, cdktf_type, cfn_type, pulumi_type, snake
 SDK_ROOTS = {"pulumi_aws": "pulumi", "aws_cdk": "cdk", "cdktf_cdktf_provider_aws": "cdktf", "cdktf": "cdktf", "pulumi": "pulumi"}
 _BUILTINS = set(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__path__", "__builtins__", "__package__",
                                   "__loader__", "__annotations__", "__dict__", "__module__", "__qualname__", "__class__"}
-_LOOPS = (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+_LOOPS = frozenset({cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp})  # exact types: fast
 
 
 def _dotted(node: cst.BaseExpression) -> str | None:
@@ -41,6 +43,29 @@ def _dotted(node: cst.BaseExpression) -> str | None:
 
 def _import_path(node: cst.BaseExpression) -> str:
     return _dotted(node) or ""
+
+
+class _RefFinder(cst.CSTVisitor):
+    """Addresses of the resources a sub-expression mentions (`vpc.id`, `self.bucket.arn`)."""
+
+    def __init__(self, lookup):
+        super().__init__()
+        self.lookup = lookup
+        self.found: list[str] = []
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        dotted = _dotted(node)
+        if dotted:
+            bound, _ = self.lookup(dotted)
+            if isinstance(bound, Resource):
+                self.found.append(bound.address)
+                return False
+        return True
+
+    def visit_Name(self, node: cst.Name) -> None:
+        bound, _ = self.lookup(node.value)
+        if isinstance(bound, Resource):
+            self.found.append(bound.address)
 
 
 class _Collector(cst.CSTVisitor):
@@ -130,19 +155,27 @@ class _Collector(cst.CSTVisitor):
         self.facts.classes.append(node.name.value)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, _LOOPS):
+        if type(node) in _LOOPS:
             self.loop_depth += 1
         return super().on_visit(node)
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
-        if isinstance(original_node, _LOOPS):
+        if type(original_node) in _LOOPS:
             self.loop_depth -= 1
         super().on_leave(original_node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        if self._declares(node.value):
+            return  # visit_Call makes the Resource; leave_Assign binds it
         value = self.value(node.value)
         for target in node.targets:
             self.bind(target.target, value)
+
+    def _declares(self, node: cst.BaseExpression) -> bool:
+        if not isinstance(node, cst.Call):
+            return False
+        path = self.qualify(node.func) or ""
+        return path.split(".")[0] in SDK_ROOTS and path.rsplit(".", 1)[-1][:1].isupper()
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
@@ -196,25 +229,9 @@ class _Collector(cst.CSTVisitor):
         return Expr(self.code(node), refs=self.refs_in(node), is_template=isinstance(node, cst.FormattedString))
 
     def refs_in(self, node: cst.CSTNode) -> tuple[str, ...]:
-        found: list[str] = []
-
-        class _Names(cst.CSTVisitor):
-            def visit_Attribute(inner, attr: cst.Attribute) -> bool:
-                dotted = _dotted(attr)
-                if dotted:
-                    bound, _ = self.lookup(dotted)
-                    if isinstance(bound, Resource):
-                        found.append(bound.address)
-                        return False
-                return True
-
-            def visit_Name(inner, name: cst.Name) -> None:
-                bound, _ = self.lookup(name.value)
-                if isinstance(bound, Resource):
-                    found.append(bound.address)
-
-        node.visit(_Names())
-        return tuple(dict.fromkeys(found))
+        finder = _RefFinder(self.lookup)
+        node.visit(finder)
+        return tuple(dict.fromkeys(finder.found))
 
     def kwargs(self, node: cst.Call) -> tuple[dict[str, Any], dict[str, int]]:
         values: dict[str, Any] = {}
@@ -471,20 +488,43 @@ class _Collector(cst.CSTVisitor):
             self.bind(node.target, resource)
 
 
-def _undefined_names(wrapper: MetadataWrapper) -> list[tuple[str, int]]:
-    scopes = {s for s in wrapper.resolve(ScopeProvider).values() if s is not None}
-    positions = wrapper.resolve(PositionProvider)
-    found: dict[tuple[str, int], None] = {}
-    for scope in scopes:
-        for access in scope.accesses:
-            name = access.node.value if isinstance(access.node, cst.Name) else None
-            if name is None or access.referents or name in _BUILTINS:
+def _undefined_names(text: str) -> list[tuple[str, int]]:
+    """Names read but bound nowhere they could be found (module, enclosing functions, builtins).
+
+    `symtable` is CPython's own compile-time scope analysis: nothing is executed. Class bodies
+    are not searched from methods, as in Python itself. Lines come from the first load in `ast`.
+    """
+    try:
+        top = symtable.symtable(text, "<graded>", "exec")
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    module_names = {s.get_name() for s in top.get_symbols() if s.is_assigned() or s.is_imported() or s.is_namespace()
+                    or s.is_global() and s.is_declared_global()}
+    missing: set[str] = set()
+
+    def walk(table: symtable.SymbolTable) -> None:
+        for symbol in table.get_symbols():
+            name = symbol.get_name()
+            if not symbol.is_referenced() or name in _BUILTINS:
                 continue
-            if scope.__class__.__name__ == "ClassScope":
-                continue
-            position = positions.get(access.node)
-            found[(name, position.start.line if position else 0)] = None
-    return sorted(found, key=lambda item: (item[1], item[0]))
+            if table.get_type() == "module":
+                if name not in module_names:
+                    missing.add(name)
+            elif symbol.is_global() and not symbol.is_assigned() and name not in module_names:
+                missing.add(name)
+        for child in table.get_children():
+            walk(child)
+
+    walk(top)
+    if not missing:
+        return []
+    lines: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in missing:
+            if node.id not in lines or node.lineno < lines[node.id]:
+                lines[node.id] = node.lineno
+    return sorted(((name, line) for name, line in lines.items()), key=lambda item: (item[1], item[0]))
 
 
 _BRACKETS = re.compile(r"[()\[\]{}]")
@@ -539,7 +579,7 @@ def parse_python_files(program: Program, files: list[SourceFile]) -> None:
             collector = _Collector(program, source, wrapper.module, facts)
             wrapper.visit(collector)
             if not any(bound == "*" for bound, _, _ in facts.imports):
-                facts.undefined = _undefined_names(wrapper)
+                facts.undefined = _undefined_names(source.text)
         except RecursionError:
             program.errors.append(ParseError(source.path, None, "nesting too deep to analyse"))
             continue
