@@ -62,7 +62,7 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept("elasticache", "ElastiCache", "database", r"\belasticache\b|\bredis\b|\bmemcached\b", ("aws_elasticache_replication_group", "aws_elasticache_cluster", "aws_elasticache_serverless_cache")),
     Concept("kms", "KMS keys", "encryption", r"\bkms\b|customer[- ]managed keys?|\bcmks?\b", ("aws_kms_key",)),
     Concept("secrets_manager", "Secrets Manager", "security", r"\bsecrets manager\b", ("aws_secretsmanager_secret",)),
-    Concept("secret_rotation", "Secrets Rotation", "security", r"\brotation\b(?! of (?:the )?(?:kms|key))|\brotate\b(?! (?:the )?(?:kms|key))", ("aws_secretsmanager_secret_rotation",)),
+    Concept("secret_rotation", "Secrets Rotation", "security", r"(?:secrets?|passwords?|credentials?)\b[^.]{0,40}\brotat|\brotat\w*\b[^.]{0,40}\b(?:secrets?|passwords?|credentials?)\b", ("aws_secretsmanager_secret_rotation",)),
     Concept("iam_role", "IAM roles", "security", r"\biam roles?\b", ("aws_iam_role",)),
     Concept("waf", "WAF", "security", r"\bwaf\b|web application firewall", ("aws_wafv2_web_acl", "aws_waf_web_acl", "aws_wafregional_web_acl")),
     Concept("guardduty", "GuardDuty", "security", r"\bguard ?duty\b", ("aws_guardduty_detector",)),

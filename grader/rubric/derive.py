@@ -198,8 +198,8 @@ def _monitoring(stmts: list[Statement], b: _Builder) -> None:
             b.add("alarm-notifications", "monitoring", s.text, s.line, "REQ050", {}, severity="medium")
         if re.search(r"guard ?duty[^.]*(?:sns|eventbridge|notif|alert|route)|(?:sns|notif|alert)[^.]*guard ?duty", low):
             b.add("guardduty-routing", "monitoring", s.text, s.line, "REQ051", {"source": "aws.guardduty"}, severity="medium")
-        m = re.search(r"(?:log[^.]{0,40}retention|retain[^.]{0,30}logs?|retention[^.]{0,20}logs?)[^.]{0,40}?(\d+)\s*days?", low)
-        if m:
+        m = re.search(r"(\d+)[- ]?days?", low) if re.search(r"\blogs?\b|log groups?", low) and re.search(r"retention|retain", low) else None
+        if m and not re.search(r"backup", low):
             b.add("log-retention", "monitoring", s.text, s.line, "REQ052", {"days": int(m.group(1))}, severity="medium")
         if re.search(r"access log|server access logging|logging (?:for|on) (?:the )?(?:s3|bucket|cloudfront|alb|load balancer)", low):
             b.add("access-logging", "monitoring", s.text, s.line, "REQ053", {}, severity="low")
@@ -266,6 +266,7 @@ def _outputs(stmts: list[Statement], b: _Builder) -> None:
 
 def _error_handling(stmts: list[Statement], b: _Builder) -> None:
     for s in stmts:
-        if re.search(r"\bvalidat(?:e|ion)\b[^.]*(?:input|variable|parameter|config)|input validation|error handling|handle (?:\w+ )?(?:errors|failures)", s.text, re.I):
+        if re.search(r"input validation|validat(?:e|ion) (?:of )?(?:the )?(?:configuration )?(?:inputs?|variables?|parameters?)"
+                     r"|validate the configuration|error handling|handle (?:\w+ )?(?:errors|failures)", s.text, re.I):
             b.add("validation", "error-handling", s.text, s.line, "REQ100", {}, severity="low")
 
