@@ -258,6 +258,9 @@ def _outputs(stmts: list[Statement], b: _Builder) -> None:
         m = re.search(r"\boutputs?\b", s.text, re.I)
         if not m or _negated(s.text, m.start()) or re.search(r"expected output|example output", s.section, re.I):
             continue
+        if re.search(r"\b(?:expected |the |final )?output (?:should|must|will|is|everything|to (?:a|the|one)|format|as a|a |an )|expected output",
+                     s.text, re.I):
+            continue  # "output" as the deliverable ("The output should be a valid CDK app"), not stack outputs
         tail = s.text[m.end():]
         items = re.findall(r"`([\w-]+)`", tail) or [w.strip() for w in re.split(r",|\band\b", re.sub(r"^[^a-zA-Z]*(?:for|of|the|:)?", "", tail)) if 0 < len(w.strip()) < 40]
         items = [re.sub(r"^(?:the|a|an)\s+", "", i.lower()).strip(" .") for i in items][:10]
