@@ -107,3 +107,23 @@ def test_missing_module_and_lambda_asset_in_python():
            '        _lambda.Function(self, "F", code=_lambda.Code.from_asset("lambda"), handler="h", runtime=_lambda.Runtime.PYTHON_3_12)\n'
     assert "fail" in statuses(run_check("STR008", {"lib/tap_stack.py": code}))
     assert "fail" not in statuses(run_check("STR008", {"lib/tap_stack.py": code, "lambda/index.py": "def h(e, c): pass\n"}))
+
+
+def test_many_undeclared_blocks_in_a_markdown_answer_mean_omitted_files():
+    from grader.grade import program_for
+    from grader.ingest.task import Task
+    from grader.checks.base import REGISTRY
+
+    one = '## outputs.tf\n```hcl\noutput "a" {\n  value = aws_vpc.main.id\n}\n```\n'
+    many = '## outputs.tf\n```hcl\n' + "".join(f'output "o{i}" {{\n  value = aws_vpc.v{i}.id\n}}\n' for i in range(3)) + "```\n"
+    check = REGISTRY["DEP001"]()
+    assert "fail" in {f.status for f in check.run(program_for("response", Task("t", "", response=one)), Context())}
+    statuses = {f.status for f in check.run(program_for("response", Task("t", "", response=many)), Context())}
+    assert statuses == {"unknown"}
+    # delivered files are never given that benefit of the doubt
+    assert "fail" in statuses_of_files(many)
+
+
+def statuses_of_files(doc: str) -> set[str]:
+    body = doc.split("```hcl\n", 1)[1].rsplit("```", 1)[0]
+    return statuses(run_check("DEP001", {"outputs.tf": body}))

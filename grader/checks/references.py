@@ -10,6 +10,9 @@ from ..ir import Location, Program, scope_of, scoped
 from .base import Check, Context, Finding, register
 
 
+OMITTED_FILES_THRESHOLD = 3  # distinct undeclared blocks from which a markdown answer is taken to omit files
+
+
 def _hcl(program: Program) -> bool:
     return any(f.language == "hcl" and f.parsed for f in program.files)
 
@@ -49,6 +52,10 @@ class UndeclaredReference(Check):
         declared = _declared(program)
         reported: set[tuple[str, str]] = set()
         unseen = [m for m in program.deliverable.mentioned if m.endswith(".tf")]
+        missing = {(scope_of(r.location.file), r.target) for r in program.references
+                   if r.target not in declared[scope_of(r.location.file)]}
+        # A markdown answer with many undeclared blocks has left files out; one or two is a real slip.
+        omitted = program.deliverable.source == "markdown" and len({t for _, t in missing}) >= OMITTED_FILES_THRESHOLD
         for ref in program.references:
             scope = scope_of(ref.location.file)
             if ref.target in declared[scope] or (scope, ref.target) in reported:
@@ -64,6 +71,10 @@ class UndeclaredReference(Check):
             elif unseen:
                 yield self.finding("unknown", f"`{ref.target}` is referenced but not declared{where}; it may be in "
                                    f"{', '.join(unseen[:3])}, which the answer names but does not show.", [ref.location], found=ref.target)
+            elif omitted:
+                yield self.finding("unknown", f"`{ref.target}` is referenced but not declared{where}; with "
+                                   f"{len({t for _, t in missing})} undeclared blocks the answer seems to leave files out.",
+                                   [ref.location], found=ref.target)
             else:
                 yield self.finding("fail", f"`{ref.target}` is referenced but no such {kind} is declared{where}.",
                                    [ref.location], found=ref.target)
@@ -231,7 +242,8 @@ class UndefinedPythonName(Check):
         defined_anywhere |= {c for facts in program.python for c in facts.classes}
         count = 0
         for facts in program.python:
-            excerpt = not facts.imports and program.deliverable.source == "markdown"
+            # No imports at all, or `self` used outside any class: code lifted out of a file, not the file.
+            excerpt = program.deliverable.source == "markdown" and (not facts.imports or any(n == "self" for n, _ in facts.undefined))
             for name, line in facts.undefined:
                 count += 1
                 elsewhere = name in defined_anywhere
@@ -239,7 +251,7 @@ class UndefinedPythonName(Check):
                 # imports, is usually an excerpt of a file, not the file: unknown, not fail.
                 status = "unknown" if (elsewhere or excerpt) and program.deliverable.source == "markdown" else "fail"
                 hint = " (it is imported in another file: is this file an excerpt?)" if elsewhere else (
-                    " (the file has no imports: an excerpt?)" if excerpt else "")
+                    " (the file looks like an excerpt)" if excerpt else "")
                 yield self.finding(status, f"`{name}` is used in {facts.path} but never defined or imported{hint}.",
                                    [Location(facts.path, line)], found=name)
         if not count:
