@@ -14,7 +14,6 @@ from grader.parse import build_program
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
-CORPUS = ROOT.parent / "shared" / "corpus"
 
 
 def program_of(files: dict[str, str]) -> Program:

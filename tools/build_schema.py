@@ -119,7 +119,7 @@ def terraform_schema(assembly: dict) -> tuple[dict, str]:
     resources: dict[str, dict] = {}
     data: dict[str, dict] = {}
     version = ""
-    for fqn, cls in types.items():
+    for cls in types.values():
         base = cls.get("base")
         if base not in ("cdktf.TerraformResource", "cdktf.TerraformDataSource"):
             continue

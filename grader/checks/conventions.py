@@ -95,7 +95,7 @@ class DeprecatedArgument(Check):
 
 
 _EXISTING_PROVIDER = re.compile(r"provider\.tf`?[^.]{0,60}(?:already exists|exists already|is provided|is already)"
-                                r"|(?:already exists|already present|is provided)[^.]{0,30}provider\.tf|existing `?provider\.tf", re.I)
+                                r"|(?:already exists|already present|already have|is provided)[^.]{0,30}provider\.tf|existing `?provider\.tf", re.I)
 
 
 @register

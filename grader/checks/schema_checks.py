@@ -41,6 +41,20 @@ def _tf_spec(resource: Resource) -> dict[str, Any] | None:
     return schema.terraform_resource(resource.type, resource.mode)
 
 
+def _sdk_spec(r: Resource) -> dict[str, Any] | None:
+    """Keyword arguments a Pulumi class or CDK construct accepts ("accepted") and requires, or None."""
+    parts = r.source_type.split(".")
+    if r.meta.get("kwargs") is None or len(parts) != 3:
+        return None
+    if r.dialect == "pulumi" and parts[0] == "pulumi_aws":
+        spec = (schema.pulumi_module(parts[1]) or {}).get("resources", {}).get(parts[2])
+        return {**spec, "accepted": spec["args"]} if spec else None
+    if r.dialect == "cdk" and parts[0] == "aws_cdk":
+        spec = (schema.cdk_module(parts[1]) or {}).get("constructs", {}).get(parts[2])
+        return {**spec, "accepted": spec["props"]} if spec else None
+    return None
+
+
 def _names(spec: dict[str, Any]) -> set[str]:
     return set(spec.get("args", [])) | set(spec.get("blocks", {}))
 
@@ -132,23 +146,11 @@ class UnknownArgument(Check):
         tf = _tf_spec(r)
         if tf is not None:
             return _unknown_args(r.attributes, tf), ""
-        kwargs = r.meta.get("kwargs")
-        if kwargs is None:
+        spec = _sdk_spec(r)
+        if spec is None:
             return None, ""
-        parts = r.source_type.split(".")
-        if r.dialect == "pulumi" and len(parts) == 3:
-            spec = (schema.pulumi_module(parts[1]) or {}).get("resources", {}).get(parts[2])
-            if spec is None:
-                return None, ""
-            allowed = {_folded(a) for a in spec["args"]} | {"opts", "resourcename", "args"}
-            return [k for k in kwargs if _folded(k) not in allowed and k != "**"], f" ({r.source_type})"
-        if r.dialect == "cdk" and parts[0] == "aws_cdk" and len(parts) == 3:
-            spec = (schema.cdk_module(parts[1]) or {}).get("constructs", {}).get(parts[2])
-            if spec is None:
-                return None, ""
-            props = {_folded(p) for p in spec["props"]}
-            return [k for k in kwargs if _folded(k) not in props and k != "**"], f" ({r.source_type})"
-        return None, ""
+        allowed = {_folded(a) for a in spec["accepted"]} | {"opts", "resourcename", "args"}
+        return [k for k in r.meta["kwargs"] if _folded(k) not in allowed and k != "**"], f" ({r.source_type})"
 
 
 @register
@@ -190,19 +192,11 @@ class MissingRequiredArgument(Check):
         tf = _tf_spec(r)
         if tf is not None:
             return [n for n in tf.get("required", []) if n != "id"], set(r.attributes), ""
-        kwargs = r.meta.get("kwargs")
-        parts = r.source_type.split(".")
-        if kwargs is None or "args" in kwargs or "**" in kwargs:
+        spec = _sdk_spec(r)
+        kwargs = r.meta.get("kwargs") or []
+        if spec is None or "args" in kwargs or "**" in kwargs:
             return None, set(), ""  # positional Args objects or an unknown **dict may supply anything
-        if r.dialect == "pulumi" and len(parts) == 3:
-            spec = (schema.pulumi_module(parts[1]) or {}).get("resources", {}).get(parts[2])
-            if spec is not None:
-                return spec.get("required", []), set(kwargs), f" ({r.source_type})"
-        if r.dialect == "cdk" and parts[0] == "aws_cdk" and len(parts) == 3:
-            spec = (schema.cdk_module(parts[1]) or {}).get("constructs", {}).get(parts[2])
-            if spec is not None:
-                return spec.get("required", []), set(kwargs), f" ({r.source_type})"
-        return None, set(), ""
+        return spec.get("required", []), set(kwargs), f" ({r.source_type})"
 
 
 @register

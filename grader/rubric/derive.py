@@ -21,7 +21,7 @@ from .model import CheckSpec, Requirement, Rubric
 _MD = MarkdownIt("commonmark").enable("table")
 _NEGATION = re.compile(r"\b(?:no|not|never|without|avoid|don'?t|do not|must not|shouldn'?t|should not|cannot|exclud\w*|instead of|rather than|except)\b[^.;:]*$", re.I)
 _CONDITIONAL = re.compile(r"\b(?:optional(?:ly)?|if (?:needed|required|applicable|desired)|where (?:applicable|needed)|may|could|nice to have|consider)\b", re.I)
-_EXISTING = re.compile(r"\b(?:already exists?|existing|is provided|are provided|pre-?existing)\b", re.I)
+_EXISTING = re.compile(r"\b(?:already (?:exists?|have|has|configured|defined|in place|present)|existing|is provided|are provided|pre-?existing)\b", re.I)
 _SKIP_SECTIONS = re.compile(r"optional|nice to have|background|context|out of scope|non-goals|example output|expected output", re.I)
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
             "single": 1, "a pair of": 2, "multiple": 2, "both": 2}
