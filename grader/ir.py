@@ -181,6 +181,7 @@ class Program:
     tfvars: dict[str, Any] = field(default_factory=dict)
     python: list["PythonFacts"] = field(default_factory=list)
     dialects: set[str] = field(default_factory=set)
+    _by_address: tuple[int, dict[str, Resource]] | None = field(default=None, repr=False, compare=False)
 
     # ---- queries every check uses -------------------------------------------------
     def managed(self) -> Iterator[Resource]:
@@ -207,18 +208,12 @@ class Program:
         return entry[0] if entry else None
 
     def by_address(self) -> dict[str, Resource]:
-        return {r.address: r for r in self.resources}
+        """Address -> resource; built once per program (checks ask for it many times)."""
+        cached = self._by_address
+        if cached is None or cached[0] != len(self.resources):
+            self._by_address = cached = (len(self.resources), {r.address: r for r in self.resources})
+        return cached[1]
 
-    def file_names(self) -> list[str]:
-        return [f.path for f in self.files]
-
-    def referrers(self, address: str) -> list[Resource]:
-        """Resources whose attributes reference `address`."""
-        return [r for r in self.resources if address in r.refs]
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.resources or self.variables or self.outputs or self.modules or self.providers)
 
 
 @dataclass
@@ -231,9 +226,7 @@ class PythonFacts:
     unknown_symbols: list[tuple[str, int]] = field(default_factory=list)  # SDK paths that do not exist
     classes: list[str] = field(default_factory=list)
     calls: list[tuple[str, int]] = field(default_factory=list)  # resolved dotted call targets
-    exports: list[tuple[str, int]] = field(default_factory=list)
     lazy_values: list[tuple[str, int]] = field(default_factory=list)  # json.dumps over deploy-time values
-    uses_app_synth: bool = False
 
 
 REF_RE = re.compile(

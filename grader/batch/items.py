@@ -24,7 +24,6 @@ class Item:
     model: str | None = None
     sample: int | None = None
     response: str | None = None  # the answer text of a JSONL row
-    order: int = 0  # position in the inputs, for deterministic output
     oversize: bool = False
     error: str | None = None  # an input problem known before grading
 
@@ -94,12 +93,10 @@ def collect(inputs: list[str], rubric_text: str = "") -> Inputs:
                     rows.append((row, str(path), number))
         else:
             raise InputError(f"no such input (a task folder, a tree of them, or a .jsonl file): {raw}")
-    order = 0
     if not rows:
         for name in sorted(folders):
             folder = folders[name]
-            out.items.append(Item(item_key(name, _folder_digest(folder), rubric_text), name, str(folder), order=order))
-            order += 1
+            out.items.append(Item(item_key(name, _folder_digest(folder), rubric_text), name, str(folder)))
         return out
     for row, source, number in rows:
         task_ref = str(row["task"])
@@ -111,7 +108,6 @@ def collect(inputs: list[str], rubric_text: str = "") -> Inputs:
         error = None if folder else f"{source}:{number}: task {task_ref!r} is not a task folder given as input"
         prompt_digest = _folder_digest(folder) if folder else ""
         key = item_key(task_id, prompt_digest, rubric_text, model, str(sample), response)
-        out.items.append(Item(key, task_id, str(folder or ""), model, sample, response, order,
+        out.items.append(Item(key, task_id, str(folder or ""), model, sample, response,
                               oversize=len(response) > MAX_ANSWER_CHARS, error=error))
-        order += 1
     return out

@@ -297,8 +297,6 @@ class _Collector(cst.CSTVisitor):
             if method in cdk_l2.METHODS and len(parts) > 1 and uses_cdk:
                 self.call_kwargs[id(node)] = self.keyword_names(node)
                 self.method_resource(node, method)
-            if method == "synth":
-                self.facts.uses_app_synth = True
             return
         dialect = SDK_ROOTS[root]
         self.program.dialects.add(dialect)
@@ -368,7 +366,6 @@ class _Collector(cst.CSTVisitor):
             name = self.value(positional[0].value)
             value = self.value(positional[1].value) if len(positional) > 1 else None
             self.program.outputs.append(Output(str(name), Location(self.path, self.line(node)), value))
-            self.facts.exports.append((str(name), self.line(node)))
 
     def pulumi_resource(self, node: cst.Call, parts: list[str], positional: list[cst.Arg]) -> None:
         if len(parts) == 2 and parts[1] == "Provider":
