@@ -1,3 +1,3 @@
 """Grade infrastructure-as-code written by language models, offline."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

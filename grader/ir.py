@@ -159,6 +159,7 @@ class Deliverable:
     mentioned: list[str] = field(default_factory=list)  # code files the answer names but does not show
     problems: list[str] = field(default_factory=list)  # unreadable, binary or oversize inputs
     other_files: list[str] = field(default_factory=list)  # non-code files delivered beside the code (assets)
+    partial: dict[str, str] = field(default_factory=dict)  # file -> the label saying only part of it is shown
 
 
 @dataclass
@@ -181,6 +182,8 @@ class Program:
     tfvars: dict[str, Any] = field(default_factory=dict)
     python: list["PythonFacts"] = field(default_factory=list)
     dialects: set[str] = field(default_factory=set)
+    elisions: list[tuple[Location, str]] = field(default_factory=list)  # where a file says code is left out
+    spans: dict[Location, int] = field(default_factory=dict)  # start of a block or call -> its last line
     _by_address: tuple[int, dict[str, Resource]] | None = field(default=None, repr=False, compare=False)
 
     # ---- queries every check uses -------------------------------------------------
@@ -206,6 +209,22 @@ class Program:
         else:
             entry = next((v for key, v in sorted(self.locals.items()) if key.split(":", 1)[1] == name), None)
         return entry[0] if entry else None
+
+    def elided_file(self, path: str) -> tuple[Location, str] | None:
+        """The first sign that `path` is shown only in part, if any."""
+        return next(((loc, text) for loc, text in self.elisions if loc.file == path), None)
+
+    def elided_scope(self, scope: str) -> tuple[Location, str] | None:
+        """The first sign that a file of directory `scope` is shown only in part, if any."""
+        return next(((loc, text) for loc, text in self.elisions if scope_of(loc.file) == scope), None)
+
+    def elided_block(self, start: Location) -> tuple[Location, str] | None:
+        """An elision inside the block (or call) that starts at `start`, if any."""
+        end = self.spans.get(start)
+        if end is None or start.line is None:
+            return None
+        return next(((loc, text) for loc, text in self.elisions
+                     if loc.file == start.file and loc.line is not None and start.line <= loc.line <= end), None)
 
     def by_address(self) -> dict[str, Resource]:
         """Address -> resource; built once per program (checks ask for it many times)."""

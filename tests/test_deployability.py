@@ -1,6 +1,6 @@
 """Deployability rules in the Python dialects, and unknowns that must stay unknown."""
 
-from grader.checks.base import Context
+from grader.checks.base import REGISTRY, Context, all_checks
 from tests.conftest import run_check, statuses
 
 PULUMI_BAD_KWARG = '''
@@ -127,3 +127,81 @@ def test_many_undeclared_blocks_in_a_markdown_answer_mean_omitted_files():
 def statuses_of_files(doc: str) -> set[str]:
     body = doc.split("```hcl\n", 1)[1].rsplit("```", 1)[0]
     return statuses(run_check("DEP001", {"outputs.tf": body}))
+
+
+# ---- files that say they leave code out ------------------------------------------------
+
+def test_elision_comments_are_found_and_ordinary_comments_are_not():
+    from grader.ir import SourceFile
+    from grader.parse.elision import elisions
+
+    cut = ("# ...\n# ... rest of the module implementation\n# [IAM policies remain the same as before]\n"
+           "// Additional variables omitted for brevity\n  # PayPal Lambda follows same pattern\n")
+    kept = ("# Allow bastion to connect to RDS (similar to app_sg)\n# Egress: HTTPS for package updates, API calls, etc.\n"
+            "# Try to get existing Config service linked role\n# certificates=[acm.Certificate.from_certificate_arn(...)],\n"
+            "x = 1  # not a comment line ...\n")
+    assert [loc.line for loc, _ in elisions(SourceFile("a.tf", "hcl", cut))] == [1, 2, 3, 4, 5]
+    assert elisions(SourceFile("a.py", "python", kept)) == []
+
+
+def test_undeclared_reference_in_a_directory_that_leaves_code_out_is_unknown():
+    uses = 'resource "aws_s3_bucket" "b" {\n  bucket = "b-${var.environment_suffix}"\n}\n'
+    assert "fail" in statuses(run_check("DEP001", {"main.tf": uses}))
+    elided = {"main.tf": uses, "variables.tf": 'variable "region" {}\n# ... other variables\n'}
+    (finding,) = [f for f in run_check("DEP001", elided) if f.status != "pass"]
+    assert finding.status == "unknown" and "variables.tf:2" in finding.message
+    # an elision in another directory says nothing about this one
+    assert "fail" in statuses(run_check("DEP001", {"main.tf": uses, "modules/x/main.tf": "# ...\n"}))
+
+
+def test_missing_required_argument_in_a_block_that_leaves_code_out_is_unknown():
+    whole = 'resource "aws_rds_cluster_instance" "i" {\n  cluster_identifier = "c"\n  instance_class = "db.r6g.large"\n}\n'
+    cut = whole.replace('  instance_class', '  # ...\n  instance_class')
+    assert "fail" in statuses(run_check("DEP010", {"main.tf": whole}))
+    assert statuses(run_check("DEP010", {"main.tf": cut})) == {"unknown"}
+    # an elision in a neighbouring block does not excuse this one
+    assert "fail" in statuses(run_check("DEP010", {"main.tf": 'resource "aws_vpc" "v" {\n  # ...\n}\n' + whole}))
+
+
+def test_block_shown_again_in_part_is_not_a_duplicate():
+    full = 'provider "aws" {\n  region = var.aws_region\n  default_tags {\n    tags = {}\n  }\n}\n'
+    again = 'provider "aws" {\n  region = var.aws_region\n  # ... default tags ...\n}\n'
+    assert "fail" in statuses(run_check("DEP002", {"main.tf": full + full}))
+    assert statuses(run_check("DEP002", {"main.tf": full + again})) == {"unknown"}
+
+
+def test_undefined_python_name_in_a_file_that_leaves_code_out_is_unknown():
+    code = ("import pulumi\nimport pulumi_aws as aws\n\n"
+            "fn = aws.lambda_.Function('f', role=role.arn, runtime='python3.12', handler='h')\n")
+    assert "fail" in statuses(run_check("DEP005", {"__main__.py": code}))
+    cut = code.replace("\nfn =", "\n# [IAM roles remain the same as above]\nfn =")
+    (finding,) = [f for f in run_check("DEP005", {"__main__.py": cut}) if f.status != "pass"]
+    assert finding.status == "unknown" and "__main__.py:4" in finding.message
+
+
+def test_partial_file_label_and_hcl_fragments_are_reported():
+    all_checks()
+    from grader.grade import program_for
+    from grader.ingest.task import Task
+
+    doc = ('## File: lib/main.tf\n```hcl\nresource "aws_s3_bucket" "b" {\n  bucket = "b-${var.environment_suffix}"\n}\n```\n'
+           '## File: lib/variables.tf (additional variables)\n```hcl\nvariable "region" {}\n```\n')
+    program = program_for("response", Task("t", "", response=doc))
+    assert program.deliverable.partial == {"lib/variables.tf": 'its label says "(additional variables)"'}
+    assert statuses(REGISTRY["STR009"]().run(program, Context())) == {"fail"}
+    assert statuses(REGISTRY["DEP001"]().run(program, Context())) == {"unknown"}
+    whole = program_for("response", Task("t", "", response=doc.replace(" (additional variables)", "")))
+    assert statuses(REGISTRY["DEP001"]().run(whole, Context())) == {"fail"}
+    assert statuses(REGISTRY["STR009"]().run(whole, Context())) == {"pass"}
+
+    fragment = '```hcl\nmulti_az = local.current_env.multi_az\n```\n'
+    findings = list(REGISTRY["STR009"]().run(program_for("response", Task("t", "", response=fragment)), Context()))
+    assert [f.status for f in findings] == ["fail"] and "outside any block" in findings[0].message
+    assert statuses(run_check("STR009", {"terraform.tfvars": 'region = "us-east-1"\n'})) == {"pass"}
+
+
+def test_stored_free_form_values_may_hold_placeholders_but_identifiers_may_not():
+    stored = 'resource "aws_ssm_parameter" "k" {\n  name = "/app/key"\n  type = "SecureString"\n  value = "change-me"\n}\n'
+    ident = 'resource "aws_elasticache_subnet_group" "r" {\n  name = "r"\n  subnet_ids = ["subnet-xxxxxx"]\n}\n'
+    assert statuses(run_check("DEP020", {"main.tf": stored})) == {"pass"}
+    assert statuses(run_check("DEP020", {"main.tf": ident})) == {"fail"}

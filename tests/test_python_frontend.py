@@ -137,3 +137,20 @@ def test_graded_python_is_never_imported():
         os.remove(marker)
     program_of({"__main__.py": code})
     assert not os.path.exists(marker)
+
+
+def test_a_rebound_sdk_module_name_no_longer_declares_resources():
+    code = (
+        "import boto3\nfrom pulumi_aws import dynamodb\n\n"
+        "table = dynamodb.Table('meta', hash_key='id', attributes=[])\n\n"
+        "def handler(event, context):\n"
+        "    dynamodb = boto3.resource('dynamodb')\n"
+        "    return dynamodb.Table('meta').get_item(Key={})\n\n"
+        "dynamodb.Table('other', hash_key='id', attributes=[])\n"
+        "dynamodb = boto3.resource('dynamodb')\n"
+        "dynamodb.Table('runtime-only')\n"
+    )
+    program = program_of({"__main__.py": code})
+    # the Pulumi table before the rebinding and the one after the function's own local binding are
+    # resources; the boto3 calls (inside the function, and after the module-level rebinding) are not
+    assert sorted(r.name for r in program.resources) == ["meta", "other"]

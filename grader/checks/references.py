@@ -71,6 +71,10 @@ class UndeclaredReference(Check):
             elif unseen:
                 yield self.finding("unknown", f"`{ref.target}` is referenced but not declared{where}; it may be in "
                                    f"{', '.join(unseen[:3])}, which the answer names but does not show.", [ref.location], found=ref.target)
+            elif cut := program.elided_scope(scope):
+                yield self.finding("unknown", f"`{ref.target}` is referenced but not declared{where}; the answer leaves code "
+                                   f"out there ({cut[1]} at {cut[0]}), so it may be declared in the part not shown.",
+                                   [ref.location], found=ref.target)
             elif omitted:
                 yield self.finding("unknown", f"`{ref.target}` is referenced but not declared{where}; with "
                                    f"{len({t for _, t in missing})} undeclared blocks the answer seems to leave files out.",
@@ -98,6 +102,12 @@ class DuplicateDeclaration(Check):
         for address, first, again in program.duplicates:
             if address.startswith("provider.") and "." in address[len("provider."):]:
                 continue  # aliased providers are distinct
+            cut = program.elided_block(again) or program.elided_block(first)
+            if cut:
+                # A block shown again with `# ...` in it is the same block re-shown in part, not a second one.
+                yield self.finding("unknown", f"`{address}` is shown twice, at {first} and {again}; one of them leaves code out "
+                                   f"({cut[1]} at {cut[0]}), so it reads as the same block shown again.", [again, first], found=address)
+                continue
             yield self.finding("fail", f"`{address}` is declared twice: at {first} and again at {again}.", [again, first], found=address)
         if not program.duplicates and (program.resources or program.variables):
             yield self.finding("pass", "No duplicate declarations.")
@@ -244,14 +254,17 @@ class UndefinedPythonName(Check):
         for facts in program.python:
             # No imports at all, or `self` used outside any class: code lifted out of a file, not the file.
             excerpt = program.deliverable.source == "markdown" and (not facts.imports or any(n == "self" for n, _ in facts.undefined))
+            cut = program.elided_file(facts.path)
             for name, line in facts.undefined:
                 count += 1
                 elsewhere = name in defined_anywhere
                 # In a markdown answer, a file with no imports at all, or using names another file
-                # imports, is usually an excerpt of a file, not the file: unknown, not fail.
-                status = "unknown" if (elsewhere or excerpt) and program.deliverable.source == "markdown" else "fail"
-                hint = " (it is imported in another file: is this file an excerpt?)" if elsewhere else (
-                    " (the file looks like an excerpt)" if excerpt else "")
+                # imports, is usually an excerpt of a file, not the file: unknown, not fail. So is a
+                # file that says it leaves code out.
+                status = "unknown" if cut or ((elsewhere or excerpt) and program.deliverable.source == "markdown") else "fail"
+                hint = (f" (the file leaves code out: {cut[1]} at {cut[0]})" if cut else
+                        " (it is imported in another file: is this file an excerpt?)" if elsewhere else
+                        " (the file looks like an excerpt)" if excerpt else "")
                 yield self.finding(status, f"`{name}` is used in {facts.path} but never defined or imported{hint}.",
                                    [Location(facts.path, line)], found=name)
         if not count:

@@ -179,11 +179,13 @@ class MissingRequiredArgument(Check):
                 continue  # dynamic blocks may provide what is missing
             folded = {_folded(p) for p in present}
             missing = [name for name in required if _folded(name) not in folded]
+            cut = program.elided_block(r.location) if missing else None
             for name in missing:
                 problems += 1
-                status = "unknown" if pinned_elsewhere and r.dialect == "terraform" else "fail"
+                status = "unknown" if (pinned_elsewhere and r.dialect == "terraform") or cut else "fail"
+                hint = f"; the block leaves code out ({cut[1]} at {cut[0]}), so it may be set there" if cut else ""
                 yield self.finding(status, f"`{r.type}.{r.name}` is missing the required argument `{name}`{where}"
-                                   + (note if r.dialect in ("terraform", "cdktf") else "") + ".", [r.location], found=name)
+                                   + (note if r.dialect in ("terraform", "cdktf") else "") + hint + ".", [r.location], found=name)
         if checked and not problems:
             yield self.finding("pass", f"Required arguments are set on all {checked} resources checked.")
 

@@ -168,3 +168,32 @@ class UnreadableInput(Check):
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         for problem in program.deliverable.problems:
             yield self.finding("fail", problem)
+
+
+@register
+class PartialFile(Check):
+    id = "STR009"
+    name = "partial-file"
+    area = "structure"
+    severity = "high"
+    description = "A file says it leaves code out (`# ...`, `# rest unchanged`, \"(additional variables)\") or is a fragment of a block."
+    why = ("What is not shown cannot be deployed or reviewed; reviewers file it as an incomplete answer. "
+           "Declarations missing from such a file are reported as unknown, not as errors.")
+    fix = "Deliver every file whole, without elisions or before/after fragments."
+    bad = 'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n  # ... rest of the configuration\n}'
+    good = 'resource "aws_vpc" "main" {\n  cidr_block           = "10.0.0.0/16"\n  enable_dns_hostnames = true\n}'
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        code = _code_files(program)
+        if not code:
+            return
+        shown: set[str] = set()
+        for location, text in program.elisions:
+            if location.file in shown:
+                continue
+            shown.add(location.file)
+            more = sum(1 for loc, _ in program.elisions if loc.file == location.file) - 1
+            extra = f" ({more} more place{'s' if more > 1 else ''} in the file)" if more else ""
+            yield self.finding("fail", f"{location.file} is shown only in part: {text}{extra}.", [location])
+        if not shown:
+            yield self.finding("pass", f"All {len(code)} code file(s) are shown whole.")

@@ -30,6 +30,9 @@ _AMI = re.compile(r"\bami-[0-9a-f]{8,17}\b")
 _AZ = re.compile(r"\b((?:us|eu|ap|sa|ca|me|af|il|mx)-(?:north|south|east|west|central|northeast|northwest|southeast|southwest)-\d)([a-f])\b")
 _SKIP_KEYS = {"description", "comment", "__dynamic__", "kwargs", "user_data", "source", "content", "code"}
 _SECRET_KEY = re.compile(r"password|secret|token", re.I)  # literal secrets are a security finding, not a placeholder
+# Free-form data AWS stores without reading it (a parameter's value, tags, environment variables):
+# a placeholder there deploys, and is a value to fill in later, not a failed apply.
+_STORED_KEYS = {"value", "insecure_value", "tags", "tags_all", "variables", "environment", "environment_variables"}
 _INTERPOLATIONS = re.compile(r"\$\{[^}]*\}|\{[^}]*\}")
 
 
@@ -70,7 +73,7 @@ class PlaceholderValue(Check):
         checked = 0
         for r, key, text in _strings(program):
             checked += 1
-            if _SECRET_KEY.search(key):
+            if _SECRET_KEY.search(key) or key in _STORED_KEYS:
                 continue
             for pattern, label in _PLACEHOLDERS:
                 m = pattern.search(text)

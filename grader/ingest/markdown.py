@@ -35,6 +35,12 @@ _COMMENT = re.compile(r"^\s*(?:#|//|/\*|--|<!--)\s*(?:file(?:name)?\s*[:=]\s*|=+
 _DECLARATION = re.compile(r'^\s*((?:resource|data)\s+"[\w-]+"\s+"[\w-]+"|(?:variable|output|module|locals)\b\s*"?[\w-]*"?)', re.M)
 _LOCAL_MODULE = re.compile(r'^\s*source\s*=\s*"\./modules/', re.M)
 _CONTINUED = re.compile(r"\b(continued|continuation|cont\.|part\s*[2-9])\b", re.I)
+# A label (heading, comment or text) that names a file and says it shows only part of it.
+_PARTIAL = re.compile(
+    r"\((?:[^)]*\b(?:additional|additions?|partial|excerpt|snippet|relevant (?:parts?|sections?)|key (?:parts?|sections?)"
+    r"|changes? only|updated sections?|abridged|truncated))\b[^)]*\)",
+    re.I,
+)
 _ANSWER = re.compile(r"^\s*answer\s*:?\s*$", re.I)
 LANG_BY_INFO = {
     "hcl": "hcl", "terraform": "hcl", "tf": "hcl", "tfvars": "hcl",
@@ -64,6 +70,7 @@ class Block:
     named_by: str  # heading | comment | text | info | default
     closed: bool
     continued: bool = False
+    partial: str = ""  # its label says it shows part of the file: "(additional variables)"
 
 
 @dataclass
@@ -80,6 +87,7 @@ class Extraction:
     has_answer_section: bool = False
     origins: dict[str, int] = field(default_factory=dict)  # file -> document line of its (first) block
     mentioned: list[str] = field(default_factory=list)  # code files the text names but no block delivers
+    partial: dict[str, str] = field(default_factory=dict)  # file -> the label saying only part of it is shown
 
 
 def clean_path(raw: str) -> str:
@@ -193,7 +201,9 @@ def _blocks(tokens, lines: list[str]) -> list[Block]:
                     name, how, label = candidate, source, raw
                     break
             language = _language(info, name, content)
-            blocks.append(Block(info, language, content, start + 1, name, how, closed, bool(_CONTINUED.search(label))))
+            partial = _PARTIAL.search(label) if name else None
+            blocks.append(Block(info, language, content, start + 1, name, how, closed, bool(_CONTINUED.search(label)),
+                                partial.group(0) if partial else ""))
             heading = None  # a heading names the first block under it only
             text_path = None
     return blocks
@@ -295,6 +305,8 @@ def extract(markdown: str) -> Extraction:
             files[name] = SourceFile(path=name, language=language, text=block.content)
             result.origins[name] = block.line
         last_closed[name] = block.closed
+        if block.partial:
+            result.partial[name] = f'its label says "{block.partial}"'
     result.files = list(files.values())
     result.code_share = round(code_chars / max(len(markdown), 1), 3)
     result.prose_only = not any(f.language in CODE_LANGUAGES for f in result.files)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..ir import Deliverable, Program, SourceFile
+from ..ir import Deliverable, Location, Program, SourceFile
+from .elision import elisions
 from .hcl import parse_hcl_files
 from .python import parse_python_files
 
@@ -20,6 +21,10 @@ def build_program(files: list[SourceFile], deliverable: Deliverable | None = Non
     for source in files:
         if source.language in ("json", "yaml") and not source.parsed:
             source.parsed = _parses_as_data(source)
+        program.elisions.extend(elisions(source))
+    for path, label in sorted(program.deliverable.partial.items()):
+        program.elisions.append((Location(path), label))
+    program.elisions.sort(key=lambda e: (e[0].file, e[0].line or 0))
     return program
 
 

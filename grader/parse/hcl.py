@@ -106,6 +106,10 @@ def convert(value: Any) -> Any:
     return value
 
 
+_ROOT_BLOCKS = frozenset({"terraform", "provider", "resource", "data", "variable", "output", "locals", "module",
+                          "moved", "import", "removed", "check", "ephemeral"})
+
+
 class _FileReader:
     """Reads one .tf file into the program."""
 
@@ -151,15 +155,23 @@ class _FileReader:
             self.seen[key] = location
 
     def read(self, tree) -> None:
+        fragment = self.path.endswith(".tf")  # a .tf file holds blocks; arguments at its top level are cut from a body
         for child in tree.body.children:
             if isinstance(child, AttributeRule):
                 # Top-level attributes are only legal in .tfvars files.
-                self.program.tfvars[child.identifier.serialize(_OPTS)] = convert(child.expression.serialize(_OPTS))
+                name = child.identifier.serialize(_OPTS)
+                if fragment:
+                    self.program.elisions.append((self.loc(child), f"`{name} = ...` outside any block (a fragment of a block body)"))
+                    fragment = False
+                self.program.tfvars[name] = convert(child.expression.serialize(_OPTS))
                 continue
             if not isinstance(child, BlockRule):
                 continue
             labels = [_unquote(str(lbl.serialize(_OPTS))) for lbl in child.labels]
             kind = labels[0]
+            self.program.spans[self.loc(child)] = getattr(child._meta, "end_line", None) or self.loc(child).line
+            if kind not in _ROOT_BLOCKS and self.path.endswith(".tf"):
+                self.program.elisions.append((self.loc(child), f"a `{kind}` block outside its parent block (a fragment)"))
             handler = getattr(self, f"block_{kind}", None)
             if handler is not None:
                 handler(child, labels)

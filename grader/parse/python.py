@@ -78,6 +78,7 @@ class _Collector(cst.CSTVisitor):
         self.facts = facts
         self.aliases: dict[str, str] = {}
         self.bindings: list[dict[str, Any]] = [{}]  # function scopes; [0] is the module
+        self.shadowed: list[set[str]] = [set()]  # imported names rebound in each function scope
         self.self_bindings: dict[str, Any] = {}
         self.loop_depth = 0
         self.names_seen: dict[str, Location] = {}
@@ -97,7 +98,7 @@ class _Collector(cst.CSTVisitor):
         if dotted is None:
             return None
         head, _, rest = dotted.partition(".")
-        if head in self.aliases:
+        if head in self.aliases and not any(head in names for names in self.shadowed):
             return self.aliases[head] + ("." + rest if rest else "")
         return dotted
 
@@ -119,6 +120,8 @@ class _Collector(cst.CSTVisitor):
             self.self_bindings[dotted] = value
         elif "." not in dotted:
             self.bindings[-1][dotted] = value
+            if dotted in self.aliases:  # `dynamodb = boto3.resource(...)` hides the SDK module
+                self.shadowed[-1].add(dotted)
 
     # ---- imports -------------------------------------------------------------------
     def visit_Import(self, node: cst.Import) -> None:
@@ -126,6 +129,7 @@ class _Collector(cst.CSTVisitor):
             full = _import_path(alias.name)
             bound = alias.asname.name.value if alias.asname else full.split(".")[0]
             self.aliases[bound] = full if alias.asname else bound
+            self.shadowed[-1].discard(bound)
             self.facts.imports.append((bound, full, self.line(node)))
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
@@ -140,15 +144,18 @@ class _Collector(cst.CSTVisitor):
             name = _import_path(alias.name)
             bound = alias.asname.name.value if alias.asname else name
             self.aliases[bound] = f"{base}.{name}"
+            self.shadowed[-1].discard(bound)
             self.facts.imports.append((bound, f"{base}.{name}", self.line(node)))
 
     # ---- scopes and loops -----------------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.bindings.append({})
+        self.shadowed.append(set())
         self.functions.append(node.name.value)
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.bindings.pop()
+        self.shadowed.pop()
         self.functions.pop()
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -346,6 +353,7 @@ class _Collector(cst.CSTVisitor):
             count=None if self.loop_depth else count, synthesized_from=synthesized_from, meta=meta,
         )
         resource.refs = tuple(dict.fromkeys(expr_refs(attrs) + expr_refs(meta)))
+        self.program.spans.setdefault(resource.location, self.get_metadata(PositionProvider, node).end.line)
         provider = meta.get("provider") or meta.get("opts")
         if provider is not None:
             resource.provider = str(provider)

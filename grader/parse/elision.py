@@ -1,0 +1,43 @@
+"""Where a file says it leaves code out.
+
+Answers often show a file with parts cut: `# ... rest of the module`, `# [IAM policies remain the same]`,
+`// ... default tags ...` (a heading like "variables.tf (additional variables)" is read by
+ingest.markdown). What is
+missing from such a file may be in the part not shown, so a missing declaration there is
+`unknown`, not `fail`; the cut itself is a structure finding (STR009).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..ir import Location, SourceFile
+
+_COMMENT = re.compile(r"^\s*(?:#|//|/\*)\s?(.*?)\s*(?:\*/)?\s*$")
+# A comment that starts with an ellipsis: `# ...`, `# ... other parameters`, `// ...rules...`.
+_LEADING_ELLIPSIS = re.compile(r"^(?:\.\.\.|…|\[\s*\.\.\.)")
+# Prose that says code is not shown in full.
+_ELISION_PHRASE = re.compile(
+    r"\bomitted\b|\bfor (?:the sake of )?brevity\b|\bremains? (?:the )?same\b|\bfollows? (?:the )?same pattern\b"
+    r"|\bsame as (?:above|before|previous|earlier|in )|\bas (?:shown )?(?:before|above)\b"
+    r"|\brest of (?:the )?(?:code|file|module|implementation|configuration|resources|stack)\b|\bnot shown\b"
+    r"|\bcontinues? (?:following|with) the same\b|\bunchanged\b|\band so on\b"
+    r"|\bsimilar(?:ly)? for (?:the )?(?:other|remaining)\b|\bremaining \w+ (?:follow|are similar)"
+    r"|\b(?:add|insert) (?:the )?(?:remaining|other|more)\b",
+    re.I,
+)
+
+
+
+def elisions(source: SourceFile) -> list[tuple[Location, str]]:
+    """Comment lines in an HCL or Python file that say code was left out, with their text."""
+    if source.language not in ("hcl", "python"):
+        return []
+    found: list[tuple[Location, str]] = []
+    for number, line in enumerate(source.text.splitlines(), start=1):
+        if "#" not in line and "//" not in line and "/*" not in line:
+            continue
+        m = _COMMENT.match(line)
+        if m and (_LEADING_ELLIPSIS.match(m.group(1)) or _ELISION_PHRASE.search(m.group(1))):
+            found.append((Location(source.path, number), f"`{line.strip()[:80]}`"))
+    return found
