@@ -205,3 +205,21 @@ def test_stored_free_form_values_may_hold_placeholders_but_identifiers_may_not()
     ident = 'resource "aws_elasticache_subnet_group" "r" {\n  name = "r"\n  subnet_ids = ["subnet-xxxxxx"]\n}\n'
     assert statuses(run_check("DEP020", {"main.tf": stored})) == {"pass"}
     assert statuses(run_check("DEP020", {"main.tf": ident})) == {"fail"}
+
+
+def test_code_pinning_the_previous_provider_major_is_checked_against_it():
+    def code(pin: str) -> str:
+        return ('terraform {\n  required_providers {\n    aws = {\n      source = "hashicorp/aws"\n'
+                f'      version = "{pin}"\n    }}\n  }}\n}}\n'
+                'resource "aws_api_gateway_deployment" "d" {\n  rest_api_id = "x"\n  stage_name = "prod"\n}\n')
+    # `stage_name` on a deployment was removed in 6.0: fine under ~> 5.0, an error under 6.x
+    assert statuses(run_check("DEP009", {"main.tf": code("~> 5.0")})) == {"pass"}
+    (finding,) = [f for f in run_check("DEP009", {"main.tf": code("~> 6.0")}) if f.status != "pass"]
+    assert finding.status == "fail" and "6.25.0" in finding.message
+    # a lower bound alone installs the newest provider
+    assert "fail" in statuses(run_check("DEP009", {"main.tf": code(">= 5.0")}))
+    # an argument that 5.x does not have either fails under ~> 5.0, and says which version was checked
+    removed = code("~> 5.0").replace('resource "aws_api_gateway_deployment" "d" {\n  rest_api_id = "x"\n  stage_name = "prod"\n}\n',
+                                     'resource "aws_flow_log" "f" {\n  vpc_id = "x"\n  traffic_type = "ALL"\n  log_destination_arn = "y"\n}\n')
+    (finding,) = [f for f in run_check("DEP009", {"main.tf": removed}) if f.status != "pass"]
+    assert finding.status == "fail" and "5.99.1" in finding.message

@@ -116,3 +116,22 @@ def test_unnamed_snippet_beside_named_files_is_not_delivered():
     ex = extract(doc)
     assert [f.path for f in ex.files] == ["main.tf"]
     assert ex.unnamed == [6]
+
+
+def test_a_fix_shown_again_in_part_does_not_replace_the_whole_file():
+    whole = ('resource "aws_db_instance" "main" {\n  engine = "mysql"\n  instance_class = "db.t3.micro"\n'
+             '  allocated_storage = 20\n  username = "admin"\n  skip_final_snapshot = true\n}\n\n'
+             'resource "aws_db_subnet_group" "main" {\n  name = "db"\n  subnet_ids = ["a", "b"]\n}\n')
+    excerpt = 'resource "aws_db_instance" "main" {\n  deletion_protection = false\n}\n'
+    doc = f"## File: lib/rds.tf\n```hcl\n{whole}```\n### The fix\n```hcl\n# lib/rds.tf\n{excerpt}```\n"
+    (f,) = extract(doc).files
+    assert f.text == whole
+    # a later block that declares something new, or is about as long, is a new version of the file
+    rewrite = whole.replace('"main" {\n  name = "db"', '"db" {\n  name = "db"')
+    doc = f"## File: lib/rds.tf\n```hcl\n{whole}```\n### Corrected\n```hcl\n# lib/rds.tf\n{rewrite}```\n"
+    assert extract(doc).files[0].text == "# lib/rds.tf\n" + rewrite
+    # a short Python file with its own imports is a rewrite, not an excerpt
+    long_py = "import pulumi\n\nclass Stack:\n" + "    x = 1\n" * 40
+    short_py = "import pulumi\n\nclass Stack:\n    pass\n"
+    doc = f"## app.py\n```python\n{long_py}```\n## app.py\n```python\n{short_py}```\n"
+    assert extract(doc).files[0].text == short_py

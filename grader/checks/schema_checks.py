@@ -1,9 +1,10 @@
 """Deployability against the pinned provider/SDK schema (grader/schema/schema.json.gz).
 
 Terraform HCL and CDKTF are checked against the Terraform AWS provider schema, Pulumi against
-pulumi-aws constructor signatures, CDK against aws-cdk-lib construct props. When the code pins
-another major provider version than the one shipped, a mismatch is `unknown`, not `fail`, and
-the message says which version was checked.
+pulumi-aws constructor signatures, CDK against aws-cdk-lib construct props. HCL that pins the
+previous provider major (`~> 5.0`) is checked against that major's last release, which is shipped
+too; when it pins a major that is not shipped, a mismatch is `unknown`, not `fail`, and the
+message says which version was checked.
 """
 
 from __future__ import annotations
@@ -18,27 +19,38 @@ from .base import Check, Context, Finding, register
 _HCL_META = {"count", "for_each", "provider", "depends_on", "lifecycle", "connection", "provisioner"}
 
 
+_CONSTRAINT = re.compile(r"(~>|>=|<=|!=|=|>|<)?\s*v?(\d+)(?:\.(\d+))?")
+
+
 def _pinned_major(program: Program) -> int | None:
+    """The provider major `terraform init` would pick under the aws version constraint; None for the newest."""
     spec = program.required_providers.get("aws", {})
     version = spec.get("version") if isinstance(spec, dict) else None
-    m = re.search(r"(\d+)", version) if isinstance(version, str) else None
-    return int(m.group(1)) if m else None
+    if not isinstance(version, str):
+        return None
+    constraints = [(op or "=", int(major), int(minor or 0)) for op, major, minor in _CONSTRAINT.findall(version)]
+    for op, major, _ in constraints:
+        if op in ("~>", "="):
+            return major
+    uppers = [major - (1 if op == "<" and minor == 0 else 0) for op, major, minor in constraints if op in ("<", "<=")]
+    return min(uppers) if uppers else None  # only lower bounds: the newest release is installed
 
 
 def _version_note(program: Program) -> tuple[str, bool]:
-    """(note for messages, whether the pin differs from the shipped schema's major version)."""
-    shipped = schema.terraform_version()
+    """(note for messages, whether the code pins a provider major none of the shipped schemas has)."""
     pinned = _pinned_major(program)
-    if pinned is not None and pinned != int(shipped.split(".")[0]):
+    shipped = schema.terraform_version(pinned)
+    if pinned is not None and pinned not in schema.terraform_majors():
         version = program.required_providers["aws"].get("version")
         return f" (checked against hashicorp/aws {shipped}; the code pins {version})", True
     return f" (hashicorp/aws {shipped})", False
 
 
-def _tf_spec(resource: Resource) -> dict[str, Any] | None:
+def _tf_spec(resource: Resource, major: int | None) -> dict[str, Any] | None:
     if resource.dialect not in ("terraform", "cdktf") or not resource.type.startswith("aws_"):
         return None
-    return schema.terraform_resource(resource.type, resource.mode)
+    # CDKTF code gets the provider its package ships with; only HCL pins a version in the code.
+    return schema.terraform_resource(resource.type, resource.mode, major if resource.dialect == "terraform" else None)
 
 
 def _sdk_spec(r: Resource) -> dict[str, Any] | None:
@@ -99,11 +111,12 @@ class UnknownResourceType(Check):
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         checked = problems = 0
         note, _ = _version_note(program)
+        major = _pinned_major(program)
         for r in program.resources:
             if r.dialect not in ("terraform", "cdktf") or not r.type.startswith("aws_"):
                 continue
             checked += 1
-            if schema.terraform_resource(r.type, r.mode) is None:
+            if schema.terraform_resource(r.type, r.mode, major if r.dialect == "terraform" else None) is None:
                 problems += 1
                 kind = "data source" if r.mode == "data" else "resource type"
                 yield self.finding("fail", f"`{r.type}` is not a {kind} of the AWS provider{note}.", [r.location], found=r.type)
@@ -125,11 +138,12 @@ class UnknownArgument(Check):
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         note, pinned_elsewhere = _version_note(program)
+        major = _pinned_major(program)
         checked = problems = 0
         for r in program.resources:
             if r.synthesized_from:
                 continue
-            unknown, where = self._unknown(r)
+            unknown, where = self._unknown(r, major)
             if unknown is None:
                 continue
             checked += 1
@@ -142,8 +156,8 @@ class UnknownArgument(Check):
             yield self.finding("pass", f"All arguments of {checked} resources exist in the schema.")
 
     @staticmethod
-    def _unknown(r: Resource) -> tuple[list[str] | None, str]:
-        tf = _tf_spec(r)
+    def _unknown(r: Resource, major: int | None) -> tuple[list[str] | None, str]:
+        tf = _tf_spec(r, major)
         if tf is not None:
             return _unknown_args(r.attributes, tf), ""
         spec = _sdk_spec(r)
@@ -167,11 +181,12 @@ class MissingRequiredArgument(Check):
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         note, pinned_elsewhere = _version_note(program)
+        major = _pinned_major(program)
         checked = problems = 0
         for r in program.resources:
             if r.synthesized_from:
                 continue
-            required, present, where = self._required(r)
+            required, present, where = self._required(r, major)
             if required is None:
                 continue
             checked += 1
@@ -190,8 +205,8 @@ class MissingRequiredArgument(Check):
             yield self.finding("pass", f"Required arguments are set on all {checked} resources checked.")
 
     @staticmethod
-    def _required(r: Resource) -> tuple[list[str] | None, set[str], str]:
-        tf = _tf_spec(r)
+    def _required(r: Resource, major: int | None) -> tuple[list[str] | None, set[str], str]:
+        tf = _tf_spec(r, major)
         if tf is not None:
             return [n for n in tf.get("required", []) if n != "id"], set(r.attributes), ""
         spec = _sdk_spec(r)
@@ -217,6 +232,7 @@ class UnknownAttributeReference(Check):
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         note, pinned_elsewhere = _version_note(program)
+        major = _pinned_major(program)
         types = {(scope_of(r.location.file), r.address): r for r in program.resources if r.dialect == "terraform"}
         checked = problems = 0
         seen: set[tuple[str, str]] = set()
@@ -224,7 +240,7 @@ class UnknownAttributeReference(Check):
             target = types.get((scope_of(ref.location.file), ref.target))
             if target is None or not ref.attr or ref.attr == "*":
                 continue
-            spec = schema.terraform_resource(target.type, target.mode)
+            spec = schema.terraform_resource(target.type, target.mode, major)
             if spec is None:
                 continue
             checked += 1

@@ -11,7 +11,8 @@ illustrative snippet and not delivered (a before/after fragment must not break t
 
 Merge rule for a file named twice: the later block replaces the earlier one, unless the
 earlier block was cut off (unclosed fence) or the later block's label says it continues
-("continued", "cont.", "part 2"), in which case it is appended.
+("continued", "cont.", "part 2"), in which case it is appended; a later block under half the
+size that declares nothing new is an excerpt (a fix shown again) and the file stays whole.
 
 When the document has an `Answer` heading (after a reasoning trace), only the text after
 the last such heading is graded, unless that part holds no code: then the whole document
@@ -246,6 +247,24 @@ def _widen_nested_fences(markdown: str) -> str:
     return "\n".join(lines)
 
 
+_PY_DECLARATION = re.compile(r"^(?:class|def)\s+(\w+)", re.M)
+
+
+def _declarations(text: str) -> set[str]:
+    return set(_DECLARATION.findall(text)) | set(_PY_DECLARATION.findall(text))
+
+
+def _excerpt_of(later: str, earlier: str) -> bool:
+    """A later block for a file that is much shorter and declares nothing the earlier one does not.
+
+    A Python block with its own imports is a whole (rewritten) file, however short.
+    """
+    if re.search(r"^(?:import|from)\s+\w", later, re.M):
+        return False
+    declared = _declarations(later)
+    return bool(declared) and declared <= _declarations(earlier) and len(later) * 2 < len(earlier)
+
+
 def _is_test(path: str) -> bool:
     name = posixpath.basename(path)
     parts = path.split("/")
@@ -299,6 +318,8 @@ def extract(markdown: str) -> Extraction:
         if name in files:
             if block.continued or not last_closed.get(name, True) or (name == "tap_stack.tf" and block.name is None):
                 files[name].text += "\n" + block.content
+            elif _excerpt_of(block.content, files[name].text):
+                continue  # a fix shown again in part ("### RDS fix" + 5 lines of rds.tf): the file stays whole
             else:
                 files[name].text = block.content
         else:

@@ -20,13 +20,28 @@ def terraform_types() -> frozenset[str]:
     return frozenset(load()["terraform"]["resources"])
 
 
-def terraform_resource(tf_type: str, mode: str = "managed") -> dict[str, Any] | None:
+def _terraform(major: int | None) -> dict[str, Any]:
+    """The shipped provider schema for `major` (the current one when None or not shipped)."""
+    data = load()
+    previous = data.get("terraform_previous")
+    if major is not None and previous and int(previous["version"].split(".")[0]) == major:
+        return previous
+    return data["terraform"]
+
+
+def terraform_resource(tf_type: str, mode: str = "managed", major: int | None = None) -> dict[str, Any] | None:
     section = "data" if mode == "data" else "resources"
-    return load()["terraform"][section].get(tf_type)
+    return _terraform(major)[section].get(tf_type)
 
 
-def terraform_version() -> str:
-    return load()["terraform"]["version"]
+def terraform_version(major: int | None = None) -> str:
+    """The version checked for code pinning `major`; the current version when that major is not shipped."""
+    return _terraform(major)["version"]
+
+
+def terraform_majors() -> frozenset[int]:
+    data = load()
+    return frozenset(int(data[k]["version"].split(".")[0]) for k in ("terraform", "terraform_previous") if k in data)
 
 
 def pulumi_module(module: str) -> dict[str, Any] | None:
@@ -41,6 +56,8 @@ def versions() -> dict[str, str]:
     data = load()
     return {
         "terraform-provider-aws": data["terraform"]["version"],
+        **({"terraform-provider-aws (previous major)": data["terraform_previous"]["version"]}
+           if "terraform_previous" in data else {}),
         "pulumi-aws": data["pulumi"]["version"],
         "aws-cdk-lib": data["cdk"]["version"],
     }
