@@ -1,10 +1,10 @@
 """Where a file says it leaves code out.
 
-Answers often show a file with parts cut: `# ... rest of the module`, `# [IAM policies remain the same]`,
-`// ... default tags ...` (a heading like "variables.tf (additional variables)" is read by
-ingest.markdown). What is
-missing from such a file may be in the part not shown, so a missing declaration there is
-`unknown`, not `fail`; the cut itself is a structure finding (STR009).
+Answers often show a file with parts cut: `# ... rest of the module`, `# [IAM policies remain
+the same]`, `// ... default tags ...`. What is missing from such a file may be in the part not
+shown, so a missing declaration there is `unknown`, not `fail`; the cut itself is a structure
+finding (STR009). Labels such as "variables.tf (additional variables)" are read by
+ingest.markdown, HCL fragments by the HCL front end.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ _ELISION_PHRASE = re.compile(
     r"|\b(?:add|insert) (?:the )?(?:remaining|other|more)\b",
     re.I,
 )
-
 
 
 def elisions(source: SourceFile) -> list[tuple[Location, str]]:

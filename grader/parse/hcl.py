@@ -155,14 +155,15 @@ class _FileReader:
             self.seen[key] = location
 
     def read(self, tree) -> None:
-        fragment = self.path.endswith(".tf")  # a .tf file holds blocks; arguments at its top level are cut from a body
+        # A .tf file holds blocks; arguments at its top level were cut from a block body (reported once).
+        report_arguments = self.path.endswith(".tf")
         for child in tree.body.children:
             if isinstance(child, AttributeRule):
                 # Top-level attributes are only legal in .tfvars files.
                 name = child.identifier.serialize(_OPTS)
-                if fragment:
+                if report_arguments:
                     self.program.elisions.append((self.loc(child), f"`{name} = ...` outside any block (a fragment of a block body)"))
-                    fragment = False
+                    report_arguments = False
                 self.program.tfvars[name] = convert(child.expression.serialize(_OPTS))
                 continue
             if not isinstance(child, BlockRule):
