@@ -36,14 +36,15 @@ def _pinned_major(program: Program) -> int | None:
     return min(uppers) if uppers else None  # only lower bounds: the newest release is installed
 
 
-def _version_note(program: Program) -> tuple[str, bool]:
-    """(note for messages, whether the code pins a provider major none of the shipped schemas has)."""
+def _version_note(program: Program) -> tuple[str, bool, int | None]:
+    """(note for messages, whether the code pins a provider major none of the shipped schemas has,
+    the pinned major to check HCL against)."""
     pinned = _pinned_major(program)
     shipped = schema.terraform_version(pinned)
     if pinned is not None and pinned not in schema.terraform_majors():
         version = program.required_providers["aws"].get("version")
-        return f" (checked against hashicorp/aws {shipped}; the code pins {version})", True
-    return f" (hashicorp/aws {shipped})", False
+        return f" (checked against hashicorp/aws {shipped}; the code pins {version})", True, pinned
+    return f" (hashicorp/aws {shipped})", False, pinned
 
 
 def _tf_spec(resource: Resource, major: int | None) -> dict[str, Any] | None:
@@ -110,8 +111,7 @@ class UnknownResourceType(Check):
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         checked = problems = 0
-        note, _ = _version_note(program)
-        major = _pinned_major(program)
+        note, _, major = _version_note(program)
         for r in program.resources:
             if r.dialect not in ("terraform", "cdktf") or not r.type.startswith("aws_"):
                 continue
@@ -137,8 +137,7 @@ class UnknownArgument(Check):
     good = 'resource "aws_api_gateway_deployment" "d" {\n  rest_api_id = aws_api_gateway_rest_api.a.id\n}'
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
-        note, pinned_elsewhere = _version_note(program)
-        major = _pinned_major(program)
+        note, pinned_elsewhere, major = _version_note(program)
         checked = problems = 0
         for r in program.resources:
             if r.synthesized_from:
@@ -180,8 +179,7 @@ class MissingRequiredArgument(Check):
     good = 'resource "aws_lb_target_group_attachment" "a" {\n  target_group_arn = aws_lb_target_group.web.arn\n  target_id = aws_instance.web.id\n}'
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
-        note, pinned_elsewhere = _version_note(program)
-        major = _pinned_major(program)
+        note, pinned_elsewhere, major = _version_note(program)
         checked = problems = 0
         for r in program.resources:
             if r.synthesized_from:
@@ -231,8 +229,7 @@ class UnknownAttributeReference(Check):
             'output "url" {\n  value = aws_api_gateway_stage.main.invoke_url\n}')
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
-        note, pinned_elsewhere = _version_note(program)
-        major = _pinned_major(program)
+        note, pinned_elsewhere, major = _version_note(program)
         types = {(scope_of(r.location.file), r.address): r for r in program.resources if r.dialect == "terraform"}
         checked = problems = 0
         seen: set[tuple[str, str]] = set()
