@@ -7,6 +7,7 @@ from typing import Any
 
 from .batch import cache
 from .checks.base import AREAS, REGISTRY, Context, Finding, all_checks
+from .checks.claims import judge
 from .ingest.markdown import extract
 from .ingest.task import Task
 from .ir import Deliverable, Program
@@ -16,13 +17,26 @@ SEVERITY_WEIGHT = {"critical": 10.0, "high": 5.0, "medium": 3.0, "low": 1.0, "in
 CREDIT = {"pass": 1.0, "partial": 0.5, "fail": 0.0}
 
 
+BLOCKING_AREAS = ("structure", "deployability")
+REQUIREMENT_SHARE = 0.6  # overall = 0.6 x requirements met + 0.4 x soundness (docs/scoring.md)
+
+
+@dataclass
+class Scores:
+    overall: float
+    requirements_met: float | None  # None: no requirement could be judged
+    soundness: float
+    deployable: bool
+    counts: dict[str, int]
+    areas: dict[str, float]
+
+
 @dataclass
 class Subject:
     name: str  # response | ideal | code
     program: Program
     findings: list[Finding]
-    score: float
-    areas: dict[str, float]
+    scores: Scores
 
 
 def program_for(name: str, task: Task) -> Program | None:
@@ -55,7 +69,14 @@ def _markdown_program(text: str) -> Program:
     return build_program(ex.files, deliverable)
 
 
-def run_checks(program: Program, ctx: Context, rubric: Any = None) -> list[Finding]:
+def subject_text(name: str, task: Task) -> str:
+    """The whole text of a subject, where evidence that the analysis missed can still be seen."""
+    if name == "code":
+        return "\n".join(f.text for f in task.code)
+    return (task.response if name == "response" else task.ideal) or ""
+
+
+def run_checks(program: Program, ctx: Context, rubric: Any = None, text: str = "") -> list[Finding]:
     findings: list[Finding] = []
     for check in all_checks():
         if check.rubric_driven:
@@ -70,6 +91,7 @@ def run_checks(program: Program, ctx: Context, rubric: Any = None) -> list[Findi
                 check = cls()
                 produced = _guarded(check, lambda c=check, r=requirement, p=spec.params: list(c.evaluate(program, ctx, r, p)))
                 for finding in produced:
+                    judge(finding, requirement, program, text)
                     finding.requirement = requirement.id
                     finding.area = requirement.area
                     if requirement.severity:
@@ -93,22 +115,52 @@ def _order(f: Finding):
     return (AREAS.index(f.area), f.requirement or "", f.check, first.file if first else "", (first.line or 0) if first else 0, f.message)
 
 
-def score(findings: list[Finding]) -> tuple[float, dict[str, float]]:
-    """Severity- and weight-weighted share of credit; unknown and n/a findings do not count."""
-    totals: dict[str, list[float]] = {}
+def _weighted(findings: list[Finding]) -> tuple[float, float]:
+    """(credit got, credit possible) over the judged findings; unknown and n/a do not count."""
+    got = total = 0.0
     for f in findings:
         if f.status not in CREDIT:
             continue
         weight = SEVERITY_WEIGHT[f.severity] * f.weight
-        if weight <= 0:
-            continue
-        bucket = totals.setdefault(f.area, [0.0, 0.0])
-        bucket[0] += weight * CREDIT[f.status]
-        bucket[1] += weight
-    areas = {area: round(100 * got / total, 1) for area, (got, total) in totals.items() if total}
-    got = sum(v[0] for v in totals.values())
-    total = sum(v[1] for v in totals.values())
-    return (round(100 * got / total, 1) if total else 0.0), {a: areas[a] for a in AREAS if a in areas}
+        got += weight * CREDIT[f.status]
+        total += weight
+    return got, total
+
+
+def score(findings: list[Finding], program: Program | None = None) -> Scores:
+    """Requirements met, soundness, deployable, and the overall score that combines them (docs/scoring.md).
+
+    Requirements met is the weighted share of the rubric's judged requirements; soundness the weighted
+    share of the always-on checks. An answer with no code meets no requirement. Overall is
+    0.6 x requirements met + 0.4 x soundness, so an answer meeting none scores at most 40; when no
+    requirement could be judged, overall is soundness capped at 50.
+    """
+    required = [f for f in findings if f.requirement]
+    always = [f for f in findings if not f.requirement]
+    got, total = _weighted(required)
+    met: float | None = round(100 * got / total, 1) if total else None
+    if program is not None and not any(f.language in ("hcl", "python") and f.parsed for f in program.files) \
+            and program.deliverable.prose_only and required:
+        met = 0.0  # prose alone meets nothing
+    got, total = _weighted(always)
+    soundness = round(100 * got / total, 1) if total else 100.0
+    overall = round(REQUIREMENT_SHARE * met + (1 - REQUIREMENT_SHARE) * soundness, 1) if met is not None else min(soundness, 50.0)
+    deployable = not any(f.status == "fail" and f.area in BLOCKING_AREAS and f.severity in ("critical", "high") for f in always)
+    by_requirement: dict[str, set[str]] = {}
+    for f in required:
+        by_requirement.setdefault(f.requirement, set()).add(f.status)
+    counts = {"met": 0, "partial": 0, "failed": 0, "not_judged": 0}
+    for statuses in by_requirement.values():
+        key = "failed" if "fail" in statuses else "partial" if "partial" in statuses else "met" if "pass" in statuses \
+            else "not_judged" if "unknown" in statuses else None
+        if key:
+            counts[key] += 1
+    areas: dict[str, float] = {}
+    for area in AREAS:
+        got, total = _weighted([f for f in findings if f.area == area])
+        if total:
+            areas[area] = round(100 * got / total, 1)
+    return Scores(overall, met, soundness, deployable, counts, areas)
 
 
 def grade_task(task: Task, rubric: Any = None, subjects: tuple[str, ...] = ("response", "ideal", "code")) -> dict[str, Any]:
@@ -120,9 +172,8 @@ def grade_task(task: Task, rubric: Any = None, subjects: tuple[str, ...] = ("res
         if program is None:
             continue
         ctx.subject = name
-        findings = run_checks(program, ctx, rubric)
-        total, areas = score(findings)
-        out_subjects.append(Subject(name, program, findings, total, areas))
+        findings = run_checks(program, ctx, rubric, subject_text(name, task))
+        out_subjects.append(Subject(name, program, findings, score(findings, program)))
     return result_json(task, out_subjects, rubric)
 
 
@@ -130,13 +181,17 @@ def result_json(task: Task, subjects: list[Subject], rubric: Any = None) -> dict
     from .report.labels import requirement_summary
 
     return {
-        "schema_version": 1,
+        "schema_version": 2,
         "task": {"id": task.id, "path": task.path, "platform": task.platform, "language": task.language},
         "subjects": [
             {
                 "name": s.name,
-                "score": s.score,
-                "areas": s.areas,
+                "score": s.scores.overall,
+                "requirements_met": s.scores.requirements_met,
+                "soundness": s.scores.soundness,
+                "deployable": s.scores.deployable,
+                "requirements": s.scores.counts,
+                "areas": s.scores.areas,
                 "files": [{"path": f.path, "language": f.language, "parsed": f.parsed} for f in s.program.files],
                 "findings": [f.to_json() for f in s.findings],
             }

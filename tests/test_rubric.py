@@ -54,7 +54,9 @@ def test_negations_and_existing_files_do_not_become_requirements():
     files = next(r for r in rubric.requirements if r.id.endswith("deliverable-files")).checks[0].params["files"]
     assert "provider.tf" not in files  # "already exists"
     only_negated = derive_rubric("Do not use DynamoDB. The app needs no NAT gateway.\n")
-    assert not any("dynamodb" in k or "nat" in k for k in keys(only_negated))
+    by = {r.id.split("-", 1)[1]: r for r in only_negated.requirements}
+    assert by["concept-dynamodb"].polarity == "forbidden"  # excluded: checked for absence
+    assert not any("nat" in k for k in by)  # not needed: no requirement at all
 
 
 def test_conditional_requirements_are_low_weight():

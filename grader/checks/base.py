@@ -34,6 +34,7 @@ class Finding:
     requirement: str | None = None
     found: str | None = None  # the value found, for summary tables ("us-east-2")
     weight: float = 1.0  # the rubric requirement's weight
+    absent: tuple[str, ...] | None = None  # set on "missing" claims: the resource types claimed absent (see claims.py)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -87,6 +88,13 @@ class Check:
                 severity: str | None = None, found: str | None = None, requirement: str | None = None) -> Finding:
         return Finding(self.id, self.area, status, severity or self.severity, message, list(locations or []),
                        requirement, found)
+
+    def missing(self, message: str, types: tuple[str, ...] = (), status: str = "fail", found: str | None = "No",
+                locations: list[Location] | None = None) -> Finding:
+        """A claim that something is absent: it stands only when the evidence of absence holds (see claims.py)."""
+        f = self.finding(status, message, locations, found=found)
+        f.absent = tuple(types)
+        return f
 
 
 REGISTRY: dict[str, type[Check]] = {}

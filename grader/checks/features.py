@@ -51,7 +51,7 @@ class _RubricCheck(Check):
 
     def no_code(self, program: Program) -> Finding | None:
         if not any(f.language in ("hcl", "python") and f.parsed for f in program.files):
-            return self.finding("fail", "No code parsed, so the requirement is not met.")
+            return self.missing("No code parsed, so the requirement is not met.", found=None)
         return None
 
 
@@ -74,14 +74,16 @@ class DeliverableFiles(_RubricCheck):
         missing = [w for w in wanted if w.rsplit("/", 1)[-1] not in basenames
                    and not (w.rsplit("/", 1)[-1] in CANONICAL_FILES and basenames & CANONICAL_FILES)]
         # provider.tf / backend.tf belong to the harness; tfvars are data
-        spread = [p for p in delivered if p.rsplit("/", 1)[-1] not in HARNESS_FILES and not p.endswith(".tfvars")]
+        iac = {"hcl"} if ctx.language == "hcl" else {"python"} if ctx.language == "python" else {"hcl", "python"}
+        spread = [f.path for f in program.files if f.language in iac and f.path.rsplit("/", 1)[-1] not in HARNESS_FILES
+                  and not f.path.endswith(".tfvars")]
         problems = []
         if missing:
             problems.append(f"missing {', '.join(f'`{m}`' for m in missing)}")
         if params.get("single_file") and len(spread) > 1:
             problems.append(f"the code is spread over {len(spread)} files ({', '.join(spread[:4])})")
         if not delivered:
-            yield self.finding("fail", "Expected " + (", ".join(wanted) or "one file") + "; no code files were delivered.")
+            yield self.missing("Expected " + (", ".join(wanted) or "one file") + "; no code files were delivered.", found=None)
         elif problems:
             status = "fail" if missing and len(missing) == len(wanted) else "partial"
             yield self.finding(status, f"Expected {', '.join(wanted) or 'a single file'}; found {', '.join(delivered[:6])}: "
@@ -106,11 +108,11 @@ class ModulesUsed(_RubricCheck):
             yield self.finding("pass", f"{len(program.modules)} module block(s) used.", [m.location for m in program.modules[:3]])
             return
         classes = [c for facts in program.python for c in facts.classes]
-        component = re.search(r"class \w+\((?:Construct|pulumi\.ComponentResource|ComponentResource|NestedStack)\)", _code_text(program))
-        if component:
-            yield self.finding("pass", f"Resources are grouped into component classes ({', '.join(classes[:4])}).")
+        code_files = [f for f in program.files if f.language == "python" and f.parsed]
+        if len(classes) > 1 or len(code_files) > 1:  # Python code split into classes or files is modular
+            yield self.finding("pass", f"The code is split into {len(code_files)} files and {len(classes)} classes ({', '.join(classes[:4])}).")
         else:
-            yield self.finding("fail", "Modules were asked for, but no modules are defined or used; all resources are top-level.",
+            yield self.missing("Modules were asked for, but no modules are defined or used; all resources are top-level.",
                                found="no modules")
 
 
@@ -139,10 +141,10 @@ class Regions(_RubricCheck):
         missing = [r for r in required if r not in seen]
         extra = sorted((found or in_code) - set(required))
         if not seen:
-            unknown = any(r is None for r, _, _ in configured)
-            yield self.finding("unknown" if unknown else "fail",
-                               f"Expected {', '.join(required)}; the region is " + ("set from a variable with no known value." if unknown
-                                                                                   else "not set anywhere in the code."), locations)
+            if any(r is None for r, _, _ in configured):
+                yield self.finding("unknown", f"Expected {', '.join(required)}; the region is set from a variable with no known value.", locations)
+            else:
+                yield self.missing(f"Expected {', '.join(required)}; the region is not set anywhere in the code.", found=None)
         elif missing:
             shown = ", ".join(f"`{r}`" for r in (extra or sorted(seen)))
             yield self.finding("fail", f"Expected {', '.join(required)}; the code uses {', '.join(sorted(seen))} "
@@ -181,7 +183,7 @@ class AllRegions(_RubricCheck):
         providers = {str(r.provider or r.meta.get("provider") or "default") for r in found}
         regions_iterated = any("aws_regions" in as_text(r.meta) or r.count is None for r in found)
         if not found:
-            yield self.finding("fail", f"{concept.label} is required in all regions but is not created at all.", found="none")
+            yield self.missing(f"{concept.label} is required in all regions but is not created at all.", concept.types, found="none")
         elif regions_iterated:
             yield self.finding("pass", f"{concept.label} is created for every region the code iterates over.", _locs(found))
         elif len(providers) > 1:
@@ -200,25 +202,39 @@ class ServicePresent(_RubricCheck):
     severity = "medium"
     description = "A service or component the prompt asks for exists in the code (with the count asked for, or one per AZ)."
     params = {"concept": "catalogue concept id (see grader/rubric/catalog.py)", "min_count": "how many at least",
-              "per_az": "one per availability zone"}
+              "per_az": "one per availability zone", "any_of": "concept ids the prompt offers as alternatives: one is enough"}
     bad = 'prompt: NAT Gateways for private subnets; code: no aws_nat_gateway'
     good = 'prompt: NAT Gateways for private subnets; code: resource "aws_nat_gateway" "a" { count = 2 }'
     fix = "Add the missing component (see the message for what was expected)."
 
     def evaluate(self, program, ctx, requirement, params) -> Iterator[Finding]:
-        concept = BY_ID.get(params.get("concept", ""))
-        if concept is None:
+        options = [BY_ID.get(c) for c in params.get("any_of") or [params.get("concept", "")]]
+        if None in options:
             yield self.finding("unknown", f"Unknown concept {params.get('concept')!r} in the rubric.")
+            return
+        if requirement.polarity == "forbidden":
+            yield from self._forbidden(program, options[0], requirement)
             return
         if (nf := self.no_code(program)) is not None:
             yield nf
             return
+        if len(options) > 1:
+            present = [(c, _concept_resources(program, c.id)) for c in options]
+            present = [(c, found) for c, found in present if found]
+            labels = " or ".join(c.label for c in options)
+            if present:
+                c, found = present[0]
+                yield self.finding("pass", f"{labels}: {c.label} found ({_names(found)}).", _locs(found))
+            else:
+                yield self.missing(f"One of {labels} required; none found in the code.", tuple(t for c in options for t in c.types))
+            return
+        concept = options[0]
         found = _concept_resources(program, concept.id)
         want = params.get("min_count")
         if params.get("per_az"):
             want = max(want or 0, _az_count(program) or 2)
         if not found:
-            f = self.finding("fail", f"{concept.label} required; none found in the code.", found="No")
+            f = self.missing(f"{concept.label} required; none found in the code.", concept.types)
         else:
             have = _count(found)
             if want and have is not None and have < want:
@@ -229,6 +245,16 @@ class ServicePresent(_RubricCheck):
             else:
                 f = self.finding("pass", f"{concept.label} found: {_names(found)}.", _locs(found))
         yield f
+
+
+    def _forbidden(self, program, concept, requirement) -> Iterator[Finding]:
+        found = _concept_resources(program, concept.id)
+        where = f" (prompt line {requirement.line})" if requirement.line else ""
+        if found:
+            yield self.finding("fail", f"{concept.label} is excluded by the prompt{where}, but the code creates {_names(found)}.",
+                               _locs(found), found=_names(found, 1))
+        else:
+            yield self.finding("pass", f"No {concept.label}, as the prompt asks{where}.")
 
 
 def _concept_resources(program: Program, concept_id: str) -> list[Resource]:
@@ -288,7 +314,7 @@ class AzCount(_RubricCheck):
         per_tier = max((r.count or 0 for r in subnets), default=0)
         have = azs if azs else (per_tier or None)
         if not subnets:
-            yield self.finding("fail", f"Expected subnets in {want} AZs; no subnets found.", found="No")
+            yield self.missing(f"Expected subnets in {want} AZs; no subnets found.", ("aws_subnet",))
         elif have is None or any(r.count is None for r in subnets):
             yield self.finding("unknown", f"Expected {want} AZs; the number of AZs is computed at deploy time.", _locs(subnets))
         elif have >= want:
@@ -348,13 +374,15 @@ class EncryptionAtRest(_RubricCheck):
     area = "encryption"
     severity = "high"
     description = "Every data store is encrypted at rest, with a customer-managed KMS key when the prompt says KMS/CMK."
-    params = {"kms": "true when a customer-managed KMS key is required"}
+    params = {"kms": "true when a customer-managed KMS key is required",
+              "stores": "catalogue concepts of the stores the prompt names (empty: every data store)"}
     bad = 'prompt: encrypt everything with KMS; code: aws_db_instance without storage_encrypted/kms_key_id'
     good = 'prompt: encrypt everything with KMS; code: aws_db_instance with storage_encrypted = true, kms_key_id = aws_kms_key.db.arn'
     fix = "Turn on encryption for each store and point it at a customer-managed key where KMS is required."
 
     def evaluate(self, program, ctx, requirement, params) -> Iterator[Finding]:
-        stores = [r for r in program.of_type(*_STORAGE) if r.synthesized_from is None or r.type == "aws_s3_bucket"]
+        scope = {t for c in params.get("stores") or [] for t in BY_ID[c].types if t in _STORAGE} if params.get("stores") else set(_STORAGE)
+        stores = [r for r in program.of_type(*scope) if r.synthesized_from is None or r.type == "aws_s3_bucket"]
         if not stores:
             yield self.finding("unknown", "No data stores found to check encryption on.")
             return
@@ -414,10 +442,27 @@ def _statements(doc: Any) -> list[dict]:
     return []
 
 
+def _prompt_grants(prompt: str, policy: str) -> bool:
+    """The prompt itself asks for this managed policy ("attach AmazonEC2FullAccess", "EC2 full control")."""
+    if policy in prompt:
+        return True
+    service = re.sub(r"^(?:Amazon|AWS)|FullAccess$", "", policy)
+    return bool(service) and bool(re.search(rf"\b{re.escape(service)}\b[^.\n]{{0,40}}\bfull[- ](?:access|control)|\bfull[- ](?:access|control)\b[^.\n]{{0,40}}\b{re.escape(service)}\b",
+                                            prompt, re.I))
+
+
+def _root_key_admin(stmt: dict) -> bool:
+    """The standard first statement of a KMS key policy: the account root may administer the key (AWS's default policy)."""
+    principal = as_text(stmt.get("Principal", stmt.get("principals", stmt.get("principal", ""))))
+    actions = as_text(stmt.get("Action", stmt.get("actions", stmt.get("action", ""))))
+    return bool(re.search(r":root\b|account_root|AccountRootPrincipal", principal)) and bool(re.search(r"kms:\*", actions)) \
+        and not re.search(r"(?<!kms):\*|\b(?!kms)\w+:\*", actions.replace("kms:*", ""))
+
+
 def _wildcards(stmt: dict) -> list[str]:
     found = []
     effect = str(stmt.get("Effect", stmt.get("effect", "Allow")))
-    if "deny" in effect.lower():
+    if "deny" in effect.lower() or _root_key_admin(stmt):
         return found
     actions = stmt.get("Action", stmt.get("actions", stmt.get("action")))
     resources = stmt.get("Resource", stmt.get("resources", stmt.get("resource")))
@@ -448,11 +493,15 @@ class LeastPrivilege(_RubricCheck):
             for doc in _policy_docs(program, r):
                 for stmt in _statements(doc):
                     policies += 1
+                    key_policy = r.type in ("aws_kms_key", "aws_kms_key_policy", "aws_kms_replica_key")
                     for w in _wildcards(stmt):
-                        offenders.append((r, w))
+                        # in a key policy, Resource "*" means the key itself
+                        if not (key_policy and w.startswith("Resource")) and (r, w) not in offenders:
+                            offenders.append((r, w))
             arns = as_text(r.attributes.get("policy_arn", "")) + as_text(r.attributes.get("managed_policy_arns", "")) + as_text(r.attributes.get("managed_policies", ""))
             for m in re.finditer(r"AdministratorAccess|PowerUserAccess|\w+FullAccess", arns):
-                offenders.append((r, f"managed policy `{m.group(0)}`"))
+                if not _prompt_grants(ctx.prompt, m.group(0)):
+                    offenders.append((r, f"managed policy `{m.group(0)}`"))
             for call in r.meta.get("calls", []):
                 if ".grant_full_access(" in call or re.search(r"actions=\[\s*['\"]\*['\"]", call):
                     offenders.append((r, "a full-access grant"))
@@ -604,7 +653,7 @@ class BucketPolicyRestricted(_RubricCheck):
         elif policies:
             yield self.finding("partial", f"Bucket policies exist ({_names(policies)}) but none restricts access to IAM roles.", _locs(policies))
         else:
-            yield self.finding("fail", "S3 bucket policies restricting access to IAM roles are required; no bucket policy found.", found="No")
+            yield self.missing("S3 bucket policies restricting access to IAM roles are required; no bucket policy found.", ("aws_s3_bucket_policy",))
 
 
 def _secure_transport(program: Program) -> tuple[list[Resource], list[Resource]]:
@@ -676,9 +725,9 @@ class AlarmNotifications(_RubricCheck):
         topics = program.of_type("aws_sns_topic")
         wired = [a for a in alarms if "alarm_actions" in a.attributes or any("add_alarm_action" in c for c in a.meta.get("calls", []))]
         if not alarms:
-            yield self.finding("fail", "Alarms with SNS notifications are required; no alarms found.", found="No")
+            yield self.missing("Alarms with SNS notifications are required; no alarms found.", BY_ID["cloudwatch_alarm"].types)
         elif not topics:
-            yield self.finding("fail", f"{len(alarms)} alarm(s) exist but there is no SNS topic for alerts.", _locs(alarms), found="No SNS")
+            yield self.missing(f"{len(alarms)} alarm(s) exist but there is no SNS topic for alerts.", ("aws_sns_topic",), locations=_locs(alarms), found="No SNS")
         elif len(wired) < len(alarms):
             yield self.finding("partial", f"{len(alarms) - len(wired)} of {len(alarms)} alarms have no alarm action.", _locs([a for a in alarms if a not in wired]))
         else:
@@ -706,7 +755,7 @@ class EventRoute(_RubricCheck):
         elif rules:
             yield self.finding("partial", f"{_names(rules)} matches {source} but has no SNS target.", _locs(rules))
         else:
-            yield self.finding("fail", f"No EventBridge rule routes {source} events to SNS.", found="No")
+            yield self.missing(f"No EventBridge rule routes {source} events to SNS.", ("aws_cloudwatch_event_rule",))
 
 
 @register
@@ -725,7 +774,7 @@ class LogRetention(_RubricCheck):
         want = params.get("days")
         groups = program.of_type("aws_cloudwatch_log_group")
         if not groups:
-            yield self.finding("fail", f"Log retention of {want} days required; no log groups found.", found="No")
+            yield self.missing(f"Log retention of {want} days required; no log groups found.", ("aws_cloudwatch_log_group",))
             return
         values = [(g, resolve(g.attributes.get("retention_in_days"), program, scope_of(g.location.file))) for g in groups]
         wrong = [(g, v) for g, v in values if isinstance(v, int) and v != want]
@@ -747,7 +796,8 @@ class AccessLogging(_RubricCheck):
     name = "access-logging"
     area = "monitoring"
     severity = "low"
-    description = "Access logging is on for S3 buckets, CloudFront distributions and load balancers present."
+    description = "Access logging is on for S3 buckets, CloudFront distributions and load balancers (all of them when the prompt says all)."
+    params = {"all": "true when the prompt asks it of every bucket, distribution and load balancer"}
     bad = 'resource "aws_cloudfront_distribution" "cdn" {}  # no logging_config'
     good = 'resource "aws_cloudfront_distribution" "cdn" {\n  logging_config { bucket = aws_s3_bucket.logs.bucket_domain_name }\n}'
     fix = "Add aws_s3_bucket_logging, CloudFront logging_config, and ALB access_logs."
@@ -764,10 +814,11 @@ class AccessLogging(_RubricCheck):
         checked = buckets + program.of_type("aws_cloudfront_distribution", "aws_lb", "aws_alb")
         if not checked:
             yield self.finding("unknown", "No buckets, distributions or load balancers to check access logging on.")
-        elif missing:
+        elif missing and (params.get("all") or len(missing) == len(checked)):
             yield self.finding("fail" if len(missing) == len(checked) else "partial", f"Access logging is off on {_names(missing)}.", _locs(missing))
         else:
-            yield self.finding("pass", "Access logging is on everywhere it applies.", _locs(checked))
+            on = [r for r in checked if r not in missing]
+            yield self.finding("pass", "Access logging is on " + ("everywhere it applies." if not missing else f"for {_names(on)}."), _locs(on))
 
 
 @register
@@ -776,7 +827,8 @@ class S3Versioning(_RubricCheck):
     name = "s3-versioning"
     area = "storage"
     severity = "medium"
-    description = "S3 buckets have versioning enabled."
+    description = "S3 buckets have versioning enabled (every bucket when the prompt says all, else at least one)."
+    params = {"all": "true when the prompt asks it of every bucket"}
     bad = 'resource "aws_s3_bucket" "data" {}'
     good = 'resource "aws_s3_bucket_versioning" "data" {\n  bucket = aws_s3_bucket.data.id\n  versioning_configuration { status = "Enabled" }\n}'
     fix = "Add aws_s3_bucket_versioning (versioned=True in CDK) to every bucket that holds data."
@@ -784,7 +836,7 @@ class S3Versioning(_RubricCheck):
     def evaluate(self, program, ctx, requirement, params) -> Iterator[Finding]:
         buckets = program.of_type("aws_s3_bucket")
         if not buckets:
-            yield self.finding("fail", "Versioned S3 buckets are required; no buckets found.", found="No")
+            yield self.missing("Versioned S3 buckets are required; no buckets found.", ("aws_s3_bucket",))
             return
         versioned = set()
         for v in program.of_type("aws_s3_bucket_versioning"):
@@ -797,6 +849,9 @@ class S3Versioning(_RubricCheck):
         missing = [b for b in buckets if b.address not in versioned]
         if not missing:
             yield self.finding("pass", f"All {len(buckets)} buckets are versioned.", _locs(buckets))
+        elif len(missing) < len(buckets) and not params.get("all"):  # "enable versioning" on the bucket it is about, not on every log bucket
+            yield self.finding("pass", f"{len(buckets) - len(missing)} of {len(buckets)} buckets are versioned.",
+                               _locs([b for b in buckets if b.address in versioned]))
         else:
             yield self.finding("fail" if len(missing) == len(buckets) else "partial", f"Versioning is off on {_names(missing)}.", _locs(missing))
 
@@ -817,7 +872,7 @@ class BackupRetention(_RubricCheck):
         want = params.get("days", 7)
         dbs = [d for d in program.of_type("aws_db_instance", "aws_rds_cluster") if "replicate_source_db" not in d.attributes]
         if not dbs:
-            yield self.finding("fail", f"Database backups of {want} days required; no database found.", found="No")
+            yield self.missing(f"Database backups of {want} days required; no database found.", ("aws_db_instance", "aws_rds_cluster"))
             return
         values = [(d, resolve(d.attributes.get("backup_retention_period"), program)) for d in dbs]
         short = [(d, v) for d, v in values if isinstance(v, int) and v < want]
@@ -873,7 +928,7 @@ class DynamoPitr(_RubricCheck):
     def evaluate(self, program, ctx, requirement, params) -> Iterator[Finding]:
         tables = program.of_type("aws_dynamodb_table")
         if not tables:
-            yield self.finding("fail", "Point-in-time recovery required; no DynamoDB table found.", found="No")
+            yield self.missing("Point-in-time recovery required; no DynamoDB table found.", ("aws_dynamodb_table",))
             return
         off = [t for t in tables if not truthy((first_block(t.attributes.get("point_in_time_recovery")) or {}).get("enabled"))]
         if off:
@@ -901,7 +956,7 @@ class LambdaRuntime(_RubricCheck):
     def evaluate(self, program, ctx, requirement, params) -> Iterator[Finding]:
         functions = program.of_type("aws_lambda_function")
         if not functions:
-            yield self.finding("fail", "Lambda functions required for the runtime requirement; none found.", found="No")
+            yield self.missing("Lambda functions required for the runtime requirement; none found.", ("aws_lambda_function",))
             return
         runtimes = [(f, resolve(f.attributes.get("runtime"), program)) for f in functions]
         wrong = []
@@ -1091,7 +1146,7 @@ class EnvironmentSuffix(_RubricCheck):
         text = _code_text(program).lower()
         has_input = re.search(r"environment_?suffix", text)
         if not has_input:
-            yield self.finding("fail", "No environment suffix input exists; names cannot be made unique per environment.", found="No")
+            yield self.missing("No environment suffix input exists; names cannot be made unique per environment.")
             return
         if not names:
             yield self.finding("pass", "An environment suffix exists and no resource sets an explicit physical name.")
@@ -1120,7 +1175,7 @@ class RequiredOutputs(_RubricCheck):
         outputs = program.outputs
         wanted = params.get("names", [])
         if not outputs:
-            yield self.finding("fail", "Outputs are required; the code defines none.", found="No")
+            yield self.missing("Outputs are required; the code defines none.")
             return
         names = " ".join(o.name.lower().replace("-", "_") for o in outputs)
         words = [(w, [t for t in re.findall(r"[a-z0-9]+", w) if t not in ("the", "of", "and", "for", "all", "id", "ids", "name", "names", "arn", "arns")])
@@ -1132,6 +1187,19 @@ class RequiredOutputs(_RubricCheck):
                                f"{', '.join(missing)} (found {', '.join(o.name for o in outputs[:6])}).", locations, found="Partial")
         else:
             yield self.finding("pass", f"{len(outputs)} outputs: {', '.join(o.name for o in outputs[:6])}.", locations)
+
+
+def _handler_excepts(text: str) -> int:
+    """`except` clauses inside Lambda handler functions (`def handler(event, context)` and the like)."""
+    count = 0
+    for m in re.finditer(r"^([ \t]*)def \w*handler\s*\(", text, re.M):
+        indent = len(m.group(1))
+        for line in text[m.end():].splitlines()[1:]:
+            stripped = line.lstrip()
+            if stripped and len(line) - len(stripped) <= indent:
+                break
+            count += stripped.startswith("except")
+    return count
 
 
 @register
@@ -1147,13 +1215,15 @@ class InputValidation(_RubricCheck):
 
     def evaluate(self, program, ctx, requirement, params) -> Iterator[Finding]:
         validated = [v for v in program.variables.values() if v.validation]
-        python_checks = sum(len(re.findall(r"\braise\s+\w*(?:Error|Exception)", f.text)) for f in program.files if f.language == "python")
+        # explicit raises anywhere; try/except in Lambda handler code (the function's own error handling)
+        python_checks = sum(len(re.findall(r"\braise\s+\w*(?:Error|Exception)", f.text)) + _handler_excepts(f.text)
+                            for f in program.files if f.language == "python")
         if validated or python_checks:
             what = f"{len(validated)} validated variables" if validated else f"{python_checks} explicit error checks"
             yield self.finding("pass" if (validated and len(validated) * 2 >= len(program.variables)) or python_checks >= 2 else "partial",
                                f"Input validation present: {what}.", [v.location for v in validated[:3]])
         else:
-            yield self.finding("fail", "Validation/error handling was asked for; no variable validation or error checks found.", found="Minimal")
+            yield self.missing("Validation/error handling was asked for; no variable validation or error checks found.", found="Minimal")
 
 
 @register

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from typing import Iterator
 
 from ..ir import Location, Program
@@ -118,6 +120,8 @@ class WrongPlatform(Check):
             if source.language in _FOREIGN:
                 problems.append((f"{source.path} is {source.language}", Location(source.path, None)))
             elif source.language in ("hcl", "python") and expected_language and source.language != expected_language:
+                if source.language == "python" and not _IAC_IMPORT.search(source.text):
+                    continue  # a Lambda handler, test or helper script beside the Terraform code, not IaC in another tool
                 if not (source.path.endswith(".tfvars") and expected_language == "python"):
                     problems.append((f"{source.path} is {source.language}", Location(source.path, None)))
         if ctx.platform == "cdktf" and "cdk" in program.dialects and "cdktf" not in program.dialects:
@@ -130,6 +134,9 @@ class WrongPlatform(Check):
             yield self.finding("fail", f"The task is {ctx.platform} ({expected_language}) but {detail}.", [loc for _, loc in problems[:5]])
         elif _code_files(program):
             yield self.finding("pass", f"All code is {expected_language} for {ctx.platform}.")
+
+
+_IAC_IMPORT = re.compile(r"^\s*(?:from|import)\s+(?:pulumi|aws_cdk|cdktf|constructs|troposphere)\b", re.M)
 
 
 @register

@@ -69,11 +69,12 @@ class PlaceholderValue(Check):
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         prompt = _prompt_literals(ctx)
+        allowed = _placeholders_allowed(prompt)
         seen: set[tuple[str, str]] = set()
         checked = 0
         for r, key, text in _strings(program):
             checked += 1
-            if _SECRET_KEY.search(key) or key in _STORED_KEYS:
+            if _SECRET_KEY.search(key) or key in _STORED_KEYS or allowed & set(re.findall(r"[a-z]+", f"{r.type} {key}".lower())):
                 continue
             for pattern, label in _PLACEHOLDERS:
                 m = pattern.search(text)
@@ -90,6 +91,20 @@ class PlaceholderValue(Check):
                                    [r.line_of(key)], found=text.strip())
         if checked and not seen:
             yield self.finding("pass", "No placeholder values.")
+
+
+_ALLOWS_PLACEHOLDER = re.compile(r"placeholder|dummy|fake|sample value|example value|self-signed|replace (?:it|this|them|with)"
+                                 r"|to be (?:replaced|provided|filled)|provided (?:later|by the user|at deploy)", re.I)
+_GENERIC_WORDS = {"aws", "arn", "id", "ids", "name", "the", "a", "an", "for", "use", "and", "or", "with", "value", "values", "resource"}
+
+
+def _placeholders_allowed(prompt: str) -> set[str]:
+    """Words of the things the prompt lets the answer fill with a placeholder ("use a placeholder ACM certificate ARN")."""
+    words: set[str] = set()
+    for sentence in re.split(r"(?<=[.!?\n])\s+", prompt):
+        if _ALLOWS_PLACEHOLDER.search(sentence):
+            words |= {w.rstrip("s") for w in re.findall(r"[a-z]{3,}", sentence.lower())} - _GENERIC_WORDS
+    return words | {w + "s" for w in words}
 
 
 def _available_paths(program: Program) -> tuple[set[str], set[str]]:

@@ -89,6 +89,7 @@ class Extraction:
     origins: dict[str, int] = field(default_factory=dict)  # file -> document line of its (first) block
     mentioned: list[str] = field(default_factory=list)  # code files the text names but no block delivers
     partial: dict[str, str] = field(default_factory=dict)  # file -> the label saying only part of it is shown
+    unfenced: list[str] = field(default_factory=list)  # files recovered from code written outside any fence
 
 
 def clean_path(raw: str) -> str:
@@ -265,6 +266,66 @@ def _excerpt_of(later: str, earlier: str) -> bool:
     return bool(declared) and declared <= _declarations(earlier) and len(later) * 2 < len(earlier)
 
 
+_HCL_START = re.compile(r'^(?:resource|data)\s+"[\w-]+"\s+"[\w-]+"\s*\{|^(?:variable|output|module|provider)\s+"[\w-]+"\s*\{|^(?:terraform|locals)\s*\{')
+_PY_START = re.compile(r"^(?:import\s+\w[\w.]*(?:\s+as\s+\w+)?\s*$|from\s+[\w.]+\s+import\s)")
+_PROSE = re.compile(r"^(?:[A-Z][\w'’,-]*(?:\s+[\w'’,./()-]+){3,}[.:!?]|[-*]\s+\S.*|\d+\.\s+\S.*|\*\*.*|#{2,}\s.*)$")
+
+
+def _unfenced_code(lines: list[str], tokens) -> list[tuple[str, str, str, int]]:
+    """Code written outside any fence: HCL blocks (brace-balanced) and Python modules (from their first import).
+
+    Models sometimes drop the fences and write `# main.tf` and the code as plain text. Each run
+    of code takes the file name of the nearest line before it that names one.
+    """
+    fenced = set()
+    for tok in tokens:
+        if tok.type in ("fence", "code_block") and tok.map:
+            fenced.update(range(tok.map[0], tok.map[1]))
+    runs: list[tuple[str, str, list[str], int]] = []  # (name, language, lines, first line)
+    name_hint: str | None = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if i in fenced:
+            i += 1
+            continue
+        named = _path_in(line) if len(line) < 120 and not _HCL_START.match(line) else None
+        if named:
+            name_hint = named
+        if _HCL_START.match(line):
+            depth, j = 0, i
+            while j < len(lines) and j not in fenced:
+                depth += lines[j].count("{") - lines[j].count("}")
+                j += 1
+                if depth <= 0:
+                    break
+            chunk = lines[i:j]
+            if runs and runs[-1][1] == "hcl" and runs[-1][0] == (name_hint or "main.tf") and runs[-1][3] + len(runs[-1][2]) >= i - 40:
+                runs[-1][2].extend([""] + chunk)
+            else:
+                runs.append((name_hint or "main.tf", "hcl", chunk, i + 1))
+            i = j
+            continue
+        if _PY_START.match(line):
+            j = i
+            while j < len(lines) and j not in fenced and not (_PROSE.match(lines[j]) and not lines[j].startswith("#")):
+                j += 1
+            runs.append((name_hint if name_hint and name_hint.endswith(".py") else "tap_stack.py", "python", lines[i:j], i + 1))
+            i = j
+            continue
+        i += 1
+    out: dict[str, tuple[str, str, str, int]] = {}
+    for name, language, chunk, first in runs:
+        if not name.endswith((".tf", ".py")) or LANG_BY_EXT.get(posixpath.splitext(name)[1]) != language:
+            name = "main.tf" if language == "hcl" else "tap_stack.py"
+        name = clean_path(name)
+        if name in out:
+            out[name] = (name, language, out[name][2] + "\n" + "\n".join(chunk), out[name][3])
+        else:
+            out[name] = (name, language, "\n".join(chunk), first)
+    return list(out.values())
+
+
 def _is_test(path: str) -> bool:
     name = posixpath.basename(path)
     parts = path.split("/")
@@ -328,6 +389,13 @@ def extract(markdown: str) -> Extraction:
         last_closed[name] = block.closed
         if block.partial:
             result.partial[name] = f'its label says "{block.partial}"'
+    if not any(f.language in CODE_LANGUAGES for f in files.values()):
+        for name, language, text, line in _unfenced_code(lines, tokens):
+            if name not in files:
+                files[name] = SourceFile(path=name, language=language, text=text)
+                result.origins[name] = line
+                result.unfenced.append(name)
+                code_chars += len(text)
     result.files = list(files.values())
     result.code_share = round(code_chars / max(len(markdown), 1), 3)
     result.prose_only = not any(f.language in CODE_LANGUAGES for f in result.files)

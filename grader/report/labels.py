@@ -47,9 +47,15 @@ def _required(check: str, params: dict[str, Any]) -> str:
 def requirement_summary(requirement) -> dict[str, Any]:
     spec = requirement.checks[0] if requirement.checks else None
     check, params = (spec.id, spec.params) if spec else ("", {})
-    if check == "REQ020" and params.get("concept") in BY_ID:
+    if check == "REQ020" and params.get("any_of"):
+        label = " or ".join(BY_ID[c].label for c in params["any_of"] if c in BY_ID)
+    elif check == "REQ020" and params.get("concept") in BY_ID:
         label = BY_ID[params["concept"]].label
     else:
         label = CHECK_LABELS.get(check, requirement.id)
-    return {"id": requirement.id, "area": requirement.area, "label": label, "required": _required(check, params),
-            "text": requirement.text, "line": requirement.line}
+    required = {"forbidden": "Excluded", "optional": "Optional", "alternatives": "One of them"}.get(requirement.polarity) \
+        or _required(check, params)
+    if requirement.confidence == "low":
+        required += " (unclear)"
+    return {"id": requirement.id, "area": requirement.area, "label": label, "required": required,
+            "text": requirement.text, "line": requirement.line, "polarity": requirement.polarity, "confidence": requirement.confidence}

@@ -51,9 +51,11 @@ def _cell(findings: list[dict[str, Any]]) -> str:
         return f"Incorrect (`{found.strip('`')}`)" if found and found not in ("No", "none") and "`" in found else "No"
     if "partial" in statuses:
         return "Partial"
-    if "unknown" in statuses and "pass" not in statuses:
-        return "Unknown"
-    return "Yes"
+    if "pass" in statuses:
+        return "Yes"
+    if "unknown" in statuses:
+        return "Not judged"
+    return "n/a (optional)" if "n/a" in statuses else "—"
 
 
 def render_markdown(result: dict[str, Any]) -> str:
@@ -78,6 +80,7 @@ def render_markdown(result: dict[str, Any]) -> str:
     out += _issues(subjects, titles, None, "Other findings (not tied to a prompt requirement)", requirement_free=True)
     out += _fixes(subjects, titles, requirements)
     out += _unknowns(subjects, titles, requirements, by_req)
+    out += _scoring(subjects, titles)
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -90,14 +93,17 @@ def _purpose(task, subjects, titles) -> list[str]:
 def _verdict(subjects, titles, requirements, by_req) -> list[str]:
     lines = ["## Verdict", ""]
     for s in subjects:
-        reqs = [r for r in requirements if s["name"] in by_req.get(r, {})]
-        met = sum(1 for r in reqs if _cell(by_req[r][s["name"]]) == "Yes")
         blockers = [f for f in s["findings"] if f["area"] in ("deployability", "structure") and f["status"] == "fail"
                     and f["severity"] in ("critical", "high")]
+        counts = s.get("requirements") or {}
+        met = s.get("requirements_met")
         parts = [f"score {s['score']:.1f}/100"]
-        if reqs:
-            parts.append(f"meets {met} of {len(reqs)} prompt requirements")
-        parts.append(f"{len(blockers)} deployability/structure blocker{'s' if len(blockers) != 1 else ''}" if blockers
+        if requirements:
+            judged = counts.get("met", 0) + counts.get("partial", 0) + counts.get("failed", 0)
+            parts.append(f"requirements met {met:.0f}% ({counts.get('met', 0)} met, {counts.get('partial', 0)} partly, "
+                         f"{counts.get('failed', 0)} not met of {judged} judged; {counts.get('not_judged', 0)} not judged)"
+                         if met is not None else f"no requirement could be judged ({counts.get('not_judged', 0)} not judged)")
+        parts.append(f"not deployable as delivered ({len(blockers)} blocker{'s' if len(blockers) != 1 else ''})" if blockers
                      else "no deployability blockers found")
         lines.append(f"- **{titles[s['name']]}**: " + "; ".join(parts) + ".")
     return lines + [""]
@@ -115,7 +121,8 @@ def _area_sections(subjects, titles, requirements, by_req) -> list[str]:
             continue
         failing = [r for r in reqs if any(f["status"] in BAD for fs in by_req[r].values() for f in fs)]
         if not failing:
-            passing.append(AREA_TITLES[area])
+            if all(f["status"] == "pass" for r in reqs for fs in by_req[r].values() for f in fs):
+                passing.append(AREA_TITLES[area])
             continue
         number += 1
         lines += [f"## {number}. {AREA_TITLES[area]}", "", "PROMPT.md requirement:", ""]
@@ -195,8 +202,27 @@ def _unknowns(subjects, titles, requirements, by_req) -> list[str]:
     for s in subjects:
         unknown = [f for f in s["findings"] if f["status"] == "unknown"]
         if unknown:
-            lines.append(f"- {titles[s['name']]}: " + "; ".join(f["message"].rstrip(".") for f in unknown[:6])
-                         + (f"; and {len(unknown) - 6} more" if len(unknown) > 6 else "") + ".")
+            lines += [f"{titles[s['name']]}:", ""]
+            for f in unknown[:15]:
+                label = requirements[f["requirement"]]["label"] if f["requirement"] in requirements else f["check"]
+                lines.append(f"- {label}: {f['message']}")
+            if len(unknown) > 15:
+                lines.append(f"- … and {len(unknown) - 15} more.")
+            lines.append("")
     if not lines:
         return []
-    return ["## Not judged statically", "", "These need values known only at deploy time, or files the answer does not show:", ""] + lines + [""]
+    return ["## Not judged", "", "Not counted as failures: the evidence is not there (code that did not parse, a requirement the "
+            "prompt does not clearly make, values known only at deploy time).", ""] + lines
+
+
+def _scoring(subjects, titles) -> list[str]:
+    rows = [f"{titles[s['name']]}: {s['score']:.1f} = " + (f"0.6 × {s['requirements_met']:.1f} + 0.4 × {s['soundness']:.1f}"
+                                                       if s.get("requirements_met") is not None else f"min({s['soundness']:.1f}, 50)")
+            for s in subjects if "soundness" in s]
+    if not rows:
+        return []
+    return ["## How the score is computed", "",
+            "Score = 0.6 × requirements met + 0.4 × soundness. Requirements met is the severity-weighted share of the prompt's "
+            "judged requirements (partly met counts half; not judged and optional ones do not count; prose without code meets none). "
+            "Soundness is the same share over the always-on structure, deployability and convention checks. When no requirement "
+            "can be judged, the score is soundness capped at 50.", ""] + [f"- {r}" for r in rows] + [""]

@@ -1,4 +1,4 @@
-"""The published JSON output contract (schema_version 1). docs/output.schema.json is generated from these models."""
+"""The published JSON output contract (schema_version 2). docs/output.schema.json is generated from these models."""
 
 from __future__ import annotations
 
@@ -36,9 +36,23 @@ class FileOut(_Strict):
     parsed: bool
 
 
+class CountsOut(_Strict):
+    """How the rubric's requirements came out for one subject."""
+
+    met: int
+    partial: int
+    failed: int
+    not_judged: int
+
+
 class SubjectOut(_Strict):
     name: Literal["response", "ideal", "code"]
-    score: float = Field(ge=0, le=100)
+    score: float = Field(ge=0, le=100, description="Overall: 0.6 x requirements_met + 0.4 x soundness (see docs/scoring.md).")
+    requirements_met: float | None = Field(ge=0, le=100, description="Weighted share of the judged prompt requirements met; "
+                                           "null when the rubric has none that could be judged.")
+    soundness: float = Field(ge=0, le=100, description="Weighted share of the always-on structure, deployability and convention checks passed.")
+    deployable: bool = Field(description="No critical or high failure in structure or deployability.")
+    requirements: CountsOut
     areas: dict[Area, float]
     files: list[FileOut]
     findings: list[FindingOut]
@@ -60,10 +74,12 @@ class RequirementOut(_Strict):
     required: str
     text: str
     line: int | None
+    polarity: Literal["required", "forbidden", "optional", "alternatives"] = "required"
+    confidence: Literal["high", "low"] = "high"
 
 
 class Result(_Strict):
-    schema_version: Literal[1]
+    schema_version: Literal[2]
     task: TaskOut
     subjects: list[SubjectOut]
     requirements: list[RequirementOut] = []

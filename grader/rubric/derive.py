@@ -17,12 +17,9 @@ from markdown_it import MarkdownIt
 from ..resolve import REGION
 from .catalog import CONCEPTS
 from .model import CheckSpec, Requirement, Rubric
+from .reading import REQUIRED, Reading, alternatives, read_mention
 
 _MD = MarkdownIt("commonmark").enable("table")
-_NEGATION = re.compile(r"\b(?:no|not|never|without|avoid|don'?t|do not|must not|shouldn'?t|should not|cannot|exclud\w*|instead of|rather than|except)\b[^.;:]*$", re.I)
-_CONDITIONAL = re.compile(r"\b(?:optional(?:ly)?|if (?:needed|required|applicable|desired)|where (?:applicable|needed)|may|could|nice to have|consider)\b", re.I)
-_EXISTING = re.compile(r"\b(?:already (?:exists?|have|has|configured|defined|in place|present)|existing|is provided|are provided|pre-?existing)\b", re.I)
-_SKIP_SECTIONS = re.compile(r"optional|nice to have|background|context|out of scope|non-goals|example output|expected output", re.I)
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
             "single": 1, "a pair of": 2, "multiple": 2, "both": 2}
 _COUNT_BEFORE = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|single)\s+(?:[\w-]+\s+){0,2}$", re.I)
@@ -37,56 +34,104 @@ class Statement:
     text: str
     line: int
     section: str
-    negated_spans: list[tuple[int, int]]
-    conditional: bool
+    lead: str = ""  # the parent list item or lead-in line ("Do NOT create:") the statement sits under
+    heading: bool = False  # a heading names a topic; it asks for nothing by itself
+
+    @property
+    def conditional(self) -> bool:
+        return read_mention(self.text, 0, 0, self.section, self.lead).polarity == "optional"
+
+    def reading(self, start: int, end: int) -> Reading:
+        r = read_mention(self.text, start, end, self.section, self.lead)
+        if self.heading and r.polarity == "required":
+            return Reading("required", "low", "named in a heading only")
+        return r
 
 
 def statements(prompt: str) -> list[Statement]:
-    """Prompt text split into statements with their line and enclosing heading."""
+    """Prompt text split into statements with their line, enclosing heading and lead-in."""
     out: list[Statement] = []
     section = ""
+    items: list[str | None] = []  # text of each open list item (None until its first paragraph)
+    intro = ""  # a paragraph ending in ":" just before a list
     tokens = _MD.parse(prompt)
     for i, tok in enumerate(tokens):
         if tok.type == "heading_open":
             section = tokens[i + 1].content
+            intro = ""
+        elif tok.type == "list_item_open":
+            items.append(None)
+        elif tok.type == "list_item_close":
+            items.pop()
         if tok.type != "inline" or not tok.map:
             continue
+        lead = next((t for t in reversed(items[:-1]) if t), intro) if items else ""
+        if items and items[-1] is None:
+            items[-1] = tok.content
+        elif not items and tokens[i - 1].type != "heading_open":
+            intro = tok.content if tok.content.rstrip().endswith(":") else ""
         line = tok.map[0] + 1
         for offset, raw in enumerate(tok.content.split("\n")):
             for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", raw):
-                text = sentence.strip()
+                text = re.sub(r"\*\*|__", "", sentence).strip()  # bold marks would hide "ECS service-linked roles"
                 if text:
-                    out.append(Statement(text, line + offset, section, [], bool(_CONDITIONAL.search(text)) or bool(_SKIP_SECTIONS.search(section))))
+                    out.append(Statement(text, line + offset, section, lead, tokens[i - 1].type == "heading_open"))
     return out
 
 
-def _negated(text: str, start: int) -> bool:
-    """Is the mention at `start` governed by a negation earlier in its clause?"""
-    clause = re.split(r"[.;:,]|\band\b|\bbut\b", text[:start])[-1]
-    return bool(_NEGATION.search(clause))
+def _reading(s: Statement, pattern: str) -> Reading | None:
+    """The reading of the first match of `pattern` in the statement (None when it does not occur)."""
+    m = re.search(pattern, s.text, re.I)
+    return s.reading(m.start(), m.end()) if m else None
+
+
+_UNIT_AFTER = re.compile(r"^\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|gb|gib|mb|tb|%|percent|times|x)\b", re.I)
 
 
 def _count(text: str, start: int) -> int | None:
+    """A count written before a mention ("three private subnets"); never a duration or size ("every 5 minutes")."""
     m = _COUNT_BEFORE.search(text[:start])
-    if not m:
+    if not m or _UNIT_AFTER.match(text[m.end(1):start]) or re.search(r"\b(?:every|each|per|after|within|for|over|than)\s*$", text[:m.start()], re.I):
         return None
     word = m.group(1).lower()
     return int(word) if word.isdigit() else _NUMBERS.get(word)
 
 
 class _Builder:
+    """Collects requirements; a statement that asks more surely for the same thing replaces a weaker reading."""
+
     def __init__(self) -> None:
         self.requirements: list[Requirement] = []
-        self.keys: set[str] = set()
+        self.index: dict[str, int] = {}
 
     def add(self, key: str, area: str, text: str, line: int, check: str, params: dict | None = None,
-            severity: str = "medium", weight: float = 1.0) -> None:
-        if key in self.keys:
+            severity: str = "medium", weight: float = 1.0, reading: Reading = REQUIRED) -> None:
+        if reading.polarity == "none":
             return
-        self.keys.add(key)
+        polarity = reading.polarity
+        new = dict(area=area, text=text[:300], line=line, severity="low" if polarity == "optional" else severity,
+                   weight=0.5 if polarity == "optional" else weight, polarity=polarity, confidence=reading.confidence,
+                   reading=reading.reason, checks=[CheckSpec(id=check, params=params or {})])
+        if key in self.index:
+            old = self.requirements[self.index[key]]
+            if _rank(old) >= _rank_of(polarity, reading.confidence):
+                if old.polarity == "forbidden" and polarity == "required" and reading.confidence == "high":
+                    self.requirements[self.index[key]] = old.model_copy(update={"confidence": "low", "reading": "the prompt both asks for and excludes it"})
+                return
+            self.requirements[self.index[key]] = Requirement(id=old.id, **new)
+            return
+        self.index[key] = len(self.requirements)
         rid = f"R{len(self.requirements) + 1:02d}-{re.sub(r'[^a-z0-9]+', '-', key.lower()).strip('-')[:40]}"
-        self.requirements.append(Requirement(id=rid, area=area, text=text[:300], line=line, severity=severity, weight=weight,
-                                             checks=[CheckSpec(id=check, params=params or {})]))
+        self.requirements.append(Requirement(id=rid, **new))
+
+
+def _rank_of(polarity: str, confidence: str) -> int:
+    """Which reading wins when several statements speak of one thing: a sure demand or exclusion beats the rest."""
+    return {("forbidden", "high"): 4, ("required", "high"): 3, ("alternatives", "high"): 2, ("optional", "high"): 1}.get((polarity, confidence), 0)
+
+
+def _rank(r: Requirement) -> int:
+    return _rank_of(r.polarity, r.confidence)
 
 
 def derive_rubric(prompt: str, platform: str | None = None, language: str | None = None) -> Rubric:
@@ -106,16 +151,19 @@ def derive_rubric(prompt: str, platform: str | None = None, language: str | None
     return Rubric(title=title, platform=platform, language=language, requirements=b.requirements)
 
 
+_MODULES = r"\b(?:terraform|reusable|custom|local|child|separate|own)\s+modules?\b|\bmodules?\s+(?:for|per)\b|\b(?:as|into|use|using|with|create|build|write)\s+(?:\w+\s+){0,2}modules\b|\bmodule blocks?\b"
+
+
 def _files(stmts: list[Statement], b: _Builder) -> None:
     wanted: dict[str, Statement] = {}
     for s in stmts:
-        if _EXISTING.search(s.text):
-            continue
         for m in _FILE.finditer(s.text):
             name = m.group(1).lstrip("/")
-            if not _negated(s.text, m.start()) and not name.startswith(("test", "tests/")):
+            r = s.reading(m.start(), m.end())
+            if r.polarity == "required" and r.confidence == "high" and not name.startswith(("test", "tests/")):
                 wanted.setdefault(name, s)
-    single = next((s for s in stmts if re.search(r"\b(?:single|one)\s+(?:terraform\s+|python\s+|hcl\s+)?(?:file|script)\b|all (?:the )?code (?:must be |should be )?in (?:a |one )", s.text, re.I)), None)
+    single = next((s for s in stmts if re.search(r"\b(?:single|one)\s+(?:terraform\s+|python\s+|hcl\s+)?(?:file|script)\b|all (?:the )?code (?:must be |should be )?in (?:a |one )", s.text, re.I)
+                   and (_reading(s, r"\b(?:single|one)\b|all (?:the )?code") or REQUIRED).polarity == "required"), None)
     code = [n for n in wanted if n.endswith((".tf", ".py"))]
     if code:
         first = wanted[code[0]]
@@ -123,100 +171,177 @@ def _files(stmts: list[Statement], b: _Builder) -> None:
               first.line, "REQ001", {"files": code[:10], "single_file": bool(single)}, severity="high")
     elif single:
         b.add("deliverable-files", "structure", single.text, single.line, "REQ001", {"files": [], "single_file": True}, severity="high")
-    modules = next((s for s in stmts if re.search(r"\b(?:as|into|use|using|with|create)\s+(?:\w+\s+){0,3}modules?\b|\bmodular\b", s.text, re.I)
-                    and not _negated(s.text, re.search(r"modul", s.text, re.I).start())), None)
-    if modules:
-        b.add("modules", "structure", modules.text, modules.line, "REQ002", {}, severity="medium")
+    for s in stmts:
+        r = _reading(s, _MODULES)
+        if r is not None:
+            b.add("modules", "structure", s.text, s.line, "REQ002", {}, severity="medium", reading=r)
+        elif re.search(r"\bmodul(?:ar|arity|arized|e)\b", s.text, re.I):
+            r = _reading(s, r"\bmodul") or REQUIRED
+            b.add("modules", "structure", s.text, s.line, "REQ002", {}, severity="medium",
+                  reading=Reading(r.polarity, "low", "modular code can be files or classes, not only module blocks"))
+
+
+_REGION_LIST = re.compile(r"^\s*(?:,|or|and|/|\\|and/or)?\s*(?:`)?\s*$", re.I)
 
 
 def _regions(stmts: list[Statement], b: _Builder) -> None:
-    regions: list[str] = []
+    sure: list[str] = []  # regions the prompt plainly asks for
+    loose: list[str] = []  # regions offered as alternatives or only mentioned
     first: Statement | None = None
     for s in stmts:
-        for m in REGION.finditer(s.text):
-            if _negated(s.text, m.start()) or m.group(0) in regions:
+        found = [m for m in REGION.finditer(s.text)]
+        for group in alternatives(s.text, [(m.start(), m.end()) for m in found]):
+            ms = [found[i] for i in group]
+            r = s.reading(ms[0].start(), ms[0].end())
+            if r.polarity != "required":
                 continue
-            regions.append(m.group(0))
-            first = first or s
+            either = len(ms) > 1 and re.search(r"\bor\b|[/\\]", s.text[ms[0].end():ms[-1].start()])
+            target = sure if r.confidence == "high" and not either else loose
+            for m in ms:
+                if m.group(0) not in target:
+                    target.append(m.group(0))
+                    first = first or s
         if re.search(r"\ball (?:active |enabled |available )?regions\b", s.text, re.I):
             concept = next((c for c in CONCEPTS if c.regex.search(s.text)), None)
             b.add(f"all-regions-{concept.id if concept else 'any'}", "region", s.text, s.line, "REQ011",
-                  {"concept": concept.id if concept else None}, severity="high")
+                  {"concept": concept.id if concept else None}, severity="high", reading=_reading(s, r"\ball\b[^.]*regions") or REQUIRED)
+    regions = sure or loose
     if regions and first is not None:
-        b.add("regions", "region", f"Deploy in {', '.join(regions)}", first.line, "REQ010", {"regions": regions}, severity="high")
+        b.add("regions", "region", f"Deploy in {', '.join(regions)}", first.line, "REQ010", {"regions": regions}, severity="high",
+              reading=REQUIRED if sure else Reading("required", "low", "regions offered as alternatives or only mentioned"))
 
 
 def _concepts(stmts: list[Statement], b: _Builder) -> None:
     for s in stmts:
+        mentions: list[tuple[object, re.Match]] = []
         for concept in CONCEPTS:
-            for m in concept.regex.finditer(s.text):
-                if _negated(s.text, m.start()) or _EXISTING.search(s.text):
-                    continue
+            m = concept.regex.search(s.text)
+            if m:
+                mentions.append((concept, m))
+        mentions.sort(key=lambda cm: cm[1].start())
+        # a mention inside another one is part of it: "S3 replication" is not also "S3"
+        mentions = [(c, m) for c, m in mentions if not any(o is not m and o.start() <= m.start() and m.end() <= o.end()
+                                                         and (o.end() - o.start()) > (m.end() - m.start()) for _, o in mentions)]
+        spans = [(m.start(), m.end()) for _, m in mentions]
+        coordinated = _coordinated(s, spans)
+        for group in alternatives(s.text, spans):
+            readings = [coordinated[i] for i in group]
+            concepts = [mentions[i][0] for i in group]
+            if len(group) > 1 and all(r.polarity == "required" for r in readings):
+                ids = [c.id for c in concepts]
+                sure = all(r.confidence == "high" for r in readings)
+                b.add("any-" + "-".join(ids), concepts[0].area, s.text, s.line, "REQ020", {"concept": ids[0], "any_of": ids},
+                      reading=Reading("alternatives", "high" if sure else "low", "the prompt offers these as alternatives"))
+                continue
+            for i, r in zip(group, readings):
+                concept, m = mentions[i]
+                params: dict = {"concept": concept.id}
                 count = _count(s.text, m.start())
-                per_az = bool(re.search(r"\b(?:per|each|every)\s+(?:availability zone|az)\b|in each az", s.text[m.start():m.start() + 80], re.I))
-                params = {"concept": concept.id}
                 if count and count > 1:
                     params["min_count"] = count
-                if per_az:
+                if re.search(r"\b(?:per|each|every)\s+(?:availability zone|az)\b|in each az", s.text[m.start():m.start() + 80], re.I):
                     params["per_az"] = True
-                b.add(f"concept-{concept.id}", concept.area, s.text, s.line, "REQ020", params,
-                      severity="low" if s.conditional else "medium", weight=0.5 if s.conditional else 1.0)
-                break
+                b.add(f"concept-{concept.id}", concept.area, s.text, s.line, "REQ020", params, reading=r)
         m = re.search(r"(\d+|two|three|four|five|six)\s+(?:availability zones|azs)\b", s.text, re.I)
         if m:
             word = m.group(1).lower()
-            b.add("az-count", "networking", s.text, s.line, "REQ021", {"count": int(word) if word.isdigit() else _NUMBERS[word]})
+            b.add("az-count", "networking", s.text, s.line, "REQ021", {"count": int(word) if word.isdigit() else _NUMBERS[word]},
+                  reading=s.reading(m.start(), m.end()))
+
+
+def _coordinated(s: Statement, spans: list[tuple[int, int]]) -> list[Reading]:
+    """Readings of mentions joined by "and" / "," share what the list says of them ("ECS and RDS service-linked roles")."""
+    readings = [s.reading(a, b) for a, b in spans]
+    for _ in range(2):  # both directions along each list
+        for i in range(1, len(spans)):
+            gap = s.text[spans[i - 1][1]:spans[i][0]]
+            if re.fullmatch(r"\s*(?:,\s*)?(?:and|&|,)?\s*(?:the\s+)?", gap):
+                if readings[i] is REQUIRED and readings[i - 1] is not REQUIRED:
+                    readings[i] = readings[i - 1]
+                elif readings[i - 1] is REQUIRED and readings[i] is not REQUIRED:
+                    readings[i - 1] = readings[i]
+    return readings
+
+
+_STORE_CONCEPTS = ("s3", "rds", "dynamodb", "ebs", "efs", "sns", "sqs", "elasticache", "kinesis", "cloudwatch_logs", "secrets_manager")
 
 
 def _security(stmts: list[Statement], b: _Builder) -> None:
+    allow_all_egress = any(re.search(r"\ballow(?:s|ing)? all (?:outbound|egress)|\ball (?:outbound|egress) (?:traffic )?(?:is )?allowed", s.text, re.I)
+                           for s in stmts)
     for s in stmts:
         t = s.text
         low = t.lower()
-        if re.search(r"at rest", low) or (re.search(r"encrypt|\bkms\b|customer[- ]managed key|\bcmk", low) and not re.search(r"in[- ]transit", low)):
+        m = re.search(r"at rest|encrypt\w*|\bkms\b|customer[- ]managed key|\bcmk", low)
+        if m and ("at rest" in low or not re.search(r"in[- ]transit", low)):
             kms = bool(re.search(r"\bkms\b|customer[- ]managed|\bcmk", low))
-            b.add("encryption-at-rest", "encryption", t, s.line, "REQ030", {"kms": kms}, severity="high")
-        if re.search(r"\btls\b|in[- ]transit|\bssl\b|securetransport|secure transport|https[- ]only|enforce[sd]? https|https everywhere|redirect[^.]*https", low):
-            m = re.search(r"tls\s*(?:v(?:ersion)?\s*)?(1\.[0-3])", low)
-            b.add("tls-in-transit", "encryption", t, s.line, "REQ031", {"min_tls": m.group(1) if m else "1.2"}, severity="high")
-        if re.search(r"least[- ]privilege|minimal permissions|minimum (?:required )?permissions|no wildcard", low):
-            b.add("least-privilege", "security", t, s.line, "REQ040", {}, severity="high")
+            stores = [c.id for c in CONCEPTS if c.id in _STORE_CONCEPTS and c.regex.search(t)]
+            r = s.reading(m.start(), m.end())
+            if not re.search(r"encrypt|at rest", low):
+                r = Reading(r.polarity, "low", "KMS is mentioned, but encryption of data stores is not asked for")
+            b.add("encryption-at-rest", "encryption", t, s.line, "REQ030", {"kms": kms, **({"stores": stores} if stores else {})},
+                  severity="high", reading=r)
+        m = re.search(r"\btls\b|in[- ]transit|\bssl\b|securetransport|secure transport|https[- ]only|enforce[sd]? https|https everywhere|redirect[^.]*https", low)
+        if m:
+            v = re.search(r"tls\s*(?:v(?:ersion)?\s*)?(1\.[0-3])", low)
+            b.add("tls-in-transit", "encryption", t, s.line, "REQ031", {"min_tls": v.group(1) if v else "1.2"}, severity="high",
+                  reading=s.reading(m.start(), m.end()))
+        m = re.search(r"least[- ]privilege|minimal permissions|minimum (?:required )?permissions|no wildcard", low)
+        if m:
+            b.add("least-privilege", "security", t, s.line, "REQ040", {}, severity="high",
+                  reading=REQUIRED if m.group(0) == "no wildcard" else s.reading(m.start(), m.end()))
         ports = [int(p) for p in re.findall(r"\bports?\s+(\d{2,5})|\((\d{2,5})\)|\b(\d{2,5})\s*\(https?\)", low) for p in p if p] if "port" in low or "inbound" in low else []
         if ports and re.search(r"\bonly\b|\brestrict|\ballow", low) and re.search(r"inbound|ingress|security group|allow", low):
-            b.add("allowed-ports", "networking", t, s.line, "REQ041", {"ports": sorted(set(ports))}, severity="high")
-        if re.search(r"(?:outbound|egress)[^.]*(?:least[- ]privilege|restrict|deny|limited)|(?:deny|restrict)[^.]*(?:outbound|egress)", low):
-            b.add("egress-restricted", "networking", t, s.line, "REQ042", {}, severity="medium")
-        if re.search(r"block (?:all )?public access|not (?:be )?publicly accessible|no public access|private(?:ly)? access only|public access (?:must be |should be )?blocked", low):
+            # a port rule names the ports one entry point needs; it is an allowlist for all groups only when it says so
+            sure = re.search(r"\bonly\b[^.]*\b(?:inbound|ingress|ports?)\b|\b(?:inbound|ingress)\b[^.]*\bonly\b|\ball (?:other )?(?:inbound|ingress|ports)[^.]*(?:blocked|denied|closed)", low)
+            b.add("allowed-ports", "networking", t, s.line, "REQ041", {"ports": sorted(set(ports))}, severity="high",
+                  reading=REQUIRED if sure else Reading("required", "low", "ports named for one entry point, not an allowlist for every group"))
+        m = re.search(r"(?:outbound|egress)[^.;]*(?:least[- ]privilege|restrict|deny|limited)|(?:deny|restrict)[^.;]*(?:outbound|egress)", low)
+        if m and not allow_all_egress:
+            b.add("egress-restricted", "networking", t, s.line, "REQ042", {}, severity="medium", reading=s.reading(m.start(), m.end()))
+        m = re.search(r"block (?:all )?public access|not (?:be )?publicly accessible|no public access|private(?:ly)? access only|public access (?:must be |should be )?blocked", low)
+        if m:
             b.add("no-public-access", "security", t, s.line, "REQ043", {}, severity="high")
         if re.search(r"bucket polic(?:y|ies)[^.]*(?:role|principal|restrict|limit)", low):
-            b.add("bucket-policy-restricted", "security", t, s.line, "REQ044", {}, severity="medium")
+            b.add("bucket-policy-restricted", "security", t, s.line, "REQ044", {}, severity="medium",
+                  reading=_reading(s, r"bucket polic") or REQUIRED)
 
 
 def _monitoring(stmts: list[Statement], b: _Builder) -> None:
     for s in stmts:
         low = s.text.lower()
         if re.search(r"alarms?\b[^.]*(?:sns|notif|alert|email)|(?:sns|notif|alert)[^.]*alarms?", low):
-            b.add("alarm-notifications", "monitoring", s.text, s.line, "REQ050", {}, severity="medium")
+            b.add("alarm-notifications", "monitoring", s.text, s.line, "REQ050", {}, severity="medium", reading=_reading(s, r"alarm") or REQUIRED)
         if re.search(r"guard ?duty[^.]*(?:sns|eventbridge|notif|alert|route)|(?:sns|notif|alert)[^.]*guard ?duty", low):
-            b.add("guardduty-routing", "monitoring", s.text, s.line, "REQ051", {"source": "aws.guardduty"}, severity="medium")
+            b.add("guardduty-routing", "monitoring", s.text, s.line, "REQ051", {"source": "aws.guardduty"}, severity="medium",
+                  reading=_reading(s, r"(?:sns|eventbridge|notif|alert|route)") or REQUIRED)
         m = re.search(r"(\d+)[- ]?days?", low) if re.search(r"\blogs?\b|log groups?", low) and re.search(r"retention|retain", low) else None
         if m and not re.search(r"backup", low):
-            b.add("log-retention", "monitoring", s.text, s.line, "REQ052", {"days": int(m.group(1))}, severity="medium")
-        if re.search(r"access log|server access logging|logging (?:for|on) (?:the )?(?:s3|bucket|cloudfront|alb|load balancer)", low):
-            b.add("access-logging", "monitoring", s.text, s.line, "REQ053", {}, severity="low")
+            b.add("log-retention", "monitoring", s.text, s.line, "REQ052", {"days": int(m.group(1))}, severity="medium",
+                  reading=_reading(s, r"retention|retain") or REQUIRED)
+        m = re.search(r"access log|server access logging|logging (?:for|on) (?:the )?(?:s3|bucket|cloudfront|alb|load balancer)", low)
+        if m:
+            b.add("access-logging", "monitoring", s.text, s.line, "REQ053", {"all": bool(re.search(r"\ball\b|\bevery\b|\beach\b", low))},
+                  severity="low", reading=s.reading(m.start(), m.end()))
 
 
 def _data(stmts: list[Statement], b: _Builder) -> None:
     for s in stmts:
         low = s.text.lower()
-        if re.search(r"\bversioning\b", low) and not _negated(s.text, low.index("versioning")):
-            b.add("s3-versioning", "storage", s.text, s.line, "REQ060", {}, severity="medium")
+        m = re.search(r"\bversioning\b", low)
+        if m:
+            b.add("s3-versioning", "storage", s.text, s.line, "REQ060", {"all": bool(re.search(r"\ball\b|\bevery\b|\beach\b", low))},
+                  severity="medium", reading=s.reading(m.start(), m.end()))
         m = re.search(r"backup[^.]{0,40}?(\d+)[- ]days?|(\d+)[- ]days?[^.]{0,30}backup", low)
         if m:
-            b.add("backup-retention", "database", s.text, s.line, "REQ061", {"days": int(m.group(1) or m.group(2))}, severity="medium")
-        if re.search(r"multi[- ]az\b", low) and not _negated(s.text, re.search(r"multi[- ]az", low).start()):
-            b.add("multi-az", "database", s.text, s.line, "REQ062", {}, severity="medium")
-        if re.search(r"point[- ]in[- ]time recovery|\bpitr\b", low):
-            b.add("dynamodb-pitr", "database", s.text, s.line, "REQ063", {}, severity="medium")
+            b.add("backup-retention", "database", s.text, s.line, "REQ061", {"days": int(m.group(1) or m.group(2))}, severity="medium",
+                  reading=s.reading(m.start(), m.end()))
+        m = re.search(r"multi[- ]az\b", low)
+        if m:
+            b.add("multi-az", "database", s.text, s.line, "REQ062", {}, severity="medium", reading=s.reading(m.start(), m.end()))
+        m = re.search(r"point[- ]in[- ]time recovery|\bpitr\b", low)
+        if m and not (re.search(r"\brds\b|aurora|postgres|mysql|database instance", low) and "dynamo" not in low):
+            b.add("dynamodb-pitr", "database", s.text, s.line, "REQ063", {}, severity="medium", reading=s.reading(m.start(), m.end()))
         m = re.search(r"(python\s*3\.\d+|node(?:\.?js)?\s*\d+|latest (?:lambda )?runtime|runtime[^.]{0,20}latest)", low)
         if m and "lambda" in " ".join(x.text.lower() for x in stmts):
             found = m.group(1)
@@ -226,50 +351,72 @@ def _data(stmts: list[Statement], b: _Builder) -> None:
                 params = {"runtime": "python" + re.sub(r"[^\d.]", "", found)}
             else:
                 params = {"runtime": f"nodejs{re.sub(r'[^0-9]', '', found)}.x"}
-            b.add("lambda-runtime", "compute", s.text, s.line, "REQ070", params, severity="medium")
-        types = re.findall(r"\b((?:db\.)?[tmcr][3-8][a-z]?g?\.(?:nano|micro|small|medium|large|\d*xlarge))\b", low)
+            b.add("lambda-runtime", "compute", s.text, s.line, "REQ070", params, severity="medium", reading=s.reading(m.start(), m.end()))
+        types = list(re.finditer(r"\b((?:db\.)?[tmcr][3-8][a-z]?g?\.(?:nano|micro|small|medium|large|\d*xlarge))\b", low))
         if types:
-            b.add("instance-types", "compute", s.text, s.line, "REQ071", {"types": sorted(set(types))}, severity="low")
+            b.add("instance-types", "compute", s.text, s.line, "REQ071", {"types": sorted({t.group(1) for t in types})}, severity="low",
+                  reading=s.reading(types[0].start(), types[0].end()))
+
+
+_TAG_LIST = re.compile(r"(?:\bwith|\bkeys?|\bincluding|:)\s+((?:[A-Z][\w-]*)(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)[A-Z][\w-]*)+)(?![\w:=/-])")
+_TAG_PAIR = re.compile(r"`?\b([A-Z][\w-]*)`?\s*[:=]\s*[`'\"]?([\w.${}-]+)")
 
 
 def _tags_and_names(stmts: list[Statement], b: _Builder) -> None:
     for s in stmts:
         t = s.text
         idx = re.search(r"\btag(?:s|ged|ging)?\b", t, re.I)
-        if idx and not _negated(t, idx.start()):
+        if idx:
+            r = s.reading(idx.start(), idx.end())
             segment = t[idx.start():]
-            keys = re.findall(r"`([A-Za-z][\w:-]*)`", segment)
-            pairs = dict(re.findall(r"\b([A-Z][\w-]*)\s*[:=]\s*[`'\"]?([\w.-]+)", segment))
-            keys += list(pairs)
-            keys += [w for w in re.findall(r"\b([A-Z][a-zA-Z]+)\b", segment.split(":", 1)[-1]) if w not in _TAG_STOP]
-            keys = [k for k in dict.fromkeys(keys) if k not in _TAG_STOP and len(k) > 1]
+            pair_matches = [m for m in _TAG_PAIR.finditer(segment) if m.group(1) not in _TAG_STOP]
+            pairs = {m.group(1): m.group(2) for m in pair_matches}
+            spans = [m for m in re.finditer(r"`([A-Za-z][\w:-]*)`", segment) if ":" not in m.group(1) and m.group(1) not in pairs.values()]
+            ordered = sorted([(m.start(), m.group(1)) for m in spans] + [(m.start(), m.group(1)) for m in pair_matches])
+            keys = [k for k in dict.fromkeys(k for _, k in ordered) if k not in _TAG_STOP and len(k) > 1]
+            values = {k: v for k, v in pairs.items() if k in keys}
+            if not keys:
+                prose = re.sub(r"\([^)]*\)", " ", segment)  # "(MANDATORY)", "(e.g. Production/Finance)"
+                listed = _TAG_LIST.search(prose)
+                if listed:  # "tag all resources with Owner, Environment, and CostCenter"
+                    keys = [k for k in re.findall(r"[A-Z][\w-]*", listed.group(1)) if k not in _TAG_STOP]
+                else:  # single words in prose: a guess, never a failure
+                    keys = list(dict.fromkeys(w for w in re.findall(r"(?<![/\w-])([A-Z][a-z][\w-]*)(?![/\w:/-])", prose.split(":", 1)[-1])
+                                              if w not in _TAG_STOP))
+                    r = Reading(r.polarity, "low", "tag keys read from prose, not from code or key=value pairs")
             if keys:
-                b.add("tags", "tagging", t, s.line, "REQ080", {"keys": keys[:8], "values": {k: v for k, v in pairs.items() if k in keys}},
-                      severity="medium")
+                b.add("tags", "tagging", t, s.line, "REQ080", {"keys": keys[:8], "values": values}, severity="medium", reading=r)
         m = re.search(r"`?((?:[A-Za-z0-9]+[-_./])?\{[a-z_-]+\}(?:[-_./][A-Za-z0-9]*\{?[a-z_-]*\}?)+)`?", t)
         if m and re.search(r"nam(?:e|ing)|pattern|convention|format", t, re.I):
-            b.add("naming-pattern", "conventions", t, s.line, "REQ081", {"pattern": m.group(1)}, severity="low")
-        if re.search(r"environment[_ ]?suffix|environmentsuffix", t, re.I):
-            b.add("environment-suffix", "conventions", t, s.line, "REQ082", {}, severity="medium")
+            b.add("naming-pattern", "conventions", t, s.line, "REQ081", {"pattern": m.group(1)}, severity="low", reading=s.reading(m.start(), m.end()))
+        m = re.search(r"environment[_ ]?suffix|environmentsuffix", t, re.I)
+        if m:
+            b.add("environment-suffix", "conventions", t, s.line, "REQ082", {}, severity="medium", reading=s.reading(m.start(), m.end()))
 
 
 def _outputs(stmts: list[Statement], b: _Builder) -> None:
     for s in stmts:
         m = re.search(r"\boutputs?\b", s.text, re.I)
-        if not m or _negated(s.text, m.start()) or re.search(r"expected output|example output", s.section, re.I):
+        if not m or re.search(r"expected output|example output", s.section, re.I):
             continue
         if re.search(r"\b(?:expected |the |final )?output (?:should|must|will|is|everything|to (?:a|the|one)|format|as a|a |an )|expected output",
                      s.text, re.I):
             continue  # "output" as the deliverable ("The output should be a valid CDK app"), not stack outputs
+        r = s.reading(m.start(), m.end())
         tail = s.text[m.end():]
-        items = re.findall(r"`([\w-]+)`", tail) or [w.strip() for w in re.split(r",|\band\b", re.sub(r"^[^a-zA-Z]*(?:for|of|the|:)?", "", tail)) if 0 < len(w.strip()) < 40]
-        items = [re.sub(r"^(?:the|a|an)\s+", "", i.lower()).strip(" .") for i in items][:10]
-        b.add("outputs", "outputs", s.text, s.line, "REQ090", {"names": [i for i in items if i]}, severity="medium")
+        names = re.findall(r"`([\w-]+)`", tail)
+        if not names and re.match(r"^\W*(?:outputs?|export)\b\s*(?::|the|all|a|an)?", s.text, re.I) and not s.heading:
+            # an imperative list: "Output the VPC ID, the ALB DNS name and the API URL."
+            names = [re.sub(r"^(?:the|a|an)\s+", "", w.strip(" .:").lower()) for w in re.split(r",|\band\b", re.sub(r"^\W*(?:outputs?|export)\b\s*:?", "", s.text, flags=re.I))]
+            names = [n for n in names if 0 < len(n) < 40]
+        if not names:  # names read from other prose: a guess, judged only when the code has none
+            r = Reading(r.polarity, "low", "output names read from prose")
+        b.add("outputs", "outputs", s.text, s.line, "REQ090", {"names": [n.lower() for n in names][:10]}, severity="medium", reading=r)
 
 
 def _error_handling(stmts: list[Statement], b: _Builder) -> None:
     for s in stmts:
-        if re.search(r"input validation|validat(?:e|ion) (?:of )?(?:the )?(?:configuration )?(?:inputs?|variables?|parameters?)"
-                     r"|validate the configuration|error handling|handle (?:\w+ )?(?:errors|failures)", s.text, re.I):
-            b.add("validation", "error-handling", s.text, s.line, "REQ100", {}, severity="low")
-
+        m = re.search(r"input validation|validat(?:e|ion) (?:of )?(?:the )?(?:configuration )?(?:inputs?|variables?|parameters?)"
+                      r"|validate the configuration|error handling|handle (?:\w+ )?(?:errors|failures)", s.text, re.I)
+        if m:
+            b.add("validation", "error-handling", s.text, s.line, "REQ100", {}, severity="low", reading=s.reading(m.start(), m.end()))

@@ -27,6 +27,16 @@ class Requirement(_Strict):
     line: int | None = Field(default=None, description="Line of PROMPT.md the requirement comes from.")
     severity: Literal["critical", "high", "medium", "low", "info"] = "medium"
     weight: float = Field(default=1.0, ge=0, le=10)
+    polarity: Literal["required", "forbidden", "optional", "alternatives"] = Field(
+        default="required",
+        description="required: must be present; forbidden: the prompt excludes it, so it must be absent; "
+                    "optional: credited when present, never a failure when absent; alternatives: one of several "
+                    "options the prompt offers (the check's `any_of`) is enough.")
+    confidence: Literal["high", "low"] = Field(
+        default="high",
+        description="How surely the prompt asks for this. A low-confidence requirement never fails: when the "
+                    "code does not meet it, it is reported as not judged, with `reading` as the reason.")
+    reading: str = Field(default="", description="Why the polarity or confidence is what it is, in a few words.")
     checks: list[CheckSpec] = Field(default_factory=list)
 
 

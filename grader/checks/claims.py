@@ -1,0 +1,85 @@
+"""What a requirement finding may claim: the one gate between a check's verdict and the report.
+
+A failing requirement finding is a claim a reviewer will check against the answer. Three rules
+decide whether it stands, whatever check produced it:
+
+1. The prompt's reading: an optional requirement that is not met is "n/a" (never a failure); a
+   requirement read with low confidence that is not met is "unknown" (not judged), with the reason.
+2. Evidence of absence: a claim that something is missing ("Lambda required; none found") stands
+   only when every code file of the subject parsed and nothing in the subject's text shows the
+   thing anyway (a resource type or class name the analysis did not turn into a resource, code
+   written outside fences). Otherwise it is "unknown: could not be verified".
+3. Everything else passes through unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from ..ir import Program
+from .base import Finding
+
+if TYPE_CHECKING:
+    from ..rubric.model import Requirement
+
+BAD = ("fail", "partial")
+# Lines that are code whatever fence they sit in (or none): HCL blocks, Python imports, classes and calls.
+_CODE_LINE = re.compile(r'^\s*(?:(?:resource|data|module|variable|output|provider)\s+"[\w-]+"|terraform\s*\{|locals\s*\{'
+                        r"|import\s+\w|from\s+[\w.]+\s+import\s|class\s+\w+\s*\(|def\s+\w+\s*\()", re.M)
+
+
+def judge(finding: Finding, requirement: "Requirement", program: Program, text: str) -> Finding:
+    """The finding as it may be reported for this requirement and subject."""
+    if finding.status not in BAD:
+        return finding
+    if requirement.polarity == "optional":
+        finding.status = "n/a"
+        finding.message = f"Optional in the prompt, so not counted: {finding.message}"
+        return finding
+    if requirement.confidence == "low":
+        finding.status = "unknown"
+        finding.message = f"{finding.message.rstrip('.')} (not judged: {requirement.reading or 'the prompt does not clearly ask for this'})."
+        return finding
+    if finding.absent is not None and requirement.polarity != "forbidden":
+        reason = absence_doubt(program, text, finding.absent)
+        if reason:
+            finding.status = "unknown"
+            finding.message = f"{finding.message.rstrip('.')}; could not be verified: {reason}."
+    return finding
+
+
+def absence_doubt(program: Program, text: str, types: tuple[str, ...]) -> str | None:
+    """Why a "missing" claim cannot be trusted for this subject, or None when it can."""
+    broken = [f for f in program.files if f.language in ("hcl", "python") and not f.parsed]
+    if broken:
+        first = next((e for e in program.errors if e.file == broken[0].path), None)
+        where = f"{broken[0].path}:{first.line}" if first and first.line else broken[0].path
+        more = f" and {len(broken) - 1} more file(s)" if len(broken) > 1 else ""
+        return f"{where}{more} did not parse"
+    if program.deliverable.source == "markdown" and not any(f.parsed for f in program.files) and _CODE_LINE.search(text):
+        return "the answer holds code the extraction could not take out"
+    if types and not program.of_type(*types):
+        for token in _tokens(types):
+            m = token.search(text)
+            if m:
+                return f"the answer names `{m.group(0).strip('.(')}`, which the analysis did not turn into a resource"
+    return None
+
+
+@lru_cache(maxsize=512)
+def _tokens(types: tuple[str, ...]) -> tuple[re.Pattern, ...]:
+    """How each Terraform-style type is written in the four dialects: `aws_lambda_function`, `LambdaFunction(`,
+    `lambda_.Function(`, `s3.Bucket(`, `CfnBucket(`."""
+    out = []
+    for t in types:
+        rest = t[4:] if t.startswith("aws_") else t
+        words = rest.split("_")
+        camel = "".join(w[:1].upper() + w[1:] for w in words)
+        out.append(re.compile(rf'"{re.escape(t)}"|\b{re.escape(t)}\b(?=\s*[."{{(])'))
+        out.append(re.compile(rf"\b{camel}\("))
+        if len(words) > 1:
+            service, cls = words[0], "".join(w[:1].upper() + w[1:] for w in words[1:])
+            out.append(re.compile(rf"\b_?{re.escape(service)}_?\.(?:Cfn)?{cls}\("))
+    return tuple(out)

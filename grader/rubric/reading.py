@@ -1,0 +1,144 @@
+"""How the prompt speaks of a thing it mentions: asked for, excluded, optional, or only mentioned.
+
+A small clause grammar over one statement (a sentence or list item, with the text of the list
+item or lead-in it sits under). Derivation asks it about every mention of a service, region or
+other requirement, and turns the answer into the requirement's polarity and confidence:
+
+- forbidden: "CloudTrail must be excluded", "do NOT create GuardDuty detectors";
+- not needed: "GuardDuty and Security Hub are not needed", "no NAT gateway", "without X-Ray";
+- optional: "optionally", "if you use RDS", "X-Ray (optional)", "prefer VPC endpoints";
+- mentioned only (low confidence): the target of a permission ("S3 read-only access", "role for
+  EC2"), a VPC endpoint's service, an event source ("GuardDuty findings"), a constraint on things
+  that may exist ("EC2 instances must not have public IPs", "all EBS volumes encrypted"), an
+  example ("e.g. RDS"), background ("the team already runs EKS"), a modifier ("EBS CSI driver").
+
+Deterministic and offline: plain regular expressions over the statement text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CLAUSE_END = re.compile(r"[.;!?]\s|[;!?]$|\s[-–—]\s|\bbut\b|\bhowever\b|\bwhereas\b|\binstead\b", re.I)
+_ACTION = re.compile(r"\b(?:use|uses|using|create|creates|deploy|deploys|configure|configures|enable|enables|ensure|ensures|set up|"
+                     r"add|adds|provision|provisions|implement|implements|include|includes|attach|attaches|store|stores|send|"
+                     r"sends|route|routes|build|builds|define|defines|allow|allows)\b", re.I)
+_FORBID_BEFORE = re.compile(r"\b(?:do not|don'?t|must not|should not|shall not|never|cannot|can'?t)\s+(?:\w+\s+){0,2}?"
+                            r"(?:create|deploy|provision|use|include|enable|add|set up|build|define|configure)\b"
+                            r"|\b(?:forbidden|prohibited|not allowed|disallowed)\b\s*:?", re.I)
+_FORBID_AFTER = re.compile(r"^[^.;:]{0,40}?\b(?:must|should|shall|is|are|will)\s+(?:be\s+)?(?:excluded|forbidden|prohibited|not (?:be )?"
+                           r"(?:created|deployed|provisioned|used|included|enabled|allowed))\b", re.I)
+_NOT_NEEDED_AFTER = re.compile(r"^[^.;:]{0,40}?\b(?:is|are)\s+(?:not (?:needed|required|necessary|in scope)|unnecessary|out of scope)\b"
+                               r"|^[^.;:]{0,20}?\(not (?:needed|required)\)", re.I)
+_LEAD_FORBIDS = re.compile(r"^\W*(?:do not|don'?t|must not|never|shall not)\W*\s+(?:create|deploy|provision|use|include|enable|add)\b"
+                           r"|^\W*(?:excluded|exclude)\b", re.I)
+_LEAD_NEGATES = re.compile(r"^\W*(?:do not|don'?t|never|no|avoid|must not|without|not needed|not required|out of scope|excluded?)\b", re.I)
+_NEGATION_BEFORE = re.compile(r"\b(?:no|not|never|without|avoid|don'?t|do not|must not|shouldn'?t|should not|cannot|exclud\w*|"
+                              r"except|no need (?:for|to)|out of scope)\b", re.I)
+_CONDITIONAL = re.compile(r"\b(?:optional(?:ly)?|if (?:needed|required|applicable|desired|necessary|possible|you (?:use|need|want|choose))"
+                          r"|if (?:the )?(?:task|project|solution|stack) (?:requires|needs|uses)|if (?:creating|using|deploying)"
+                          r"|if [\w-]+(?: [\w-]+)? (?:is |are )?(?:required|needed|used|enabled)|where (?:applicable|needed|possible)|may|might|could"
+                          r"|nice to have|consider(?:ing)?|prefer(?:ably|red)?|recommended|bonus|stretch goal|when (?:needed|applicable))\b", re.I)
+_OPTIONAL_SECTION = re.compile(r"optional|nice to have|bonus|stretch|enhancement|future|out of scope|non-goals", re.I)
+_BACKGROUND_SECTION = re.compile(r"background|context|overview|current (?:state|setup|environment)|existing"
+                                 r"|example|reference|sample output|expected output|notes?\b|tips|lessons", re.I)
+_BACKGROUND = re.compile(r"^(?:[\w-]+\s)?(?:note|notes|important|tip|warning|caution|fyi|rationale|reason|why)\s*:|\b(?:already (?:exists?|have|has|runs?|uses?|configured|deployed|defined|in place|present)|existing|pre-?existing"
+                         r"|is provided|are provided|assum(?:e|es|ing) (?:that|an?|the)|given (?:that|an?)|currently (?:uses?|runs?|has|have)"
+                         r"|(?:we|you|the team|the company|our team|they) (?:already )?(?:use|uses|run|runs|have|has|operate|operates)\b)", re.I)
+_EXAMPLE_BEFORE = re.compile(r"(?:\b(?:e\.g\.?|eg\.|for example|for instance|such as|like|i\.e\.?)|\((?:[^)]*,\s*)?)\s*(?:[\w/-]+\s+){0,3}$", re.I)
+_PERMISSION_BEFORE = re.compile(r"\b(?:access|permissions?|privileges?|grants?|granting|read|write|policy|policies|rights)\s+"
+                                r"(?:to|for|on|over)\s+(?:the\s+|an?\s+|all\s+|any\s+)?(?:[\w-]+\s+){0,2}$"
+                                r"|\b(?:roles?|profiles?)\s+(?:for|used by|that (?:allows?|lets)|allowing|assumed by)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,1}$"
+                                r"|\b(?:allow|allows|allowing|let|lets|can|to)\s+(?:\w+\s+){0,2}(?:read|write|access|call|invoke|publish|pull|push)\s+"
+                                r"(?:from|to|on)?\s*(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,1}$", re.I)
+_PERMISSION_AFTER = re.compile(r"^\s*(?:[\w-]+\s+)?(?:read[- ]only|read/write|read-write|full|limited|write|read)?\s*"
+                               r"(?:access(?! log)|permissions?|policy|policies|actions?|api (?:calls?|access)|privileges?)\b", re.I)
+_ENDPOINT = re.compile(r"\bendpoints?\s+(?:for|to)\s+(?:the\s+)?(?:[\w/,-]+\s+(?:and\s+|or\s+)?){0,4}$", re.I)
+_ENDPOINT_AFTER = re.compile(r"^\s*(?:(?:and|or|,)\s*[\w -]{1,20}?)?\s*\(?(?:gateway|interface|vpc)?\)?\s*endpoints?\b", re.I)
+_LINKED_ROLE = re.compile(r"^[\w -]{0,10}service[- ]linked roles?|^\s*(?:\w+\s+)?(?:service )?principal\b", re.I)
+_LINKED_ROLE_BEFORE = re.compile(r"service[- ]linked roles?\s+(?:for\s+)?(?:the\s+)?$", re.I)
+_SOURCE_AFTER = re.compile(r"^\s*(?:(?:and|or|/|,)\s*(?:(?-i:[A-Z])[\w-]*\s*){1,3})?(?:findings|events?|alerts|state changes?|api calls|notifications? from)\b", re.I)
+_MODIFIER_AFTER = re.compile(r"^[\s-]*(?:csi\b|drivers?\b|add-?ons?\b|plugins?\b|agents?\b|managed node groups?|node groups?|worker nodes?"
+                             r"|nodes?\b|instance profiles?\b|sdk\b|client\b|console\b|cli\b|ami\b|optimi[sz]ed\b|compatible\b)", re.I)
+_CONSTRAINT_BEFORE = re.compile(r"\b(?:all|every|each|any|no)\s+(?:[\w-]+\s+){0,1}$|\b(?:ensure|make sure|verify)\s+(?:that\s+)?(?:the\s+|all\s+)?$", re.I)
+_CONSTRAINT_AFTER = re.compile(r"^[\w ,-]{0,30}?\b(?:must|should|shall|are|is|will|need to)\s+(?:not\s+|never\s+|only\s+|always\s+)?"
+                               r"(?:be|have|use|run|get|stay|remain|enforce|follow|carry|send|log|reside)\b"
+                               r"|^\s*(?:\w+\s+){0,2}(?:without|with no|must not|should not|cannot|may not)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Reading:
+    polarity: str  # required | forbidden | optional | none (not needed: no requirement at all)
+    confidence: str  # high | low
+    reason: str = ""
+
+
+REQUIRED = Reading("required", "high")
+
+
+def clause(text: str, start: int, end: int) -> tuple[str, str]:
+    """The text of the mention's clause before and after it."""
+    before = text[:start]
+    cuts = list(_CLAUSE_END.finditer(before))
+    before = before[cuts[-1].end():] if cuts else before
+    after = text[end:]
+    cut = _CLAUSE_END.search(after)
+    return before, (after[:cut.start()] if cut else after)
+
+
+def _negated_before(before: str) -> bool:
+    """A negation governs the mention when no action verb stands between them ("no NAT, use endpoints" is two clauses)."""
+    hits = list(_NEGATION_BEFORE.finditer(before))
+    return bool(hits) and not _ACTION.search(before[hits[-1].end():])
+
+
+def read_mention(text: str, start: int, end: int, section: str = "", lead: str = "") -> Reading:
+    """How the statement `text` speaks of the mention at text[start:end].
+
+    `section` is the enclosing heading; `lead` the parent list item or lead-in line the
+    statement sits under ("Do NOT hardcode:"), whose negation or condition carries over.
+    """
+    before, after = clause(text, start, end)
+    lead_forbids = bool(_LEAD_FORBIDS.match(lead)) and not _ACTION.search(before)
+    forbid = list(_FORBID_BEFORE.finditer(before))
+    near = bool(forbid) and len(before[forbid[-1].end():].split()) <= 4 and not re.search(r"\b(?:and|or|but|while|to|for)\b|,", before[forbid[-1].end():])
+    if near or _FORBID_AFTER.search(after) or lead_forbids:
+        return Reading("forbidden", "high", "the prompt excludes it")
+    if _NOT_NEEDED_AFTER.search(after) or _negated_before(before) or (_LEAD_NEGATES.match(lead) and not _ACTION.search(before)):
+        return Reading("none", "high", "the prompt says it is not needed")
+    if _CONDITIONAL.search(before + text[start:end] + after[:60]) or _CONDITIONAL.search(lead) or _OPTIONAL_SECTION.search(section):
+        return Reading("optional", "high", "the prompt makes it optional or conditional")
+    if _BACKGROUND.search(before + text[start:end] + after) or _BACKGROUND.match(text) or _BACKGROUND_SECTION.search(section):
+        return Reading("required", "low", "mentioned as background or an example, not asked for")
+    if _PERMISSION_BEFORE.search(before) or _PERMISSION_AFTER.search(after):
+        return Reading("required", "low", "mentioned as the target of a permission")
+    if _ENDPOINT.search(before) or _ENDPOINT_AFTER.search(after):
+        return Reading("required", "low", "mentioned as the service of a VPC endpoint")
+    if _LINKED_ROLE.search(after) or _LINKED_ROLE_BEFORE.search(before):
+        return Reading("required", "low", "mentioned as the service of a role")
+    if _SOURCE_AFTER.search(after):
+        return Reading("required", "low", "mentioned as the source of events or findings")
+    if _MODIFIER_AFTER.search(after):
+        return Reading("required", "low", "mentioned as a qualifier of something else")
+    if _EXAMPLE_BEFORE.search(before):
+        return Reading("required", "low", "mentioned as an example")
+    if _CONSTRAINT_BEFORE.search(before) and _CONSTRAINT_AFTER.search(after) or re.match(r"^\s*(?:\w+\s+){0,2}(?:without|with no|must not|should not|cannot|may not|must never)\b", after, re.I):
+        return Reading("required", "low", "a constraint on such resources, not a demand to create them")
+    return REQUIRED
+
+
+def alternatives(text: str, spans: list[tuple[int, int]]) -> list[list[int]]:
+    """Groups of mentions (indexes into `spans`, in text order) joined by "or" / "/": one of them is enough."""
+    order = sorted(range(len(spans)), key=lambda i: spans[i][0])
+    groups: list[list[int]] = []
+    for i in order:
+        if groups:
+            prev = groups[-1][-1]
+            gap = text[spans[prev][1]:spans[i][0]]
+            if re.fullmatch(r"\s*(?:[\w-]+\s+){0,2}?(?:,\s*)?(?:or|and/or|/|\\|either)\s*(?:the\s+|an?\s+|use\s+)?(?:\w+\s+)?", gap, re.I) \
+                    or re.fullmatch(r"\s*[/\\]\s*", gap):
+                groups[-1].append(i)
+                continue
+        groups.append([i])
+    return groups

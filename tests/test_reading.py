@@ -1,0 +1,150 @@
+"""How the prompt's words become polarity and confidence, and how the claims gate treats findings.
+
+Each rule has a prompt that triggers it and one that does not; the prompts are synthetic.
+"""
+
+import pytest
+
+from grader.grade import grade_task
+from grader.ingest.task import load_task
+from grader.rubric.derive import derive_rubric
+
+
+def by_key(prompt: str) -> dict:
+    return {r.id.split("-", 1)[1]: r for r in derive_rubric(prompt).requirements}
+
+
+@pytest.mark.parametrize("prompt,key,polarity,confidence", [
+    # exclusions and things not needed
+    ("- CloudTrail must be excluded - use CloudWatch Logs instead.\n", "concept-cloudtrail", "forbidden", "high"),
+    ("- Do NOT create GuardDuty detectors in code.\n", "concept-guardduty", "forbidden", "high"),
+    ("- Create a VPC. GuardDuty and Security Hub are not needed.\n", "concept-guardduty", None, None),
+    ("- Create a VPC. GuardDuty and Security Hub are not needed.\n", "concept-security-hub", None, None),
+    ("- Deploy a Lambda function without X-Ray.\n", "concept-xray", None, None),
+    # optional and conditional
+    ("- X-Ray tracing (optional).\n", "concept-xray", "optional", "high"),
+    ("- If you use RDS, enable Multi-AZ.\n", "concept-rds", "optional", "high"),
+    ("## Optional enhancements\n- Add a CloudFront distribution.\n", "concept-cloudfront", "optional", "high"),
+    # only mentioned: permission targets, endpoint services, service-linked roles, event sources, constraints
+    ("- Create an IAM role with S3 read-only access.\n", "concept-s3", "required", "low"),
+    ("- Create an IAM role for EC2 to assume.\n", "concept-ec2", "required", "low"),
+    ("- Add VPC endpoints for S3 and DynamoDB.\n", "concept-dynamodb", "required", "low"),
+    ("- Use ECS and RDS service-linked roles with boundaries.\n", "concept-rds", "required", "low"),
+    ("- Route GuardDuty findings to SNS with an EventBridge rule.\n", "concept-guardduty", "required", "low"),
+    ("- EC2 instances must not have public IPs.\n", "concept-ec2", "required", "low"),
+    ("- Install the EBS CSI driver add-on on the cluster.\n", "concept-ebs", "required", "low"),
+    ("## Requirements\n- Create a GuardDuty detector.\n", "concept-guardduty", "required", "high"),
+    ("## Requirements\n- Deploy an RDS PostgreSQL database in private subnets.\n", "concept-rds", "required", "high"),
+    ("- Create an S3 bucket for logs.\n", "concept-s3", "required", "high"),
+])
+def test_mentions_read_with_their_polarity(prompt, key, polarity, confidence):
+    found = by_key(prompt)
+    if polarity is None:
+        assert key not in found
+    else:
+        assert (found[key].polarity, found[key].confidence) == (polarity, confidence), found[key]
+
+
+def test_alternatives_become_one_requirement():
+    found = by_key("- Store the password in Secrets Manager or SSM Parameter Store.\n")
+    alt = next(r for r in found.values() if r.polarity == "alternatives")
+    assert alt.checks[0].params["any_of"] == ["secrets_manager", "ssm_parameter"]
+    assert "concept-secrets-manager" not in found
+    assert by_key("- Store the password in Secrets Manager.\n")["concept-secrets-manager"].polarity == "required"
+
+
+def test_region_lists_under_a_negation_and_alternatives():
+    assert "regions" not in by_key("- DO NOT hardcode:\n  - Regions: `us-east-1` or `us-west-2` in names\n")
+    assert by_key("- Deploy in us-east-1 or us-west-2.\n")["regions"].confidence == "low"
+    assert by_key("- Deploy in us-east-1 and us-west-2.\n")["regions"].confidence == "high"
+
+
+def test_durations_are_not_counts():
+    assert "min_count" not in by_key("- Evaluate the config rules every 5 minutes.\n")["concept-config"].checks[0].params
+    assert by_key("- Create three private subnets.\n")["concept-private-subnet"].checks[0].params["min_count"] == 3
+
+
+def test_tag_keys_from_code_pairs_and_lists_not_values_or_headings():
+    assert by_key("- Tag everything with `Environment: Production` and `Team`.\n")["tags"].checks[0].params["keys"] == ["Environment", "Team"]
+    assert by_key("- Tag all resources with Owner, Environment, and CostCenter.\n")["tags"].confidence == "high"
+    loose = by_key("- Tags (MANDATORY) must show the cost center, e.g. Production/Finance.\n")
+    assert all(r.confidence == "low" for k, r in loose.items() if k == "tags")
+
+
+def test_modular_is_not_a_module_block_demand():
+    assert by_key("- Write modular code with separate files.\n")["modules"].confidence == "low"
+    assert by_key("- Create reusable Terraform modules for the network.\n")["modules"].confidence == "high"
+
+
+def test_allow_all_egress_is_not_restricted():
+    assert "egress-restricted" not in by_key("- Security groups: restrict everything else; allow all egress.\n")
+    assert "egress-restricted" in by_key("- Egress must be restricted to the VPC.\n")
+
+
+def test_headings_and_notes_ask_for_nothing_by_themselves():
+    assert by_key("#### NAT Gateways\n\n- Cost warning: each costs money.\n")["concept-nat-gateway"].confidence == "low"
+
+
+def _grade(tmp_path, prompt: str, response: str) -> dict:
+    (tmp_path / "PROMPT.md").write_text(prompt)
+    (tmp_path / "MODEL_RESPONSE.md").write_text(response)
+    (tmp_path / "metadata.json").write_text('{"platform": "tf", "language": "hcl"}')
+    task = load_task(str(tmp_path))
+    result = grade_task(task, derive_rubric(task.prompt, task.platform, task.language))
+    return result["subjects"][0]
+
+
+def _status(subject: dict, label_part: str) -> str:
+    return next(f["status"] for f in subject["findings"] if f["check"] == "REQ020" and label_part in f["message"])
+
+
+PROMPT = "## Requirements\n- Create an S3 bucket.\n- Create a Lambda function.\n"
+BUCKET = '```hcl\n# main.tf\nresource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n```\n'
+
+
+def test_missing_claim_stands_when_everything_parsed(tmp_path):
+    assert _status(_grade(tmp_path, PROMPT, BUCKET), "Lambda") == "fail"
+
+
+def test_missing_claim_is_not_judged_when_a_file_did_not_parse(tmp_path):
+    broken = BUCKET + '```hcl\n# lambda.tf\nresource "aws_lambda_function" "f" {\n  runtime = \n```\n'
+    subject = _grade(tmp_path, PROMPT, broken)
+    finding = next(f for f in subject["findings"] if "Lambda" in f["message"] and f["check"] == "REQ020")
+    assert finding["status"] == "unknown" and "did not parse" in finding["message"]
+
+
+def test_missing_claim_is_not_judged_when_the_text_names_the_type(tmp_path):
+    answer = BUCKET + 'Then add `resource "aws_lambda_function" "f"` with your handler.\n'
+    assert _status(_grade(tmp_path, PROMPT, answer), "Lambda") == "unknown"
+
+
+def test_code_outside_fences_is_extracted_and_graded(tmp_path):
+    answer = 'Here is the code.\n\n# main.tf\n\nresource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n\nresource "aws_lambda_function" "f" {\n  function_name = "f"\n}\n'
+    subject = _grade(tmp_path, PROMPT, answer)
+    assert _status(subject, "S3") == "pass" and _status(subject, "Lambda") == "pass"
+
+
+def test_forbidden_thing_present_fails_and_absent_passes(tmp_path):
+    prompt = "## Requirements\n- Create an S3 bucket.\n- CloudTrail must be excluded.\n"
+    trail = BUCKET + '```hcl\n# trail.tf\nresource "aws_cloudtrail" "t" {\n  name = "t"\n}\n```\n'
+    assert any(f["status"] == "fail" and "excluded" in f["message"] for f in _grade(tmp_path, prompt, trail)["findings"])
+    assert not any(f["status"] == "fail" and "excluded" in f["message"] for f in _grade(tmp_path, prompt, BUCKET)["findings"])
+
+
+def test_low_confidence_and_optional_requirements_never_fail(tmp_path):
+    prompt = "## Requirements\n- Create an S3 bucket.\n- Give the role EC2 read-only access.\n- X-Ray tracing (optional).\n"
+    subject = _grade(tmp_path, prompt, BUCKET)
+    bad = [f for f in subject["findings"] if f["requirement"] and f["status"] in ("fail", "partial")]
+    assert bad == []
+    assert any(f["status"] == "unknown" and "not judged" in f["message"] for f in subject["findings"])
+
+
+def test_prose_only_meets_no_requirement_and_scores_under_half(tmp_path):
+    subject = _grade(tmp_path, PROMPT, "I would create an S3 bucket and a Lambda function.\n")
+    assert subject["requirements_met"] == 0.0 and subject["score"] <= 40
+
+
+def test_meeting_no_requirement_caps_the_score(tmp_path):
+    subject = _grade(tmp_path, "## Requirements\n- Create a Lambda function.\n- Create a DynamoDB table.\n", BUCKET)
+    assert subject["requirements_met"] == 0.0 and subject["score"] <= 50
+    assert subject["requirements"]["failed"] == 2
