@@ -268,3 +268,12 @@ def test_pulumi_duplicate_urns_need_literal_names_of_one_type():
             'def make(name):\n    aws.s3.Bucket(name)\n    aws.s3.Bucket(name + "-b")\n')
     assert "fail" in statuses(run_check("DEP002", {"__main__.py": dup}))
     assert "fail" not in statuses(run_check("DEP002", {"__main__.py": fine}))
+
+
+def test_required_arguments_may_come_in_a_positional_args_object():
+    positional = ('import json\nimport pulumi_aws as aws\n'
+                  'aws.iam.Role("r", aws.iam.RoleArgs(assume_role_policy=json.dumps({"Version": "2012-10-17"})))\n')
+    missing = 'import pulumi_aws as aws\naws.iam.Role("r", description="no trust policy")\n'
+    assert "fail" not in statuses(run_check("DEP010", {"__main__.py": positional}))
+    assert "fail" not in statuses(run_check("DEP009", {"__main__.py": positional}))
+    assert "fail" in statuses(run_check("DEP010", {"__main__.py": missing}))

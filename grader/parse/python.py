@@ -327,6 +327,10 @@ class _Collector(cst.CSTVisitor):
         self.program.dialects.add(dialect)
         self.call_kwargs[id(node)] = self.keyword_names(node)
         positional = [a for a in node.args if a.keyword is None and not a.star]
+        if len(positional) > (1 if root.startswith("pulumi") else 2):
+            # `Role("r", RoleArgs(...))`, `Bucket(self, "B", props)`: an arguments object passed by position
+            # may supply any argument, like an unknown `**dict`.
+            self.call_kwargs[id(node)].append("**")
         if root == "pulumi":
             self.pulumi_core(node, parts, positional)
         elif root == "pulumi_aws":
