@@ -144,6 +144,17 @@ def test_elision_comments_are_found_and_ordinary_comments_are_not():
     assert elisions(SourceFile("a.py", "python", kept)) == []
 
 
+def test_comments_inside_python_strings_and_simplified_code_are_not_elisions():
+    from grader.ir import SourceFile
+    from grader.parse.elision import elisions
+
+    inline = ('import aws_cdk.aws_lambda as lambda_\ncode = lambda_.Code.from_inline("""\ndef handler(event, context):\n'
+              '    # ... rest of the handler\n    return {}\n""")\n# Lambda code (simplified for brevity)\n')
+    cut = 'import aws_cdk\n# ... rest of the stack omitted\nx = "# not this one"\n'
+    assert elisions(SourceFile("a.py", "python", inline)) == []
+    assert [loc.line for loc, _ in elisions(SourceFile("a.py", "python", cut))] == [2]
+
+
 def test_undeclared_reference_in_a_directory_that_leaves_code_out_is_unknown():
     uses = 'resource "aws_s3_bucket" "b" {\n  bucket = "b-${var.environment_suffix}"\n}\n'
     assert "fail" in statuses(run_check("DEP001", {"main.tf": uses}))
