@@ -144,6 +144,17 @@ def test_elision_comments_are_found_and_ordinary_comments_are_not():
     assert elisions(SourceFile("a.py", "python", kept)) == []
 
 
+def test_comments_inside_python_strings_and_simplified_code_are_not_elisions():
+    from grader.ir import SourceFile
+    from grader.parse.elision import elisions
+
+    inline = ('import aws_cdk.aws_lambda as lambda_\ncode = lambda_.Code.from_inline("""\ndef handler(event, context):\n'
+              '    # ... rest of the handler\n    return {}\n""")\n# Lambda code (simplified for brevity)\n')
+    cut = 'import aws_cdk\n# ... rest of the stack omitted\nx = "# not this one"\n'
+    assert elisions(SourceFile("a.py", "python", inline)) == []
+    assert [loc.line for loc, _ in elisions(SourceFile("a.py", "python", cut))] == [2]
+
+
 def test_undeclared_reference_in_a_directory_that_leaves_code_out_is_unknown():
     uses = 'resource "aws_s3_bucket" "b" {\n  bucket = "b-${var.environment_suffix}"\n}\n'
     assert "fail" in statuses(run_check("DEP001", {"main.tf": uses}))
@@ -223,3 +234,57 @@ def test_code_pinning_the_previous_provider_major_is_checked_against_it():
                                      'resource "aws_flow_log" "f" {\n  vpc_id = "x"\n  traffic_type = "ALL"\n  log_destination_arn = "y"\n}\n')
     (finding,) = [f for f in run_check("DEP009", {"main.tf": removed}) if f.status != "pass"]
     assert finding.status == "fail" and "5.99.1" in finding.message
+
+
+def test_python_duplicates_are_construct_ids_of_one_scope_not_repeated_method_calls():
+    added = '''
+from aws_cdk import Stack, aws_s3 as s3, aws_iam as iam, aws_dynamodb as ddb, aws_sns as sns, aws_sns_subscriptions as subs
+class A(Stack):
+    def __init__(self, scope, id):
+        bucket = s3.Bucket(self, "Data")
+        bucket.add_to_resource_policy(iam.PolicyStatement(actions=["s3:GetObject"], resources=["*"]))
+        bucket.add_to_resource_policy(iam.PolicyStatement(actions=["s3:GetObject"], resources=["*"]))
+        table = ddb.Table(self, "T", partition_key=ddb.Attribute(name="pk", type=ddb.AttributeType.STRING))
+        table.add_global_secondary_index(index_name="a", partition_key=ddb.Attribute(name="a", type=ddb.AttributeType.STRING))
+        table.add_global_secondary_index(index_name="b", partition_key=ddb.Attribute(name="b", type=ddb.AttributeType.STRING))
+        for_alarms = sns.Topic(self, "Alarms")
+        for_reports = sns.Topic(self, "Reports")
+        for_alarms.add_subscription(subs.EmailSubscription("ops@example.com"))
+        for_reports.add_subscription(subs.EmailSubscription("ops@example.com"))
+        if self.node.try_get_context("prod"):
+            s3.Bucket(self, "Logs", versioned=True)
+        else:
+            s3.Bucket(self, "Logs")
+        s3.Bucket(bucket, "Data")  # another scope
+'''
+    same_scope = '''
+from aws_cdk import Stack, aws_s3 as s3, aws_sqs as sqs, aws_elasticloadbalancingv2 as elbv2
+class A(Stack):
+    def __init__(self, scope, id):
+        s3.Bucket(self, "Data")
+        sqs.Queue(self, "Data")  # ids are unique per scope whatever the class
+        if True:
+            alb = elbv2.ApplicationLoadBalancer(self, "Alb", vpc=None)
+            alb.add_listener("Http", port=80)
+            alb.add_listener("Http", port=8080)
+'''
+    assert "fail" not in statuses(run_check("DEP002", {"lib/tap_stack.py": added}))
+    found = [f for f in run_check("DEP002", {"lib/tap_stack.py": same_scope}) if f.status == "fail"]
+    assert len(found) == 2, [f.message for f in found]
+
+
+def test_pulumi_duplicate_urns_need_literal_names_of_one_type():
+    dup = 'import pulumi_aws as aws\naws.s3.Bucket("logs")\naws.s3.Bucket("logs")\n'
+    fine = ('import pulumi_aws as aws\naws.s3.Bucket("logs")\naws.sqs.Queue("logs")\n'
+            'def make(name):\n    aws.s3.Bucket(name)\n    aws.s3.Bucket(name + "-b")\n')
+    assert "fail" in statuses(run_check("DEP002", {"__main__.py": dup}))
+    assert "fail" not in statuses(run_check("DEP002", {"__main__.py": fine}))
+
+
+def test_required_arguments_may_come_in_a_positional_args_object():
+    positional = ('import json\nimport pulumi_aws as aws\n'
+                  'aws.iam.Role("r", aws.iam.RoleArgs(assume_role_policy=json.dumps({"Version": "2012-10-17"})))\n')
+    missing = 'import pulumi_aws as aws\naws.iam.Role("r", description="no trust policy")\n'
+    assert "fail" not in statuses(run_check("DEP010", {"__main__.py": positional}))
+    assert "fail" not in statuses(run_check("DEP009", {"__main__.py": positional}))
+    assert "fail" in statuses(run_check("DEP010", {"__main__.py": missing}))

@@ -9,7 +9,9 @@ ingest.markdown, HCL fragments by the HCL front end.
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 
 from ..ir import Location, SourceFile
 
@@ -28,15 +30,28 @@ _ELISION_PHRASE = re.compile(
 )
 
 
+# Code that is there, only kept simple ("Lambda code (simplified for brevity)"), is not code left out.
+_SIMPLIFIED = re.compile(r"\bsimplified\b|\bsimple\b|\bminimal\b|\bplaceholder\b", re.I)
+
+
+def _python_comment_lines(text: str) -> set[int] | None:
+    """Lines holding a real Python comment; `# ...` inside a string (inline Lambda code, user data) is not one."""
+    try:
+        return {tok.start[0] for tok in tokenize.generate_tokens(io.StringIO(text).readline) if tok.type == tokenize.COMMENT}
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return None  # unbalanced file: judge every line
+
+
 def elisions(source: SourceFile) -> list[tuple[Location, str]]:
     """Comment lines in an HCL or Python file that say code was left out, with their text."""
     if source.language not in ("hcl", "python"):
         return []
+    comments = _python_comment_lines(source.text) if source.language == "python" else None
     found: list[tuple[Location, str]] = []
     for number, line in enumerate(source.text.splitlines(), start=1):
-        if "#" not in line and "//" not in line and "/*" not in line:
+        if "#" not in line and "//" not in line and "/*" not in line or comments is not None and number not in comments:
             continue
         m = _COMMENT.match(line)
-        if m and (_LEADING_ELLIPSIS.match(m.group(1)) or _ELISION_PHRASE.search(m.group(1))):
+        if m and (_LEADING_ELLIPSIS.match(m.group(1)) or _ELISION_PHRASE.search(m.group(1))) and not _SIMPLIFIED.search(m.group(1)):
             found.append((Location(source.path, number), f"`{line.strip()[:80]}`"))
     return found

@@ -81,9 +81,10 @@ class _Collector(cst.CSTVisitor):
         self.shadowed: list[set[str]] = [set()]  # imported names rebound in each function scope
         self.self_bindings: dict[str, Any] = {}
         self.loop_depth = 0
-        self.names_seen: dict[str, Location] = {}
+        self.names_seen: dict[str, list[tuple[Location, dict[int, str]]]] = {}
         self.results: dict[int, Resource] = {}  # id(call node) -> the resource it declared
-        self.functions: list[str] = []  # enclosing function names: construct ids are unique per scope
+        self.functions: list[str] = []  # enclosing classes and functions: construct ids are unique per scope
+        self.branches: list[tuple[int, str]] = []  # (if statement, "body" | "orelse") around the current node
         self.call_kwargs: dict[int, list[str]] = {}  # keyword names as written, for schema checks
 
     # ---- helpers -------------------------------------------------------------------
@@ -160,6 +161,23 @@ class _Collector(cst.CSTVisitor):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.facts.classes.append(node.name.value)
+        self.functions.append(node.name.value)
+
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        self.functions.pop()
+
+    # The two arms of an `if` never both run: the same id declared in each is one declaration.
+    def visit_If_body(self, node: cst.If) -> None:
+        self.branches.append((id(node), "body"))
+
+    def leave_If_body(self, node: cst.If) -> None:
+        self.branches.pop()
+
+    def visit_If_orelse(self, node: cst.If) -> None:
+        self.branches.append((id(node), "orelse"))
+
+    def leave_If_orelse(self, node: cst.If) -> None:
+        self.branches.pop()
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if type(node) in _LOOPS:
@@ -309,6 +327,10 @@ class _Collector(cst.CSTVisitor):
         self.program.dialects.add(dialect)
         self.call_kwargs[id(node)] = self.keyword_names(node)
         positional = [a for a in node.args if a.keyword is None and not a.star]
+        if len(positional) > (1 if root.startswith("pulumi") else 2):
+            # `Role("r", RoleArgs(...))`, `Bucket(self, "B", props)`: an arguments object passed by position
+            # may supply any argument, like an unknown `**dict`.
+            self.call_kwargs[id(node)].append("**")
         if root == "pulumi":
             self.pulumi_core(node, parts, positional)
         elif root == "pulumi_aws":
@@ -341,8 +363,15 @@ class _Collector(cst.CSTVisitor):
         text = value.text if isinstance(value, Expr) else str(value)
         return re.sub(r"[^\w-]+", "_", text).strip("_")[:80] or fallback
 
+    @staticmethod
+    def is_literal(arg: cst.Arg | None) -> bool:
+        """An id written as a string or f-string: two of them can be compared; a variable cannot."""
+        return arg is not None and isinstance(arg.value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString))
+
     def add(self, node: cst.Call, tf_type: str, name: str, dialect: str, source_type: str,
-            attrs: dict[str, Any], lines: dict[str, int], mode: str = "managed", synthesized_from: str | None = None) -> Resource:
+            attrs: dict[str, Any], lines: dict[str, int], mode: str = "managed", synthesized_from: str | None = None,
+            unique_in: str | None = None) -> Resource:
+        """Record a resource. `unique_in` names the namespace its literal id must be unique in (None: not comparable)."""
         count = attrs.pop("__count__", 1)
         meta = {k: attrs.pop(k) for k in ("opts", "provider", "depends_on") if k in attrs}
         if synthesized_from is None:
@@ -357,13 +386,15 @@ class _Collector(cst.CSTVisitor):
         provider = meta.get("provider") or meta.get("opts")
         if provider is not None:
             resource.provider = str(provider)
-        key = f"{'.'.join(self.functions)}:{resource.address}"
-        if not self.loop_depth and synthesized_from is None:
-            first = self.names_seen.get(key)
+        if unique_in is not None and not self.loop_depth and synthesized_from is None:
+            key = f"{'.'.join(self.functions)}:{unique_in}:{name}"
+            here = dict(self.branches)
+            seen = self.names_seen.setdefault(key, [])
+            first = next((loc for loc, arms in seen if all(here.get(k, v) == v for k, v in arms.items())), None)
             if first is not None:
                 self.program.duplicates.append((resource.address, first, resource.location))
             else:
-                self.names_seen[key] = resource.location
+                seen.append((resource.location, here))
         self.program.resources.append(resource)
         self.results.setdefault(id(node), resource)  # the first (primary) resource of a call
         return resource
@@ -398,7 +429,8 @@ class _Collector(cst.CSTVisitor):
         tf_type = pulumi_type(module, cls) or f"pulumi_aws.{module}.{cls}"
         attrs, lines = self.kwargs(node)
         name_arg = positional[0] if positional else next(a for a in node.args if a.keyword and a.keyword.value == "resource_name")
-        self.add(node, tf_type, self.logical_name(name_arg, cls), "pulumi", ".".join(parts), attrs, lines)
+        self.add(node, tf_type, self.logical_name(name_arg, cls), "pulumi", ".".join(parts), attrs, lines,
+                 unique_in=tf_type if self.is_literal(name_arg) else None)  # a URN is type and name
 
     # ---- CDKTF ---------------------------------------------------------------------
     def cdktf_core(self, node: cst.Call, parts: list[str], positional: list[cst.Arg]) -> None:
@@ -425,7 +457,8 @@ class _Collector(cst.CSTVisitor):
                                                    region=attrs.get("region"), attributes=attrs))
             return
         mode, tf_type = cdktf_type(module)
-        self.add(node, tf_type, self.logical_name(positional[1], cls), "cdktf", ".".join(parts), attrs, lines, mode=mode)
+        self.add(node, tf_type, self.logical_name(positional[1], cls), "cdktf", ".".join(parts), attrs, lines, mode=mode,
+                 unique_in=self.scope_of(positional))
 
     # ---- AWS CDK -------------------------------------------------------------------
     def cdk_construct(self, node: cst.Call, parts: list[str], positional: list[cst.Arg]) -> None:
@@ -449,15 +482,15 @@ class _Collector(cst.CSTVisitor):
         source = ".".join(parts)
         if cls.startswith("Cfn"):
             cfn = cfn_type(module, cls)
-            self.add(node, CFN_TO_TF.get(cfn, cfn), name, "cdk", source, attrs, lines)
+            self.add(node, CFN_TO_TF.get(cfn, cfn), name, "cdk", source, attrs, lines, unique_in=self.scope_of(positional))
             return
         expansion = cdk_l2.expand(module, cls, dict(attrs))
         if expansion is None:
             if module and (schema.cdk_module(module) or {}).get("constructs", {}).get(cls):
-                self.add(node, source, name, "cdk", source, attrs, lines)
+                self.add(node, source, name, "cdk", source, attrs, lines, unique_in=self.scope_of(positional))
             return
         primary_type, primary_attrs = expansion[0]
-        primary = self.add(node, primary_type, name, "cdk", source, primary_attrs, lines)
+        primary = self.add(node, primary_type, name, "cdk", source, primary_attrs, lines, unique_in=self.scope_of(positional))
         for tf_type, extra in expansion[1:]:
             extra = dict(extra)
             extra.setdefault("bucket" if tf_type.startswith("aws_s3_bucket_") else "parent",
@@ -478,7 +511,16 @@ class _Collector(cst.CSTVisitor):
         tf_type = cdk_l2.METHODS[method]
         if method == "add_to_resource_policy" and isinstance(bound, Resource):
             tf_type = cdk_l2.RESOURCE_POLICIES.get(bound.type, tf_type)
-        self.add(node, tf_type, name, "cdk", method, attrs, lines)
+        # `alb.add_listener("Http")` makes a child construct of `alb` with that id; statements, indexes and
+        # subscriptions added without an id (`add_to_resource_policy(stmt)`) are not constructs of their own.
+        unique = f"{owner}." if positional and self.is_literal(positional[0]) else None
+        self.add(node, tf_type, name, "cdk", method, attrs, lines, unique_in=unique)
+
+    def scope_of(self, positional: list[cst.Arg]) -> str | None:
+        """Construct ids are unique among the children of one scope (the first argument), whatever their class."""
+        if len(positional) < 2 or not self.is_literal(positional[1]):
+            return None
+        return self.code(positional[0].value)
 
     # ---- binding the result of a declaring call -----------------------------------
     def leave_Assign(self, node: cst.Assign) -> None:
