@@ -101,8 +101,7 @@ def report(
 
 def _report_many(results: Path, folder: Optional[Path]) -> None:
     """One write-up per graded row of a batch results file, named safely inside `folder`."""
-    import re
-
+    from .batch.leaderboard import writeup_name
     from .batch.runner import read_rows
 
     if folder is None:
@@ -113,9 +112,7 @@ def _report_many(results: Path, folder: Optional[Path]) -> None:
     for row in read_rows(results):
         if row.get("status") != "ok":
             continue
-        name = "-".join(str(p) for p in (row.get("task"), row.get("model"), row.get("sample")) if p is not None)
-        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or row["key"]
-        (folder / f"{safe[:120]}-{row['key'][:8]}.md").write_text(render(row["result"], "markdown"), encoding="utf-8")
+        (folder / writeup_name(row)).write_text(render(row["result"], "markdown"), encoding="utf-8")
         written += 1
     typer.echo(f"wrote {written} write-ups to {folder}", err=True)
 
@@ -216,16 +213,32 @@ def batch(
 def leaderboard_command(
     results: Path = typer.Argument(..., help="Results file from `grader batch`."),
     output: Optional[Path] = typer.Option(None, "--output", "-o"),
-    fmt: str = typer.Option("csv", "--format", "-f", help="csv or markdown"),
+    fmt: str = typer.Option("csv", "--format", "-f", help="csv, markdown or json"),
     per_task: bool = typer.Option(False, "--per-task", help="One row per task x model instead of per model."),
+    paired: bool = typer.Option(False, "--paired", help="Paired score differences between models on shared tasks."),
     k: int = typer.Option(1, "-k", help="k of pass@k (when several samples per task exist)."),
+    criterion: str = typer.Option("fully-meets", "--pass-criterion", help="fully-meets, deployable or score>=X."),
+    by: Optional[str] = typer.Option(None, "--by", help="Group rows by a metadata field (platform, complexity, ...)."),
 ) -> None:
-    """Compare models: mean score with a 95% bootstrap CI, per-area scores, deployable share, pass@k."""
+    """Compare models: mean score with a task-bootstrap 95% CI, n per mean, pass rate, pass@k, paired differences."""
     from .batch import leaderboard as board
 
     if not results.is_file():
         fail(f"no such results file: {results}")
-    headers, rows = board.per_task(results) if per_task else board.leaderboard(results, k)
+    if fmt not in ("csv", "markdown", "json"):
+        fail(f"unknown format {fmt!r} (csv, markdown or json)")
+    if k < 1:
+        fail("-k must be at least 1")
+    try:
+        if per_task:
+            headers, rows = board.per_task(results, criterion)
+        elif paired:
+            headers, rows = board.paired(results, by)
+        else:
+            headers, rows = board.leaderboard(results, k, criterion, by)
+    except ValueError as exc:
+        fail(str(exc))
+        return
     write_output(board.render(headers, rows, fmt), output)
 
 
