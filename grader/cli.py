@@ -205,8 +205,17 @@ def batch(
     except InputError as exc:
         fail(str(exc))
         return
-    typer.echo(f"{summary.graded} graded, {summary.skipped} already done, {summary.errors} errors, "
+    stale = f" ({summary.stale} stale rows regraded: rubric or grader changed)" if summary.stale else ""
+    typer.echo(f"{summary.graded} graded, {summary.skipped} already done, {summary.errors} errors{stale}, "
                f"{summary.seconds:.1f} s -> {output}", err=True)
+    if summary.interrupted:
+        import shlex
+        import signal
+
+        again = ["grader", "batch", *inputs, "-o", str(output), *(["--rubric", str(rubric)] if rubric else []), "--resume"]
+        typer.echo(f"grader: interrupted by {summary.interrupted}; finished rows are kept in {output}; "
+                   f"to finish, run: {shlex.join(again)}", err=True)
+        raise typer.Exit(128 + signal.Signals[summary.interrupted].value)
 
 
 @app.command("leaderboard")

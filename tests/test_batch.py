@@ -115,7 +115,7 @@ def test_leaderboard_csv_markdown_and_per_task(tree, tmp_path):
     assert by["good"]["mean score"] > by["bad"]["mean score"]
     assert by["good"]["answers"] == 2 and by["bad"]["errors"] == 0
     csv_out = runner.invoke(app, ["leaderboard", str(out)])
-    assert csv_out.exit_code == 0 and csv_out.stdout.splitlines()[0].startswith("model,tasks,answers,mean score")
+    assert csv_out.exit_code == 0 and csv_out.stdout.splitlines()[0].startswith("model,tasks,answers,errors,mean score")
     assert csv_out.stdout == runner.invoke(app, ["leaderboard", str(out)]).stdout
     md = runner.invoke(app, ["leaderboard", str(out), "--format", "markdown", "--per-task"])
     assert md.exit_code == 0 and "| task" in md.stdout
