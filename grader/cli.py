@@ -1,4 +1,4 @@
-"""Command line: `grader grade`, `grader report`, `grader rubric ...`, `grader batch`, `grader leaderboard`."""
+"""Command line: `grader grade`, `grader report`, `grader rubric ...`, `grader batch`, `grader leaderboard`, `grader view`."""
 
 from __future__ import annotations
 
@@ -249,6 +249,29 @@ def leaderboard_command(
         fail(str(exc))
         return
     write_output(board.render(headers, rows, fmt), output)
+
+
+@app.command("view")
+def view_command(
+    results: Path = typer.Argument(..., help="Results file from `grader batch`."),
+    output: Path = typer.Option(..., "--output", "-o", help="Folder for the static site."),
+    k: int = typer.Option(1, "-k", help="k of pass@k."),
+    criterion: str = typer.Option("fully-meets", "--pass-criterion", help="fully-meets, deployable or score>=X."),
+) -> None:
+    """Write an offline static site: leaderboard with intervals, model x task heat map, areas, write-ups."""
+    from .batch.view import build_site
+
+    if not results.is_file():
+        fail(f"no such results file: {results}")
+    try:
+        pages = build_site(results, output, k, criterion)
+    except ValueError as exc:
+        fail(str(exc))
+        return
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+        return
+    typer.echo(f"wrote {pages} pages to {output} (open {output / 'index.html'})", err=True)
 
 
 @cache_app.command("clear")
