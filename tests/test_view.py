@@ -101,7 +101,7 @@ def _chromium():
         if binary and driver:
             options = webdriver.ChromeOptions()
             options.binary_location = binary
-            for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                          "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1100,760",
                          f"--user-data-dir={tempfile.mkdtemp(prefix='grader-chromium-')}"):
                 options.add_argument(flag)
