@@ -16,6 +16,7 @@ import multiprocessing as mp
 import os
 import queue
 import signal
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -288,7 +289,8 @@ def run_batch(items: list[Item], output: Path, jobs: int, timeout: float, rubric
     summary = Summary(total=len(items), skipped=len(items) - len(todo), stale=len(stale))
     results = ResultsFile(output, resume, drop=stale)
     run = run_ray if executor == "ray" else run_local
-    handlers = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    on_main_thread = threading.current_thread() is threading.main_thread()  # only there can handlers be set
+    handlers = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)} if on_main_thread else {}
     try:
         with _progress(len(todo), quiet) as progress:
             if todo:
