@@ -1,4 +1,4 @@
-"""Command line: `grader grade`, `grader report`, `grader rubric ...`, `grader batch`, `grader leaderboard`."""
+"""Command line: `grader grade`, `grader report`, `grader rubric ...`, `grader batch`, `grader leaderboard`, `grader view`."""
 
 from __future__ import annotations
 
@@ -101,8 +101,7 @@ def report(
 
 def _report_many(results: Path, folder: Optional[Path]) -> None:
     """One write-up per graded row of a batch results file, named safely inside `folder`."""
-    import re
-
+    from .batch.leaderboard import writeup_name
     from .batch.runner import read_rows
 
     if folder is None:
@@ -113,9 +112,7 @@ def _report_many(results: Path, folder: Optional[Path]) -> None:
     for row in read_rows(results):
         if row.get("status") != "ok":
             continue
-        name = "-".join(str(p) for p in (row.get("task"), row.get("model"), row.get("sample")) if p is not None)
-        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or row["key"]
-        (folder / f"{safe[:120]}-{row['key'][:8]}.md").write_text(render(row["result"], "markdown"), encoding="utf-8")
+        (folder / writeup_name(row)).write_text(render(row["result"], "markdown"), encoding="utf-8")
         written += 1
     typer.echo(f"wrote {written} write-ups to {folder}", err=True)
 
@@ -208,25 +205,73 @@ def batch(
     except InputError as exc:
         fail(str(exc))
         return
-    typer.echo(f"{summary.graded} graded, {summary.skipped} already done, {summary.errors} errors, "
+    stale = f" ({summary.stale} stale rows regraded: rubric or grader changed)" if summary.stale else ""
+    typer.echo(f"{summary.graded} graded, {summary.skipped} already done, {summary.errors} errors{stale}, "
                f"{summary.seconds:.1f} s -> {output}", err=True)
+    if summary.interrupted:
+        import shlex
+        import signal
+
+        again = ["grader", "batch", *inputs, "-o", str(output), *(["--rubric", str(rubric)] if rubric else []), "--resume"]
+        typer.echo(f"grader: interrupted by {summary.interrupted}; finished rows are kept in {output}; "
+                   f"to finish, run: {shlex.join(again)}", err=True)
+        raise typer.Exit(128 + signal.Signals[summary.interrupted].value)
 
 
 @app.command("leaderboard")
 def leaderboard_command(
     results: Path = typer.Argument(..., help="Results file from `grader batch`."),
     output: Optional[Path] = typer.Option(None, "--output", "-o"),
-    fmt: str = typer.Option("csv", "--format", "-f", help="csv or markdown"),
+    fmt: str = typer.Option("csv", "--format", "-f", help="csv, markdown or json"),
     per_task: bool = typer.Option(False, "--per-task", help="One row per task x model instead of per model."),
+    paired: bool = typer.Option(False, "--paired", help="Paired score differences between models on shared tasks."),
     k: int = typer.Option(1, "-k", help="k of pass@k (when several samples per task exist)."),
+    criterion: str = typer.Option("fully-meets", "--pass-criterion", help="fully-meets, deployable or score>=X."),
+    by: Optional[str] = typer.Option(None, "--by", help="Group rows by a metadata field (platform, complexity, ...)."),
 ) -> None:
-    """Compare models: mean score with a 95% bootstrap CI, per-area scores, deployable share, pass@k."""
+    """Compare models: mean score with a task-bootstrap 95% CI, n per mean, pass rate, pass@k, paired differences."""
     from .batch import leaderboard as board
 
     if not results.is_file():
         fail(f"no such results file: {results}")
-    headers, rows = board.per_task(results) if per_task else board.leaderboard(results, k)
+    if fmt not in ("csv", "markdown", "json"):
+        fail(f"unknown format {fmt!r} (csv, markdown or json)")
+    if k < 1:
+        fail("-k must be at least 1")
+    try:
+        if per_task:
+            headers, rows = board.per_task(results, criterion)
+        elif paired:
+            headers, rows = board.paired(results, by)
+        else:
+            headers, rows = board.leaderboard(results, k, criterion, by)
+    except ValueError as exc:
+        fail(str(exc))
+        return
     write_output(board.render(headers, rows, fmt), output)
+
+
+@app.command("view")
+def view_command(
+    results: Path = typer.Argument(..., help="Results file from `grader batch`."),
+    output: Path = typer.Option(..., "--output", "-o", help="Folder for the static site."),
+    k: int = typer.Option(1, "-k", help="k of pass@k."),
+    criterion: str = typer.Option("fully-meets", "--pass-criterion", help="fully-meets, deployable or score>=X."),
+) -> None:
+    """Write an offline static site: leaderboard with intervals, model x task heat map, areas, write-ups."""
+    from .batch.view import build_site
+
+    if not results.is_file():
+        fail(f"no such results file: {results}")
+    try:
+        pages = build_site(results, output, k, criterion)
+    except ValueError as exc:
+        fail(str(exc))
+        return
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+        return
+    typer.echo(f"wrote {pages} pages to {output} (open {output / 'index.html'})", err=True)
 
 
 @cache_app.command("clear")

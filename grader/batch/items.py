@@ -26,6 +26,11 @@ class Item:
     response: str | None = None  # the answer text of a JSONL row
     oversize: bool = False
     error: str | None = None  # an input problem known before grading
+    rubric: str | None = None  # digest of the --rubric file (None: derived from the prompt)
+
+    @property
+    def identity(self) -> tuple[str, str | None, int | None]:
+        return self.task, self.model, self.sample
 
     def label(self) -> str:
         return self.task if self.model is None else f"{self.task} [{self.model} #{self.sample}]"
@@ -67,16 +72,44 @@ def item_key(*parts: str) -> str:
     return digest.hexdigest()[:32]
 
 
+def _task_ids(root: Path) -> list[tuple[str, Path]]:
+    """(id, folder) per task under `root`: the path relative to the root, or the folder's name for a task root."""
+    return [(folder.name if folder == root else folder.relative_to(root).as_posix(), folder) for folder in _task_folders(root)]
+
+
+def _answer_row(row: object, where: str) -> str | None:
+    """Why a JSONL answer row is unusable, or None."""
+    if not isinstance(row, dict):
+        return f"{where}: a row must be a JSON object"
+    missing = [name for name in ("task", "model", "response") if name not in row]
+    if missing:
+        return f"{where}: missing {', '.join(repr(m) for m in missing)} (each row needs task, model, sample and response)"
+    if not isinstance(row["model"], str) or not row["model"].strip():
+        return f"{where}: 'model' must be a non-empty string, got {row['model']!r}"
+    sample = row.get("sample", 0)
+    if not isinstance(sample, int) or isinstance(sample, bool):
+        return f"{where}: 'sample' must be an integer, got {sample!r}"
+    return None
+
+
 def collect(inputs: list[str], rubric_text: str = "") -> Inputs:
-    """Task folders, trees of task folders and JSONL answer files -> items, in a stable order."""
+    """Task folders, trees of task folders and JSONL answer files -> items, in a stable order.
+
+    A task is identified by its path relative to the input root given (a task folder given
+    directly: its name); a JSONL answer by (task, model, sample). Two inputs giving the same
+    identity, or an invalid answer row, are refused with an InputError naming where.
+    """
     out = Inputs()
     folders: dict[str, Path] = {}
     rows: list[tuple[dict, str, int]] = []
+    errors: list[str] = []
     for raw in inputs:
         path = Path(raw)
         if path.is_dir():
-            for folder in _task_folders(path):
-                folders.setdefault(folder.name, folder)
+            for task_id, folder in _task_ids(path):
+                seen = folders.setdefault(task_id, folder)
+                if seen.resolve() != folder.resolve():
+                    errors.append(f"task {task_id!r} is both {seen} and {folder}; rename one or grade them in separate runs")
         elif path.is_file() and path.suffix in (".jsonl", ".json"):
             with path.open(encoding="utf-8", errors="replace") as handle:
                 for number, line in enumerate(handle, 1):
@@ -87,27 +120,46 @@ def collect(inputs: list[str], rubric_text: str = "") -> Inputs:
                     except json.JSONDecodeError:
                         out.problems.append(f"{path}:{number}: not valid JSON; skipped")
                         continue
-                    if not isinstance(row, dict) or "task" not in row or "response" not in row:
-                        out.problems.append(f"{path}:{number}: needs 'task' and 'response'; skipped")
-                        continue
-                    rows.append((row, str(path), number))
+                    problem = _answer_row(row, f"{path}:{number}")
+                    if problem:
+                        errors.append(problem)
+                    else:
+                        rows.append((row, str(path), number))
         else:
             raise InputError(f"no such input (a task folder, a tree of them, or a .jsonl file): {raw}")
+    rubric = hashlib.sha256(rubric_text.encode()).hexdigest()[:16] if rubric_text else None
     if not rows:
+        _refuse(errors)
         for name in sorted(folders):
             folder = folders[name]
-            out.items.append(Item(item_key(name, _folder_digest(folder), rubric_text), name, str(folder)))
+            out.items.append(Item(item_key(name, _folder_digest(folder), rubric_text), name, str(folder), rubric=rubric))
         return out
+    seen_answers: dict[tuple[str, str, int], str] = {}
+    ids_by_path = {folder.resolve(): task_id for task_id, folder in folders.items()}
+    digests: dict[Path, str] = {}
     for row, source, number in rows:
         task_ref = str(row["task"])
         folder = Path(task_ref) if Path(task_ref).is_dir() else folders.get(task_ref)
         response = row["response"] if isinstance(row["response"], str) else json.dumps(row["response"])
-        model = str(row.get("model", "unknown"))
-        sample = int(row.get("sample", 0)) if str(row.get("sample", 0)).lstrip("-").isdigit() else 0
-        task_id = folder.name if folder else Path(task_ref).name
-        error = None if folder else f"{source}:{number}: task {task_ref!r} is not a task folder given as input"
-        prompt_digest = _folder_digest(folder) if folder else ""
+        model, sample = row["model"], row.get("sample", 0)
+        task_id = task_ref if task_ref in folders else ids_by_path.get(folder.resolve(), folder.name) if folder else Path(task_ref).name
+        where = f"{source}:{number}"
+        first = seen_answers.setdefault((task_id, model, sample), where)
+        if first != where:
+            errors.append(f"{where}: task {task_id!r}, model {model!r}, sample {sample} repeats {first}")
+            continue
+        error = None if folder else f"{where}: task {task_ref!r} is not a task folder given as input"
+        if folder and folder not in digests:
+            digests[folder] = _folder_digest(folder)
+        prompt_digest = digests[folder] if folder else ""
         key = item_key(task_id, prompt_digest, rubric_text, model, str(sample), response)
         out.items.append(Item(key, task_id, str(folder or ""), model, sample, response,
-                              oversize=len(response) > MAX_ANSWER_CHARS, error=error))
+                              oversize=len(response) > MAX_ANSWER_CHARS, error=error, rubric=rubric))
+    _refuse(errors)
     return out
+
+
+def _refuse(errors: list[str]) -> None:
+    if errors:
+        more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+        raise InputError("; ".join(errors[:5]) + more)

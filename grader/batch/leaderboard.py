@@ -1,57 +1,124 @@
-"""Leaderboards from a results file: one row per model, and a per-task export.
+"""Leaderboards from a results file: one row per model, paired differences, and a per-task export.
 
 For task-folder runs the "models" are the subjects (response, ideal, code); for JSONL answer
-runs, the `model` field. Deterministic for the same input: the bootstrap uses a fixed seed.
+runs, the `model` field.
+
+Statistics (numpy): every interval is a 95% percentile bootstrap over *tasks*: a resample draws
+tasks with replacement and keeps all answers of a drawn task together, so several samples of one
+task never narrow an interval as if they were independent. A mean is the mean over answers
+(the resampled statistic is the same ratio: sum of scores / number of answers). A paired
+difference between two models uses the tasks both answered: the per-task difference of their
+mean scores, averaged, with the same task bootstrap. Each interval uses BOOTSTRAP_SAMPLES
+resamples from a fresh generator seeded with SEED, so the same results file always gives the
+same numbers, and a model's interval does not depend on which other models are in the file.
+Fewer than two tasks give no interval (blank), never a degenerate one.
+
+Errors are their own column; they are left out of means (there is no score to average) and
+counted as failures in the pass rate and pass@k.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import random
+import json
+import re
 from collections import defaultdict
+from dataclasses import dataclass
 from math import comb
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
+import numpy as np
 from tabulate import tabulate
 
 from ..checks.base import AREAS
 from .runner import read_rows
 
+SEED = 20240613
 BOOTSTRAP_SAMPLES = 2000
+_CHUNK = 256  # resamples drawn at a time, to bound memory for large task counts
+_NONE = "(none)"
 
 
-def _entries(rows: Iterable[dict[str, Any]]):
-    """(model, task, sample, subject or None) per graded subject; errors as (model, task, sample, None)."""
+@dataclass(frozen=True)
+class Answer:
+    """One graded subject (or one error row) of a results file."""
+
+    model: str
+    task: str
+    sample: int
+    subject: dict[str, Any] | None  # None: an error row
+    row: dict[str, Any]
+
+
+def answers(rows: Iterable[dict[str, Any]]) -> list[Answer]:
+    out = []
     for row in rows:
         if row.get("status") != "ok":
-            yield row.get("model") or "(error)", row.get("task"), row.get("sample") or 0, None
+            out.append(Answer(row.get("model") or "(error)", str(row.get("task")), row.get("sample") or 0, None, row))
             continue
         for subject in row["result"]["subjects"]:
             if row.get("model") is not None:
                 if subject["name"] == "response":
-                    yield row["model"], row["task"], row.get("sample") or 0, subject
+                    out.append(Answer(row["model"], row["task"], row.get("sample") or 0, subject, row))
             else:
-                yield subject["name"], row["task"], 0, subject
+                out.append(Answer(subject["name"], row["task"], 0, subject, row))
+    return out
 
 
-def _fully_meets(subject: dict[str, Any]) -> bool:
+def fully_meets(subject: dict[str, Any]) -> bool:
     graded = [f for f in subject["findings"] if f["requirement"]]
     return bool(graded) and all(f["status"] in ("pass", "unknown", "n/a") for f in graded)
 
 
-def _deployable(subject: dict[str, Any]) -> bool:
+def deployable(subject: dict[str, Any]) -> bool:
+    """The subject's own `deployable` when the result has it, else: no failing deployability finding."""
+    given = subject.get("deployable")
+    if isinstance(given, bool):
+        return given
     return not any(f["area"] == "deployability" and f["status"] == "fail" for f in subject["findings"])
 
 
-def bootstrap_ci(values: list[float], seed: int = 0) -> tuple[float, float]:
-    if not values:
-        return 0.0, 0.0
-    rng = random.Random(seed)
-    n = len(values)
-    means = sorted(sum(rng.choice(values) for _ in range(n)) / n for _ in range(BOOTSTRAP_SAMPLES))
-    return means[int(0.025 * BOOTSTRAP_SAMPLES)], means[int(0.975 * BOOTSTRAP_SAMPLES) - 1]
+def requirements_met(subject: dict[str, Any]) -> float | None:
+    """Share (0-100) of judged requirements met: the result's own figure, else passes / (pass+partial+fail)."""
+    given = subject.get("requirements_met")
+    if isinstance(given, (int, float)) and not isinstance(given, bool):
+        return float(given)
+    judged = [f["status"] for f in subject["findings"] if f["requirement"] and f["status"] in ("pass", "partial", "fail")]
+    return round(100.0 * judged.count("pass") / len(judged), 1) if judged else None
+
+
+def pass_criterion(text: str) -> Callable[[dict[str, Any]], bool]:
+    """`fully-meets` (every graded requirement met), `deployable`, or `score>=X`."""
+    spec = text.strip().lower().replace(" ", "")
+    if spec in ("fully-meets", "fullymeets", "fully-meets-rubric"):
+        return fully_meets
+    if spec == "deployable":
+        return deployable
+    match = re.fullmatch(r"score>=(\d+(?:\.\d+)?)", spec)
+    if match:
+        threshold = float(match.group(1))
+        return lambda subject: subject["score"] >= threshold
+    raise ValueError(f"unknown pass criterion {text!r} (fully-meets, deployable or score>=X)")
+
+
+def cluster_bootstrap(sums: Iterable[float], counts: Iterable[float], seed: int = SEED,
+                      samples: int = BOOTSTRAP_SAMPLES) -> tuple[float, float] | None:
+    """95% percentile interval of sum(sums)/sum(counts), resampling clusters (tasks); None under 2 clusters."""
+    sums_a = np.asarray(list(sums), dtype=float)
+    counts_a = np.asarray(list(counts), dtype=float)
+    n = len(sums_a)
+    if n < 2:
+        return None
+    rng = np.random.default_rng(seed)
+    means = np.empty(samples)
+    for start in range(0, samples, _CHUNK):
+        stop = min(samples, start + _CHUNK)
+        draws = rng.integers(0, n, size=(stop - start, n))
+        means[start:stop] = sums_a[draws].sum(axis=1) / counts_a[draws].sum(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return float(low), float(high)
 
 
 def pass_at_k(n: int, c: int, k: int) -> float:
@@ -61,51 +128,135 @@ def pass_at_k(n: int, c: int, k: int) -> float:
     return 1.0 - comb(n - c, k) / comb(n, k)
 
 
-def leaderboard(path: Path, k: int = 1) -> tuple[list[str], list[list[Any]]]:
-    by_model: dict[str, list[tuple[str, int, dict | None]]] = defaultdict(list)
-    for model, task, sample, subject in _entries(read_rows(path)):
-        by_model[model].append((task, sample, subject))
-    headers = ["model", "tasks", "answers", "mean score", "ci95 low", "ci95 high"] + list(AREAS) + [
-        "deployable share", "fully meets rubric", f"pass@{k}", "errors"]
-    table = []
-    for model in sorted(by_model):
-        entries = by_model[model]
-        graded = [(t, s, subj) for t, s, subj in entries if subj is not None]
-        scores = [subj["score"] for _, _, subj in graded]
-        low, high = bootstrap_ci(scores)
-        area_means = []
-        for area in AREAS:
-            values = [subj["areas"][area] for _, _, subj in graded if area in subj["areas"]]
-            area_means.append(round(sum(values) / len(values), 1) if values else "")
-        per_task: dict[str, list[bool]] = defaultdict(list)
-        for task, _, subj in graded:
-            per_task[task].append(_fully_meets(subj))
-        usable = {t: v for t, v in per_task.items() if len(v) >= k}
-        pass_k = round(sum(pass_at_k(len(v), sum(v), k) for v in usable.values()) / len(usable), 3) if usable else ""
-        table.append([
-            model, len({t for t, _, _ in entries}), len(graded), round(sum(scores) / len(scores), 1) if scores else "",
-            round(low, 1), round(high, 1), *area_means,
-            round(sum(_deployable(s) for _, _, s in graded) / len(graded), 3) if graded else "",
-            round(sum(_fully_meets(s) for _, _, s in graded) / len(graded), 3) if graded else "",
-            pass_k, sum(1 for _, _, s in entries if s is None),
-        ])
-    return headers, table
+def group_value(answer: Answer, field: str) -> str:
+    """A grouping value: the task's metadata.json field, else the result's task field, else the row's."""
+    meta = answer.row.get("meta") or {}
+    task = (answer.row.get("result") or {}).get("task") or {}
+    for source in (meta, task, answer.row):
+        value = source.get(field)
+        if value is not None and value != "":
+            return str(value)
+    return _NONE
 
 
-def per_task(path: Path) -> tuple[list[str], list[list[Any]]]:
-    headers = ["task", "model", "sample", "score"] + list(AREAS)
+def _r(value: float | None, digits: int = 1) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+def _share(flags: list[bool]) -> float | None:
+    return round(sum(flags) / len(flags), 3) if flags else None
+
+
+def _task_scores(entries: list[Answer]) -> dict[str, list[float]]:
+    by_task: dict[str, list[float]] = defaultdict(list)
+    for answer in entries:
+        if answer.subject is not None:
+            by_task[answer.task].append(answer.subject["score"])
+    return by_task
+
+
+def _grouped(path: Path, by: str | None) -> dict[tuple[str, str], list[Answer]]:
+    groups: dict[tuple[str, str], list[Answer]] = defaultdict(list)
+    for answer in answers(read_rows(path)):
+        groups[(group_value(answer, by) if by else "", answer.model)].append(answer)
+    return groups
+
+
+def _model_row(entries: list[Answer], k: int, passes: Callable[[dict[str, Any]], bool]) -> list[Any]:
+    graded = [a for a in entries if a.subject is not None]
+    by_task = _task_scores(entries)
+    scores = [a.subject["score"] for a in graded]
+    interval = cluster_bootstrap([sum(v) for v in by_task.values()], [len(v) for v in by_task.values()])
+    low, high = interval if interval else (None, None)
+    area_cells: list[Any] = []
+    for area in AREAS:
+        values = [a.subject["areas"][area] for a in graded if area in a.subject["areas"]]
+        area_cells += [_r(float(np.mean(values))) if values else None, len(values)]
+    outcome = [passes(a.subject) if a.subject is not None else False for a in entries]  # errors fail
+    per_task: dict[str, list[bool]] = defaultdict(list)
+    for answer, ok in zip(entries, outcome):
+        per_task[answer.task].append(ok)
+    usable = {t: v for t, v in per_task.items() if len(v) >= k}
+    pass_k = _r(np.mean([pass_at_k(len(v), sum(v), k) for v in usable.values()]), 3) if usable else None
+    return [
+        entries[0].model, len({a.task for a in entries}), len(graded), len(entries) - len(graded),
+        _r(float(np.mean(scores))) if scores else None, _r(low), _r(high), *area_cells,
+        _share([deployable(a.subject) for a in graded]), _share([fully_meets(a.subject) for a in graded]),
+        _share(outcome), pass_k, len(usable),
+    ]
+
+
+def leaderboard(path: Path, k: int = 1, criterion: str = "fully-meets", by: str | None = None) -> tuple[list[str], list[list[Any]]]:
+    """One row per model (per group and model with `by`), best mean score first."""
+    passes = pass_criterion(criterion)
+    headers = ["model", "tasks", "answers", "errors", "mean score", "ci95 low", "ci95 high"]
+    for area in AREAS:
+        headers += [area, f"{area} n"]
+    headers += ["deployable share", "fully meets rubric", f"pass rate ({criterion})", f"pass@{k}", f"pass@{k} tasks"]
+    rows = [([group] if by else []) + _model_row(entries, k, passes) for (group, _), entries in _grouped(path, by).items()]
+    score = headers.index("mean score") + (1 if by else 0)
+    rows.sort(key=lambda r: ((r[0] if by else ""), r[score] is None, -(r[score] or 0.0), r[1 if by else 0]))
+    return ([by] if by else []) + headers, rows
+
+
+def paired(path: Path, by: str | None = None) -> tuple[list[str], list[list[Any]]]:
+    """Every pair of models (within a group): mean per-task score difference on shared tasks, with an interval."""
+    groups = _grouped(path, by)
+    per_group: dict[str, dict[str, dict[str, float]]] = defaultdict(dict)
+    for (group, model), entries in groups.items():
+        task_means = {t: float(np.mean(v)) for t, v in _task_scores(entries).items()}
+        if task_means:
+            per_group[group][model] = task_means
     rows = []
-    for model, task, sample, subject in _entries(read_rows(path)):
-        if subject is None:
-            rows.append([task, model, sample, "error"] + [""] * len(AREAS))
+    for group in sorted(per_group):
+        models = per_group[group]
+        overall = {m: float(np.mean(list(v.values()))) for m, v in models.items()}
+        ranked = sorted(models, key=lambda m: (-overall[m], m))
+        for i, a in enumerate(ranked):
+            for b in ranked[i + 1:]:
+                shared = sorted(set(models[a]) & set(models[b]))
+                if not shared:
+                    continue
+                diffs = np.array([models[a][t] - models[b][t] for t in shared])
+                interval = cluster_bootstrap(diffs, np.ones(len(diffs)))
+                low, high = interval if interval else (None, None)
+                rows.append(([group] if by else []) + [
+                    a, b, len(shared), _r(np.mean([models[a][t] for t in shared])), _r(np.mean([models[b][t] for t in shared])),
+                    _r(diffs.mean()), _r(low), _r(high)])
+    headers = ["model a", "model b", "shared tasks", "mean a", "mean b", "difference", "ci95 low", "ci95 high"]
+    return ([by] if by else []) + headers, rows
+
+
+def writeup_name(row: dict[str, Any]) -> str:
+    """The file name `grader report results.jsonl -o DIR` gives a row's write-up (safe, unique by key)."""
+    name = "-".join(str(p) for p in (row.get("task"), row.get("model"), row.get("sample")) if p is not None)
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or row["key"]
+    return f"{safe[:120]}-{row['key'][:8]}.md"
+
+
+def per_task(path: Path, criterion: str = "fully-meets") -> tuple[list[str], list[list[Any]]]:
+    passes = pass_criterion(criterion)
+    headers = ["task", "model", "sample", "platform", "score"] + list(AREAS) + [
+        "deployable", "requirements met", f"pass ({criterion})", "error", "write-up"]
+    rows = []
+    for a in answers(read_rows(path)):
+        platform = ((a.row.get("result") or {}).get("task") or {}).get("platform") or (a.row.get("meta") or {}).get("platform")
+        if a.subject is None:
+            rows.append([a.task, a.model, a.sample, platform, None] + [None] * len(AREAS)
+                        + [None, None, False, a.row.get("error") or "error", None])
         else:
-            rows.append([task, model, sample, subject["score"]] + [subject["areas"].get(a, "") for a in AREAS])
+            rows.append([a.task, a.model, a.sample, platform, a.subject["score"]] + [a.subject["areas"].get(x) for x in AREAS]
+                        + [deployable(a.subject), requirements_met(a.subject), passes(a.subject), None, writeup_name(a.row)])
     return headers, sorted(rows, key=lambda r: (str(r[0]), str(r[1]), r[2]))
 
 
 def render(headers: list[str], rows: list[list[Any]], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps([dict(zip(headers, row)) for row in rows], indent=2) + "\n"
     if fmt == "markdown":
         return tabulate(rows, headers=headers, tablefmt="github") + "\n"
+    if fmt != "csv":
+        raise ValueError(f"unknown format {fmt!r} (csv, markdown or json)")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(headers)

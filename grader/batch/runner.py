@@ -3,8 +3,10 @@
 Crash-proof by construction: workers are plain processes the runner can kill; an item that
 raises, times out, kills its worker or is oversize becomes an error row; each row is written
 and fsync'd when it completes, so kill -9 loses nothing finished, and `--resume` skips rows
-already present (by content key). When a run completes, the file is rewritten sorted by
-(task, model, sample), so the same inputs give byte-identical output whatever the workers.
+already present (by content key: inputs, rubric and grader version; a row of the same task,
+model and sample under another key is stale and graded again). When a run completes, the file is
+rewritten sorted by (task, model, sample), so the same inputs give byte-identical output whatever
+the workers. SIGINT and SIGTERM stop the workers and keep every finished row (`Summary.interrupted`).
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ import json
 import multiprocessing as mp
 import os
 import queue
+import signal
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from .. import __version__
 from ..ingest.task import InputError, load_task
 from . import cache
 from .items import Item
@@ -29,14 +34,36 @@ class Summary:
     skipped: int = 0
     graded: int = 0
     errors: int = 0
+    stale: int = 0  # rows of the same identity under an old key (rubric or grader changed), regraded
+    interrupted: str | None = None  # the signal's name when a run was stopped
     seconds: float = 0.0
+
+
+class Interrupted(Exception):
+    """SIGINT or SIGTERM arrived during a run."""
+
+
+def _interrupt(signum, frame) -> None:
+    for sig in (signal.SIGINT, signal.SIGTERM):  # a second Ctrl-C must not break the clean stop
+        signal.signal(sig, signal.SIG_IGN)
+    raise Interrupted(signal.Signals(signum).name)
+
+
+def base_row(item: Item) -> dict[str, Any]:
+    """The fields every row of an item carries, whatever its outcome."""
+    return {"key": item.key, "task": item.task, "model": item.model, "sample": item.sample,
+            "grader_version": __version__, "rubric": item.rubric}
+
+
+def error_row(item: Item, error: str) -> dict[str, Any]:
+    return {**base_row(item), "status": "error", "error": error, "result": None}
 
 
 def grade_item(item: Item, rubric_path: str | None) -> dict[str, Any]:
     """The result row for one item; never raises."""
-    row: dict[str, Any] = {"key": item.key, "task": item.task, "model": item.model, "sample": item.sample}
+    row = base_row(item)
     if item.error or item.oversize:
-        return {**row, "status": "error", "error": item.error or "answer is over the size limit; not graded", "result": None}
+        return error_row(item, item.error or "answer is over the size limit; not graded")
     if cache.ACTIVE is not None:  # the key covers inputs, rubric and grader version: a hit is the same row
         return cache.ACTIVE.get_or_build("row", (item.key,), lambda: _grade(item, rubric_path, row))
     return _grade(item, rubric_path, row)
@@ -55,7 +82,8 @@ def _grade(item: Item, rubric_path: str | None, row: dict[str, Any]) -> dict[str
             subjects = ("response", "ideal", "code")
         rubric = resolve_rubric(task, rubric_path)
         result = grade_task(task, rubric, subjects=subjects)
-        return {**row, "status": "ok", "error": None, "result": result}
+        meta = {k: v for k, v in task.metadata.items() if isinstance(v, (str, int, float, bool))}  # for --by
+        return {**row, "status": "ok", "error": None, "result": result, "meta": meta}
     except InputError as exc:
         return {**row, "status": "error", "error": str(exc), "result": None}
     except Exception as exc:  # noqa: BLE001 - one bad item must not sink a run
@@ -81,14 +109,17 @@ def read_rows(path: Path) -> Iterator[dict[str, Any]]:
 class ResultsFile:
     """Append-only, fsync'd JSON lines."""
 
-    def __init__(self, path: Path, resume: bool):
+    def __init__(self, path: Path, resume: bool, drop: frozenset[str] = frozenset()):
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         if resume and path.exists():
             self._drop_torn_tail()
+            if drop:
+                self._rewrite([row for row in read_rows(path) if row["key"] not in drop])
         else:
             path.write_text("")
         self.handle = path.open("a", encoding="utf-8")
+        self.written = self.errors = 0
 
     def _drop_torn_tail(self) -> None:
         data = self.path.read_bytes()
@@ -100,12 +131,16 @@ class ResultsFile:
         self.handle.write(json.dumps(row, sort_keys=True, separators=(",", ":")) + "\n")
         self.handle.flush()
         os.fsync(self.handle.fileno())
+        self.written += 1
+        self.errors += row["status"] != "ok"
 
     def finish(self) -> None:
         """Rewrite sorted (atomically), so output does not depend on completion order."""
         self.handle.close()
         rows = {row["key"]: row for row in read_rows(self.path)}
-        ordered = sorted(rows.values(), key=lambda r: (r.get("task") or "", r.get("model") or "", r.get("sample") or 0, r["key"]))
+        self._rewrite(sorted(rows.values(), key=lambda r: (r.get("task") or "", r.get("model") or "", r.get("sample") or 0, r["key"])))
+
+    def _rewrite(self, ordered: list[dict[str, Any]]) -> None:
         tmp = self.path.with_suffix(self.path.suffix + ".tmp")
         with tmp.open("w", encoding="utf-8") as handle:
             for row in ordered:
@@ -116,6 +151,8 @@ class ResultsFile:
 
 
 def _worker(inbox, outbox, rubric_path: str | None, cache_dir: str | None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the runner stops workers
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     cache.configure(cache_dir)
     while True:
         message = inbox.get()
@@ -133,16 +170,21 @@ class _Slot:
         self.index: int | None = None
         self.started = 0.0
 
+    def stop(self) -> None:
+        self.inbox.cancel_join_thread()  # an unread message must not block the runner's exit
+        self.process.kill()
+        self.process.join()
+
 
 def run_local(items: list[Item], results: ResultsFile, jobs: int, timeout: float, rubric_path: str | None,
-              cache_dir: str | None, progress) -> int:
-    """Grade items on `jobs` worker processes; returns the number of error rows."""
+              cache_dir: str | None, progress) -> None:
+    """Grade items on `jobs` worker processes."""
     ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context("spawn")
     outbox = ctx.Queue()
     slots = [_Slot(ctx, outbox, rubric_path, cache_dir) for _ in range(max(1, min(jobs, len(items))))]
     pending = list(enumerate(items))
     pending.reverse()
-    done = errors = 0
+    done = 0
     try:
         while done < len(items):
             for slot in slots:
@@ -159,7 +201,6 @@ def run_local(items: list[Item], results: ResultsFile, jobs: int, timeout: float
                     if slot.index == index:
                         slot.index = None
                 results.write(row)
-                errors += row["status"] != "ok"
                 done += 1
                 progress(items[index])
             now = time.monotonic()
@@ -170,14 +211,15 @@ def run_local(items: list[Item], results: ResultsFile, jobs: int, timeout: float
                 if dead or now - slot.started > timeout:
                     item = items[slot.index]
                     reason = f"worker died (exit code {slot.process.exitcode})" if dead else f"timed out after {timeout:g} s"
-                    slot.process.kill()
-                    slot.process.join()
-                    results.write({"key": item.key, "task": item.task, "model": item.model, "sample": item.sample,
-                                   "status": "error", "error": reason, "result": None})
-                    errors += 1
+                    slot.stop()
+                    results.write(error_row(item, reason))
                     done += 1
                     progress(item)
                     slots[i] = _Slot(ctx, outbox, rubric_path, cache_dir)
+    except BaseException:  # interrupted: stop at once, the finished rows are written
+        for slot in slots:
+            slot.stop()
+        raise
     finally:
         for slot in slots:
             if slot.process.is_alive():
@@ -186,11 +228,10 @@ def run_local(items: list[Item], results: ResultsFile, jobs: int, timeout: float
             slot.process.join(timeout=2)
             if slot.process.is_alive():
                 slot.process.kill()
-    return errors
 
 
 def run_ray(items: list[Item], results: ResultsFile, jobs: int, timeout: float, rubric_path: str | None,
-            cache_dir: str | None, progress) -> int:
+            cache_dir: str | None, progress) -> None:
     """The same semantics on a Ray cluster (`ray.init()` honours RAY_ADDRESS)."""
     try:
         import ray
@@ -204,10 +245,18 @@ def run_ray(items: list[Item], results: ResultsFile, jobs: int, timeout: float, 
         cache.configure(cache_dir)
         return grade_item(item, rubric_path)
 
+    running: dict[Any, tuple[Item, float]] = {}
+    try:
+        _ray_loop(ray, remote_grade, items, results, jobs, timeout, progress, running)
+    except BaseException:  # interrupted: cancel what is still running; finished rows are written
+        for ref in running:
+            ray.cancel(ref, force=True)
+        raise
+
+
+def _ray_loop(ray, remote_grade, items, results, jobs, timeout, progress, running) -> None:
     pending = list(items)
     pending.reverse()
-    running: dict[Any, tuple[Item, float]] = {}
-    errors = 0
     while pending or running:
         while pending and len(running) < max(1, jobs):
             item = pending.pop()
@@ -218,37 +267,43 @@ def run_ray(items: list[Item], results: ResultsFile, jobs: int, timeout: float, 
             try:
                 row = ray.get(ref)
             except Exception as exc:  # noqa: BLE001 - a lost worker is an error row
-                row = {"key": item.key, "task": item.task, "model": item.model, "sample": item.sample,
-                       "status": "error", "error": f"worker failed: {type(exc).__name__}", "result": None}
+                row = error_row(item, f"worker failed: {type(exc).__name__}")
             results.write(row)
-            errors += row["status"] != "ok"
             progress(item)
         now = time.monotonic()
         for ref, (item, started) in list(running.items()):
             if now - started > timeout:
                 ray.cancel(ref, force=True)
                 running.pop(ref)
-                results.write({"key": item.key, "task": item.task, "model": item.model, "sample": item.sample,
-                               "status": "error", "error": f"timed out after {timeout:g} s", "result": None})
-                errors += 1
+                results.write(error_row(item, f"timed out after {timeout:g} s"))
                 progress(item)
-    return errors
 
 
 def run_batch(items: list[Item], output: Path, jobs: int, timeout: float, rubric_path: str | None = None,
               resume: bool = False, cache_dir: str | None = None, executor: str = "local", quiet: bool = True) -> Summary:
     started = time.monotonic()
-    done_keys = {row["key"] for row in read_rows(output)} if resume else set()
-    todo = [item for item in items if item.key not in done_keys]
-    summary = Summary(total=len(items), skipped=len(items) - len(todo))
-    results = ResultsFile(output, resume)
+    existing = {row["key"]: (row.get("task"), row.get("model"), row.get("sample")) for row in read_rows(output)} if resume else {}
+    current = {item.identity: item.key for item in items}
+    stale = frozenset(key for key, identity in existing.items() if current.get(identity, key) != key)
+    todo = [item for item in items if item.key not in existing]
+    summary = Summary(total=len(items), skipped=len(items) - len(todo), stale=len(stale))
+    results = ResultsFile(output, resume, drop=stale)
     run = run_ray if executor == "ray" else run_local
-    with _progress(len(todo), quiet) as progress:
-        summary.errors = run(todo, results, jobs, timeout, rubric_path, cache_dir, progress) if todo else 0
+    on_main_thread = threading.current_thread() is threading.main_thread()  # only there can handlers be set
+    handlers = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)} if on_main_thread else {}
+    try:
+        with _progress(len(todo), quiet) as progress:
+            if todo:
+                run(todo, results, jobs, timeout, rubric_path, cache_dir, progress)
+    except Interrupted as exc:
+        summary.interrupted = str(exc)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
     results.finish()
     if cache_dir:
         cache.Cache(cache_dir).prune()
-    summary.graded = len(todo)
+    summary.graded, summary.errors = results.written, results.errors
     summary.seconds = time.monotonic() - started
     return summary
 
