@@ -50,6 +50,7 @@ def _grade(item: Item, rubric_path: str | None, row: dict[str, Any]) -> dict[str
         task = load_task(item.path)
         if item.response is not None:  # one model's answer, graded against the task's prompt
             task.response, task.ideal, task.code = item.response, None, []
+            task.document_problems.pop("MODEL_RESPONSE.md", None)  # the row's answer replaces the folder's
             subjects: tuple[str, ...] = ("response",)
         else:
             subjects = ("response", "ideal", "code")
