@@ -177,6 +177,7 @@ def batch(
     jobs: int = typer.Option(os.cpu_count() or 1, "--jobs", "-j", help="Parallel workers (default: cores)."),
     task_timeout: float = typer.Option(120.0, "--task-timeout", help="Seconds before an item becomes an error row."),
     rubric: Optional[Path] = typer.Option(None, "--rubric", help="One rubric for every task (default: derived per prompt)."),
+    task_root: list[Path] = typer.Option([], "--task-root", help="A folder JSONL `task` paths may resolve under (repeatable; folders given as inputs count too)."),
     resume: bool = typer.Option(False, "--resume", help="Skip items already in the results file."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=f"Parse cache (default {DEFAULT_CACHE})."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Parse everything afresh."),
@@ -191,7 +192,7 @@ def batch(
         fail("--executor is local or ray")
     try:
         rubric_text = rubric.read_text(encoding="utf-8") if rubric else ""
-        collected = collect(inputs, rubric_text)
+        collected = collect(inputs, rubric_text, [str(r) for r in task_root])
         if rubric:
             from .rubric.io import load_rubric
 
@@ -202,6 +203,14 @@ def batch(
     for problem in collected.problems:
         typer.echo(f"grader: {problem}", err=True)
     directory = None if no_cache else str(cache_dir or DEFAULT_CACHE)
+    if directory:
+        from .batch.cache import Cache, NotACache
+
+        try:
+            Cache(directory).claim()
+        except NotACache as exc:
+            typer.echo(f"grader: {exc}; grading without a cache", err=True)
+            directory = None
     try:
         summary = run_batch(collected.items, output, jobs, task_timeout, str(rubric) if rubric else None,
                             resume=resume, cache_dir=directory, executor=executor, quiet=quiet)
@@ -232,9 +241,13 @@ def leaderboard_command(
 @cache_app.command("clear")
 def cache_clear(cache_dir: Optional[Path] = typer.Option(None, "--cache-dir")) -> None:
     """Delete every cached entry."""
-    from .batch.cache import Cache
+    from .batch.cache import Cache, NotACache
 
-    removed = Cache(cache_dir or DEFAULT_CACHE).clear()
+    try:
+        removed = Cache(cache_dir or DEFAULT_CACHE).clear()
+    except NotACache as exc:
+        fail(str(exc))
+        return
     typer.echo(f"removed {removed} cache entries from {cache_dir or DEFAULT_CACHE}")
 
 
