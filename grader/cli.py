@@ -101,21 +101,26 @@ def report(
 
 def _report_many(results: Path, folder: Optional[Path]) -> None:
     """One write-up per graded row of a batch results file, named safely inside `folder`."""
-    import re
-
     from .batch.runner import read_rows
+    from .report.files import write_inside
 
     if folder is None:
         fail("a .jsonl results file needs --output FOLDER for its write-ups")
         return
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"cannot create {folder}: {exc.strerror or exc}")
     written = 0
-    for row in read_rows(results):
+    for number, row in enumerate(read_rows(results), 1):
         if row.get("status") != "ok":
             continue
-        name = "-".join(str(p) for p in (row.get("task"), row.get("model"), row.get("sample")) if p is not None)
-        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or row["key"]
-        (folder / f"{safe[:120]}-{row['key'][:8]}.md").write_text(render(row["result"], "markdown"), encoding="utf-8")
+        try:
+            text = render(row["result"], "markdown")
+            write_inside(folder, (row.get("task"), row.get("model"), row.get("sample")), row.get("key"), text)
+        except Exception as exc:  # noqa: BLE001 - the results file is untrusted: one bad row is one warning
+            typer.echo(f"grader: {results}: row {number} skipped: {type(exc).__name__}: {str(exc)[:120]}", err=True)
+            continue
         written += 1
     typer.echo(f"wrote {written} write-ups to {folder}", err=True)
 

@@ -9,6 +9,7 @@ already present (by content key). When a run completes, the file is rewritten so
 
 from __future__ import annotations
 
+import fcntl
 import json
 import multiprocessing as mp
 import os
@@ -238,6 +239,21 @@ def run_ray(items: list[Item], results: ResultsFile, jobs: int, timeout: float, 
 
 def run_batch(items: list[Item], output: Path, jobs: int, timeout: float, rubric_path: str | None = None,
               resume: bool = False, cache_dir: str | None = None, executor: str = "local", quiet: bool = True) -> Summary:
+    """Grade `items` into `output`; a second batch on the same results file fails at once (InputError)."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    # A POSIX record lock: held by this process only (forked workers do not inherit it), gone when it dies.
+    lock = os.open(f"{output}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.lockf(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise InputError(f"another batch is writing {output} (it holds {output}.lock)") from exc
+        return _run_batch(items, output, jobs, timeout, rubric_path, resume, cache_dir, executor, quiet)
+    finally:
+        os.close(lock)
+
+
+def _run_batch(items, output, jobs, timeout, rubric_path, resume, cache_dir, executor, quiet) -> Summary:
     started = time.monotonic()
     done_keys = {row["key"] for row in read_rows(output)} if resume else set()
     todo = [item for item in items if item.key not in done_keys]
