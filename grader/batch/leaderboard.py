@@ -17,6 +17,7 @@ from typing import Any, Iterable
 from tabulate import tabulate
 
 from ..checks.base import AREAS
+from ..report.inert import csv_cell, md_text
 from .runner import read_rows
 
 BOOTSTRAP_SAMPLES = 2000
@@ -24,16 +25,26 @@ BOOTSTRAP_SAMPLES = 2000
 
 def _entries(rows: Iterable[dict[str, Any]]):
     """(model, task, sample, subject or None) per graded subject; errors as (model, task, sample, None)."""
-    for row in rows:
-        if row.get("status") != "ok":
-            yield row.get("model") or "(error)", row.get("task"), row.get("sample") or 0, None
+    for row in rows:  # the results file is untrusted: names become text, a malformed row an error
+        model = None if row.get("model") is None else str(row["model"])
+        task, sample = str(row.get("task")), row.get("sample") if isinstance(row.get("sample"), int) else 0
+        result = row.get("result")
+        subjects = result.get("subjects") if isinstance(result, dict) else None
+        if row.get("status") != "ok" or not isinstance(subjects, list) or not all(_usable(s) for s in subjects):
+            yield model or "(error)", task, sample, None
             continue
-        for subject in row["result"]["subjects"]:
-            if row.get("model") is not None:
+        for subject in subjects:
+            if model is not None:
                 if subject["name"] == "response":
-                    yield row["model"], row["task"], row.get("sample") or 0, subject
+                    yield model, task, sample, subject
             else:
-                yield subject["name"], row["task"], 0, subject
+                yield str(subject["name"]), task, 0, subject
+
+
+def _usable(subject: Any) -> bool:
+    return (isinstance(subject, dict) and isinstance(subject.get("score"), (int, float))
+            and isinstance(subject.get("areas"), dict) and isinstance(subject.get("findings"), list)
+            and all(isinstance(f, dict) and {"requirement", "status", "area"} <= f.keys() for f in subject["findings"]))
 
 
 def _fully_meets(subject: dict[str, Any]) -> bool:
@@ -104,10 +115,12 @@ def per_task(path: Path) -> tuple[list[str], list[list[Any]]]:
 
 
 def render(headers: list[str], rows: list[list[Any]], fmt: str) -> str:
+    """CSV or a markdown table; model names and task ids come from the results file, so cells are made inert."""
     if fmt == "markdown":
-        return tabulate(rows, headers=headers, tablefmt="github") + "\n"
+        cells = [[md_text(c) if isinstance(c, str) else c for c in row] for row in rows]
+        return tabulate(cells, headers=headers, tablefmt="github") + "\n"
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerows([csv_cell(c) for c in row] for row in rows)
     return buffer.getvalue()
