@@ -214,7 +214,7 @@ def batch(
         try:
             Cache(directory).claim()
         except NotACache as exc:
-            typer.echo(f"grader: {exc}; grading without a cache", err=True)
+            typer.echo(f"grader: {exc}; grading without a cache (empty the folder or choose another --cache-dir)", err=True)
             directory = None
     try:
         summary = run_batch(collected.items, output, jobs, task_timeout, str(rubric) if rubric else None,
