@@ -101,18 +101,26 @@ def report(
 
 def _report_many(results: Path, folder: Optional[Path]) -> None:
     """One write-up per graded row of a batch results file, named safely inside `folder`."""
-    from .batch.leaderboard import writeup_name
     from .batch.runner import read_rows
+    from .report.files import write_inside
 
     if folder is None:
         fail("a .jsonl results file needs --output FOLDER for its write-ups")
         return
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"cannot create {folder}: {exc.strerror or exc}")
     written = 0
-    for row in read_rows(results):
+    for number, row in enumerate(read_rows(results), 1):
         if row.get("status") != "ok":
             continue
-        (folder / writeup_name(row)).write_text(render(row["result"], "markdown"), encoding="utf-8")
+        try:
+            text = render(row["result"], "markdown")
+            write_inside(folder, (row.get("task"), row.get("model"), row.get("sample")), row.get("key"), text)
+        except Exception as exc:  # noqa: BLE001 - the results file is untrusted: one bad row is one warning
+            typer.echo(f"grader: {results}: row {number} skipped: {type(exc).__name__}: {str(exc)[:120]}", err=True)
+            continue
         written += 1
     typer.echo(f"wrote {written} write-ups to {folder}", err=True)
 
@@ -174,6 +182,7 @@ def batch(
     jobs: int = typer.Option(os.cpu_count() or 1, "--jobs", "-j", help="Parallel workers (default: cores)."),
     task_timeout: float = typer.Option(120.0, "--task-timeout", help="Seconds before an item becomes an error row."),
     rubric: Optional[Path] = typer.Option(None, "--rubric", help="One rubric for every task (default: derived per prompt)."),
+    task_root: list[Path] = typer.Option([], "--task-root", help="A folder JSONL `task` paths may resolve under (repeatable; folders given as inputs count too)."),
     resume: bool = typer.Option(False, "--resume", help="Skip items already in the results file."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=f"Parse cache (default {DEFAULT_CACHE})."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Parse everything afresh."),
@@ -188,7 +197,7 @@ def batch(
         fail("--executor is local or ray")
     try:
         rubric_text = rubric.read_text(encoding="utf-8") if rubric else ""
-        collected = collect(inputs, rubric_text)
+        collected = collect(inputs, rubric_text, [str(r) for r in task_root])
         if rubric:
             from .rubric.io import load_rubric
 
@@ -199,6 +208,14 @@ def batch(
     for problem in collected.problems:
         typer.echo(f"grader: {problem}", err=True)
     directory = None if no_cache else str(cache_dir or DEFAULT_CACHE)
+    if directory:
+        from .batch.cache import Cache, NotACache
+
+        try:
+            Cache(directory).claim()
+        except NotACache as exc:
+            typer.echo(f"grader: {exc}; grading without a cache (empty the folder or choose another --cache-dir)", err=True)
+            directory = None
     try:
         summary = run_batch(collected.items, output, jobs, task_timeout, str(rubric) if rubric else None,
                             resume=resume, cache_dir=directory, executor=executor, quiet=quiet)
@@ -277,9 +294,13 @@ def view_command(
 @cache_app.command("clear")
 def cache_clear(cache_dir: Optional[Path] = typer.Option(None, "--cache-dir")) -> None:
     """Delete every cached entry."""
-    from .batch.cache import Cache
+    from .batch.cache import Cache, NotACache
 
-    removed = Cache(cache_dir or DEFAULT_CACHE).clear()
+    try:
+        removed = Cache(cache_dir or DEFAULT_CACHE).clear()
+    except NotACache as exc:
+        fail(str(exc))
+        return
     typer.echo(f"removed {removed} cache entries from {cache_dir or DEFAULT_CACHE}")
 
 

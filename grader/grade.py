@@ -44,13 +44,15 @@ def program_for(name: str, task: Task) -> Program | None:
     if name == "code":
         if not task.code:
             return None
-        parts = tuple(f"{f.path}\0{f.language}\0{f.text}" for f in task.code) + tuple(task.problems) + tuple(task.other_files)
+        problems = task.subject_problems("code")
+        parts = tuple(f"{f.path}\0{f.language}\0{f.text}" for f in task.code) + tuple(problems) + tuple(task.other_files)
         return _cached("code", parts, lambda: build_program(
-            task.code, Deliverable(source="files", problems=list(task.problems), other_files=task.other_files)))
+            task.code, Deliverable(source="files", problems=problems, other_files=task.other_files)))
     text = task.response if name == "response" else task.ideal
     if text is None:
         return None
-    return _cached("markdown", (text,), lambda: _markdown_program(text))
+    problems = task.subject_problems(name)
+    return _cached("markdown", (text, *problems), lambda: _markdown_program(text, problems))
 
 
 def _cached(kind: str, parts: tuple[str, ...], build):
@@ -59,12 +61,12 @@ def _cached(kind: str, parts: tuple[str, ...], build):
     return cache.ACTIVE.get_or_build(kind, parts, build)
 
 
-def _markdown_program(text: str) -> Program:
+def _markdown_program(text: str, problems: list[str]) -> Program:
     ex = extract(text)
     deliverable = Deliverable(
         source="markdown", unnamed_blocks=ex.unnamed, truncated=ex.truncated, prose_only=ex.prose_only,
         code_share=ex.code_share, used_trace=ex.used_trace, origins=ex.origins, mentioned=ex.mentioned,
-        partial=ex.partial,
+        partial=ex.partial, problems=problems,
     )
     return build_program(ex.files, deliverable)
 

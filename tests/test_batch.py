@@ -94,13 +94,13 @@ def test_timeouts_and_bad_rows_become_error_rows(tree, tmp_path):
 def test_cache_makes_the_second_run_reuse_and_clear_empties_it(tree, tmp_path):
     cache = tmp_path / "cache"
     batch(str(tree / "seed-terraform-0"), "-o", str(tmp_path / "a.jsonl"), "--cache-dir", str(cache))
-    entries = list(cache.rglob("*.pkl"))
+    entries = list(cache.rglob("*.json"))
     assert entries
     batch(str(tree / "seed-terraform-0"), "-o", str(tmp_path / "b.jsonl"), "--cache-dir", str(cache))
     assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
-    assert sorted(cache.rglob("*.pkl")) == sorted(entries)  # nothing new was parsed
+    assert sorted(cache.rglob("*.json")) == sorted(entries)  # nothing new was parsed
     cleared = runner.invoke(app, ["cache", "clear", "--cache-dir", str(cache)])
-    assert cleared.exit_code == 0 and not list(cache.rglob("*.pkl"))
+    assert cleared.exit_code == 0 and not list(cache.rglob("*.json"))
 
 
 def test_leaderboard_csv_markdown_and_per_task(tree, tmp_path):

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..ingest.task import InputError
+from ..ingest.files import Refused, contained, read_input, walk
+from ..ingest.task import MAX_FILE_BYTES, InputError
 
 TASK_MARKERS = ("PROMPT.md", "MODEL_RESPONSE.md", "IDEAL_RESPONSE.md", "metadata.json")
 MAX_ANSWER_CHARS = 4 * 1024 * 1024  # larger answers become error rows
@@ -47,22 +48,40 @@ def _is_task(folder: Path) -> bool:
 
 
 def _task_folders(root: Path) -> list[Path]:
+    """Task folders in a tree, without following links to folders (they may loop or lead out)."""
     if _is_task(root):
         return [root]
-    return sorted({p.parent if p.parent.name != "lib" else p.parent.parent
-                   for marker in TASK_MARKERS for p in root.rglob(marker)})
+    found = set()
+    for here, _, filenames in walk(root):
+        if any(marker in filenames for marker in TASK_MARKERS):
+            found.add(here.parent if here.name == "lib" else here)
+    return sorted(found)
 
 
 def _folder_digest(folder: Path) -> str:
+    """A hash of every file the grader may read in a task folder (refused files count by their reason)."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and ".git" not in p.parts):
-        rel = path.relative_to(folder).as_posix()
-        digest.update(rel.encode() + b"\0")
-        try:
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-        except OSError:
-            digest.update(b"unreadable")
+    root = folder.resolve()
+    for here, _, filenames in walk(root, lambda name: name == ".git"):
+        for filename in filenames:
+            path = here / filename
+            digest.update(path.relative_to(root).as_posix().encode("utf-8", errors="replace") + b"\0")
+            try:
+                digest.update(hashlib.sha256(read_input(path, root, MAX_FILE_BYTES)).digest())
+            except Refused as exc:
+                digest.update(str(exc).encode())
     return digest.hexdigest()
+
+
+def _resolve_task(ref: str, folders: dict[str, Path], roots: list[Path]) -> Path | None:
+    """The task folder a JSONL row names: a task id found in the inputs, or a path under a given root."""
+    if ref in folders:
+        return folders[ref]
+    for base in [Path.cwd(), *roots]:
+        candidate = base / ref
+        if candidate.is_dir() and any(contained(candidate, root) for root in roots):
+            return candidate.resolve()
+    return None
 
 
 def item_key(*parts: str) -> str:
@@ -92,14 +111,17 @@ def _answer_row(row: object, where: str) -> str | None:
     return None
 
 
-def collect(inputs: list[str], rubric_text: str = "") -> Inputs:
+def collect(inputs: list[str], rubric_text: str = "", task_roots: list[str] = ()) -> Inputs:
     """Task folders, trees of task folders and JSONL answer files -> items, in a stable order.
 
     A task is identified by its path relative to the input root given (a task folder given
     directly: its name); a JSONL answer by (task, model, sample). Two inputs giving the same
-    identity, or an invalid answer row, are refused with an InputError naming where.
+    identity, or an invalid answer row, are refused with an InputError naming where. A JSONL row's `task`
+    is a task id among the folders given, or a folder path that resolves under one of them or under a
+    `task_roots` entry; anything else (an absolute path elsewhere, `../..`) is an error row.
     """
     out = Inputs()
+    roots = [Path(r).resolve() for r in task_roots] + [Path(r).resolve() for r in inputs if Path(r).is_dir()]
     folders: dict[str, Path] = {}
     rows: list[tuple[dict, str, int]] = []
     errors: list[str] = []
@@ -139,7 +161,7 @@ def collect(inputs: list[str], rubric_text: str = "") -> Inputs:
     digests: dict[Path, str] = {}
     for row, source, number in rows:
         task_ref = str(row["task"])
-        folder = Path(task_ref) if Path(task_ref).is_dir() else folders.get(task_ref)
+        folder = _resolve_task(task_ref, folders, roots)
         response = row["response"] if isinstance(row["response"], str) else json.dumps(row["response"])
         model, sample = row["model"], row.get("sample", 0)
         task_id = task_ref if task_ref in folders else ids_by_path.get(folder.resolve(), folder.name) if folder else Path(task_ref).name
@@ -148,7 +170,7 @@ def collect(inputs: list[str], rubric_text: str = "") -> Inputs:
         if first != where:
             errors.append(f"{where}: task {task_id!r}, model {model!r}, sample {sample} repeats {first}")
             continue
-        error = None if folder else f"{where}: task {task_ref!r} is not a task folder given as input"
+        error = None if folder else f"{where}: task {task_ref!r} is not a task folder under the inputs or --task-root"
         if folder and folder not in digests:
             digests[folder] = _folder_digest(folder)
         prompt_digest = digests[folder] if folder else ""

@@ -33,6 +33,8 @@ import numpy as np
 from tabulate import tabulate
 
 from ..checks.base import AREAS
+from ..report.files import safe_name
+from ..report.inert import csv_cell, md_text
 from .runner import read_rows
 
 SEED = 20240613
@@ -54,17 +56,27 @@ class Answer:
 
 def answers(rows: Iterable[dict[str, Any]]) -> list[Answer]:
     out = []
-    for row in rows:
-        if row.get("status") != "ok":
-            out.append(Answer(row.get("model") or "(error)", str(row.get("task")), row.get("sample") or 0, None, row))
+    for row in rows:  # the results file is untrusted: names become text, a malformed row an error
+        model = None if row.get("model") is None else str(row["model"])
+        task, sample = str(row.get("task")), row.get("sample") if isinstance(row.get("sample"), int) else 0
+        result = row.get("result")
+        subjects = result.get("subjects") if isinstance(result, dict) else None
+        if row.get("status") != "ok" or not isinstance(subjects, list) or not all(_usable(s) for s in subjects):
+            out.append(Answer(model or "(error)", task, sample, None, row))
             continue
-        for subject in row["result"]["subjects"]:
-            if row.get("model") is not None:
+        for subject in subjects:
+            if model is not None:
                 if subject["name"] == "response":
-                    out.append(Answer(row["model"], row["task"], row.get("sample") or 0, subject, row))
+                    out.append(Answer(model, task, sample, subject, row))
             else:
-                out.append(Answer(subject["name"], row["task"], 0, subject, row))
+                out.append(Answer(str(subject["name"]), task, 0, subject, row))
     return out
+
+
+def _usable(subject: Any) -> bool:
+    return (isinstance(subject, dict) and isinstance(subject.get("score"), (int, float))
+            and isinstance(subject.get("areas"), dict) and isinstance(subject.get("findings"), list)
+            and all(isinstance(f, dict) and {"requirement", "status", "area"} <= f.keys() for f in subject["findings"]))
 
 
 def fully_meets(subject: dict[str, Any]) -> bool:
@@ -229,9 +241,7 @@ def paired(path: Path, by: str | None = None) -> tuple[list[str], list[list[Any]
 
 def writeup_name(row: dict[str, Any]) -> str:
     """The file name `grader report results.jsonl -o DIR` gives a row's write-up (safe, unique by key)."""
-    name = "-".join(str(p) for p in (row.get("task"), row.get("model"), row.get("sample")) if p is not None)
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or row["key"]
-    return f"{safe[:120]}-{row['key'][:8]}.md"
+    return safe_name((row.get("task"), row.get("model"), row.get("sample")), row.get("key"))
 
 
 def per_task(path: Path, criterion: str = "fully-meets") -> tuple[list[str], list[list[Any]]]:
@@ -251,14 +261,16 @@ def per_task(path: Path, criterion: str = "fully-meets") -> tuple[list[str], lis
 
 
 def render(headers: list[str], rows: list[list[Any]], fmt: str) -> str:
+    """CSV, JSON or a markdown table; model names and task ids come from the results file, so cells are made inert."""
     if fmt == "json":
         return json.dumps([dict(zip(headers, row)) for row in rows], indent=2) + "\n"
     if fmt == "markdown":
-        return tabulate(rows, headers=headers, tablefmt="github") + "\n"
+        cells = [[md_text(c) if isinstance(c, str) else c for c in row] for row in rows]
+        return tabulate(cells, headers=headers, tablefmt="github") + "\n"
     if fmt != "csv":
         raise ValueError(f"unknown format {fmt!r} (csv, markdown or json)")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerows([csv_cell(c) for c in row] for row in rows)
     return buffer.getvalue()

@@ -11,6 +11,7 @@ the workers. SIGINT and SIGTERM stop the workers and keep every finished row (`S
 
 from __future__ import annotations
 
+import fcntl
 import json
 import multiprocessing as mp
 import os
@@ -77,6 +78,7 @@ def _grade(item: Item, rubric_path: str | None, row: dict[str, Any]) -> dict[str
         task = load_task(item.path)
         if item.response is not None:  # one model's answer, graded against the task's prompt
             task.response, task.ideal, task.code = item.response, None, []
+            task.document_problems.pop("MODEL_RESPONSE.md", None)  # the row's answer replaces the folder's
             subjects: tuple[str, ...] = ("response",)
         else:
             subjects = ("response", "ideal", "code")
@@ -281,6 +283,21 @@ def _ray_loop(ray, remote_grade, items, results, jobs, timeout, progress, runnin
 
 def run_batch(items: list[Item], output: Path, jobs: int, timeout: float, rubric_path: str | None = None,
               resume: bool = False, cache_dir: str | None = None, executor: str = "local", quiet: bool = True) -> Summary:
+    """Grade `items` into `output`; a second batch on the same results file fails at once (InputError)."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    # A POSIX record lock: held by this process only (forked workers do not inherit it), gone when it dies.
+    lock = os.open(f"{output}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.lockf(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise InputError(f"another batch is writing {output} (it holds {output}.lock)") from exc
+        return _run_batch(items, output, jobs, timeout, rubric_path, resume, cache_dir, executor, quiet)
+    finally:
+        os.close(lock)
+
+
+def _run_batch(items, output, jobs, timeout, rubric_path, resume, cache_dir, executor, quiet) -> Summary:
     started = time.monotonic()
     existing = {row["key"]: (row.get("task"), row.get("model"), row.get("sample")) for row in read_rows(output)} if resume else {}
     current = {item.identity: item.key for item in items}

@@ -166,9 +166,10 @@ class UnreadableInput(Check):
     name = "unreadable-input"
     area = "structure"
     severity = "high"
-    description = "An input file is binary, oversize or not valid text, so it was not graded."
+    description = ("An input file is binary, oversize, unreadable, not a regular file (a FIFO, a device) or a symbolic "
+                   "link leading out of the task folder, looping or dangling, so it was not read or graded.")
     why = "What cannot be read cannot be checked; the grade covers only the rest."
-    fix = "Deliver text source files under the size limit."
+    fix = "Deliver readable text source files under the size limit, inside the task folder."
     bad = "lib/tap_stack.tf containing NUL bytes"
     good = "lib/tap_stack.tf as UTF-8 text"
 

@@ -92,9 +92,12 @@ class Extraction:
     unfenced: list[str] = field(default_factory=list)  # files recovered from code written outside any fence
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
 def clean_path(raw: str) -> str:
-    """A safe, relative, normalised path: never absolute, never climbing out with `..`."""
-    path = raw.strip().strip("`'\"*").replace("\\", "/")
+    """A safe, relative, normalised path: never absolute, never climbing out with `..`, no control characters."""
+    path = _CONTROL.sub("_", raw.strip().strip("`'\"*")).replace("\\", "/")
     path = posixpath.normpath(path).lstrip("/")
     parts = [p for p in path.split("/") if p not in ("..", ".", "")]
     return "/".join(parts) or "unnamed"

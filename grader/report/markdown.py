@@ -15,6 +15,7 @@ from typing import Any
 from tabulate import tabulate
 
 from ..checks.base import AREAS, REGISTRY, SEVERITIES, all_checks
+from .inert import md_cell, md_text
 
 AREA_TITLES = {
     "structure": "Deliverable and Structure", "deployability": "Deployability", "region": "Region and Deployment Scope",
@@ -70,7 +71,7 @@ def render_markdown(result: dict[str, Any]) -> str:
             if f["requirement"]:
                 by_req.setdefault(f["requirement"], {}).setdefault(s["name"], []).append(f)
 
-    out: list[str] = [f"# Failure report: {task['id']}", ""]
+    out: list[str] = [f"# Failure report: {md_text(task['id'])}", ""]
     out += _purpose(task, subjects, titles)
     out += _verdict(subjects, titles, requirements, by_req)
     out += _area_sections(subjects, titles, requirements, by_req)
@@ -153,7 +154,7 @@ def _summary_table(subjects, titles, requirements, by_req) -> list[str]:
     headers = ["Feature Area", "PROMPT Required"] + [titles[s["name"]] for s in subjects]
     rows = []
     for r, spec in requirements.items():
-        rows.append([spec["label"], spec["required"]] + [_cell(by_req.get(r, {}).get(s["name"], [])) for s in subjects])
+        rows.append([md_cell(spec["label"]), md_cell(spec["required"])] + [_cell(by_req.get(r, {}).get(s["name"], [])) for s in subjects])
     return ["## Summary Table", "", tabulate(rows, headers=headers, tablefmt="github"), ""]
 
 

@@ -1,4 +1,9 @@
-"""Reading and writing rubric YAML: duplicate and unknown keys are errors with line numbers."""
+"""Reading and writing rubric YAML: duplicate and unknown keys are errors with line numbers.
+
+Rubrics are data from anywhere (see docs/security.md): YAML aliases are refused (no "billion laughs"),
+files are size-limited, `include:` reaches only the shipped packs or files under the including
+rubric's own folder, and an error in an included file never quotes that file.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,30 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from ..ingest.files import Refused, contained, read_input
 from ..ingest.task import InputError
 from .model import Rubric
 
 PACKS = Path(__file__).resolve().parent.parent.parent / "rubrics"
+MAX_RUBRIC_BYTES = 1024 * 1024
+
+
+class RubricError(InputError):
+    """A rubric that does not load; `line` is where, when known."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
 
 
 class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys and remembers where every mapping key sits."""
+    """SafeLoader that refuses aliases and duplicate keys and remembers where every mapping key sits."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            line = self.peek_event().start_mark.line + 1
+            raise RubricError(f"YAML aliases are not allowed in a rubric (line {line})", line)
+        return super().compose_node(parent, index)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -24,8 +45,8 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool =
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if key in mapping:
-            raise InputError(f"duplicate key {key!r} at line {key_node.start_mark.line + 1} "
-                             f"(first at line {lines[key]})")
+            raise RubricError(f"duplicate key {key!r} at line {key_node.start_mark.line + 1} "
+                              f"(first at line {lines[key]})", key_node.start_mark.line + 1)
         mapping[key] = loader.construct_object(value_node, deep=deep)
         lines[key] = key_node.start_mark.line + 1
     loader.key_lines[id(mapping)] = lines
@@ -40,12 +61,12 @@ def _parse(text: str, name: str) -> tuple[Any, dict[int, dict[Any, int]]]:
     loader.key_lines = {}
     try:
         data = loader.get_single_data()
-    except InputError as exc:
-        raise InputError(f"{name}: {exc}") from exc
+    except RubricError as exc:
+        raise RubricError(f"{name}: {exc}", exc.line) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
-        raise InputError(f"{name}: not valid YAML{where}") from exc
+        raise RubricError(f"{name}: not valid YAML{where}", mark.line + 1 if mark else None) from exc
     finally:
         loader.dispose()
     return data, loader.key_lines
@@ -67,7 +88,7 @@ def _line_of(data: Any, key_lines: dict[int, dict[Any, int]], loc: tuple) -> int
 def parse_rubric(text: str, name: str = "rubric") -> Rubric:
     data, key_lines = _parse(text, name)
     if not isinstance(data, dict):
-        raise InputError(f"{name}: a rubric is a YAML mapping with a 'requirements' list")
+        raise RubricError(f"{name}: a rubric is a YAML mapping with a 'requirements' list")
     try:
         return Rubric.model_validate(data)
     except ValidationError as exc:
@@ -75,25 +96,30 @@ def parse_rubric(text: str, name: str = "rubric") -> Rubric:
         line = _line_of(data, key_lines, tuple(first["loc"]))
         where = f" (line {line})" if line else ""
         path = ".".join(str(p) for p in first["loc"])
-        raise InputError(f"{name}: {path}: {first['msg']}{where}") from exc
+        raise RubricError(f"{name}: {path}: {first['msg']}{where}", line) from exc
 
 
 def load_rubric(path: str | Path, _seen: frozenset[str] = frozenset()) -> Rubric:
     """Load a rubric file and merge in the packs it includes (requirements of the file win on id)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read rubric {path}: {exc.strerror or exc}") from exc
+        text = read_input(path, None, MAX_RUBRIC_BYTES).decode("utf-8", errors="replace")
+    except Refused as exc:
+        raise RubricError(f"rubric {path}: {exc}") from exc
     rubric = parse_rubric(text, str(path))
     return merge_includes(rubric, path.parent, _seen | {str(path.resolve())})
 
 
 def resolve_pack(name: str, base: Path) -> Path:
-    for candidate in (base / name, PACKS / name, PACKS / f"{name}.yaml"):
-        if candidate.is_file():
-            return candidate
-    raise InputError(f"included rubric pack not found: {name}")
+    """A shipped pack by name, or a file under `base` (the including rubric's folder); nothing else."""
+    home = base.resolve()
+    candidates = [] if Path(name).is_absolute() else [(base / name, home)]
+    if "/" not in name and "\\" not in name and name not in ("..", "."):
+        candidates += [(PACKS / name, PACKS), (PACKS / f"{name}.yaml", PACKS)]
+    for candidate, root in candidates:
+        if candidate.is_file() and contained(candidate, root):
+            return candidate.resolve()
+    raise RubricError(f"included rubric pack not found: {name} (a shipped pack, or a file under {base})")
 
 
 def merge_includes(rubric: Rubric, base: Path, seen: frozenset[str] = frozenset()) -> Rubric:
@@ -101,9 +127,13 @@ def merge_includes(rubric: Rubric, base: Path, seen: frozenset[str] = frozenset(
     ids = {r.id for r in requirements}
     for name in rubric.include:
         pack_path = resolve_pack(name, base)
-        if str(pack_path.resolve()) in seen:
-            raise InputError(f"rubric include cycle through {pack_path.name}")
-        pack = load_rubric(pack_path, seen)
+        if str(pack_path) in seen:
+            raise RubricError(f"rubric include cycle through {name}")
+        try:
+            pack = load_rubric(pack_path, seen)
+        except RubricError as exc:  # the message would quote the included file: say only where
+            where = f" (line {exc.line})" if exc.line else ""
+            raise RubricError(f"included rubric {name} is not a valid rubric{where}") from None
         for requirement in pack.requirements:
             if requirement.id not in ids:
                 requirements.append(requirement)
@@ -111,7 +141,14 @@ def merge_includes(rubric: Rubric, base: Path, seen: frozenset[str] = frozenset(
     return rubric.model_copy(update={"requirements": requirements})
 
 
+class _NoAliasDumper(yaml.SafeDumper):
+    """Never writes anchors, so every dumped rubric loads again."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def dump_rubric(rubric: Rubric) -> str:
     data = rubric.model_dump(mode="json", exclude_defaults=False)
     data["include"] = list(rubric.include)
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
+    return yaml.dump(data, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=120)
