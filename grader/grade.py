@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .batch import cache
+from .budgets import answer_problem, prompt_within
 from .checks.base import AREAS, REGISTRY, Context, Finding, all_checks
 from .ingest.markdown import extract
 from .ingest.task import Task
@@ -36,7 +37,8 @@ def program_for(name: str, task: Task) -> Program | None:
     text = task.response if name == "response" else task.ideal
     if text is None:
         return None
-    return _cached("markdown", (text,), lambda: _markdown_program(text))
+    label = "MODEL_RESPONSE.md" if name == "response" else "IDEAL_RESPONSE.md"
+    return _cached("markdown", (text,), lambda: _markdown_program(text, label))
 
 
 def _cached(kind: str, parts: tuple[str, ...], build):
@@ -45,7 +47,10 @@ def _cached(kind: str, parts: tuple[str, ...], build):
     return cache.ACTIVE.get_or_build(kind, parts, build)
 
 
-def _markdown_program(text: str) -> Program:
+def _markdown_program(text: str, label: str) -> Program:
+    problem = answer_problem(text)
+    if problem:  # not handed to markdown-it: an STR007 finding instead
+        return build_program([], Deliverable(source="markdown", problems=[f"{label}: {problem}; not graded"]))
     ex = extract(text)
     deliverable = Deliverable(
         source="markdown", unnamed_blocks=ex.unnamed, truncated=ex.truncated, prose_only=ex.prose_only,
@@ -113,7 +118,8 @@ def score(findings: list[Finding]) -> tuple[float, dict[str, float]]:
 
 def grade_task(task: Task, rubric: Any = None, subjects: tuple[str, ...] = ("response", "ideal", "code")) -> dict[str, Any]:
     """The JSON-ready result for one task (see docs/output.schema.json)."""
-    ctx = Context(platform=task.platform, language=task.language, prompt=task.prompt or "")
+    prompt, prompt_problem = prompt_within(task.prompt or "")
+    ctx = Context(platform=task.platform, language=task.language, prompt=prompt, prompt_problem=prompt_problem)
     out_subjects = []
     for name in subjects:
         program = program_for(name, task)

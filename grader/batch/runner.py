@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from .. import isolation
 from ..ingest.task import InputError, load_task
 from . import cache
 from .items import Item
@@ -115,33 +116,40 @@ class ResultsFile:
         os.replace(tmp, self.path)
 
 
-def _worker(inbox, outbox, rubric_path: str | None, cache_dir: str | None) -> None:
+def _worker(inbox, outbox, rubric_path: str | None, cache_dir: str | None, memory_mb: int) -> None:
     cache.configure(cache_dir)
+    isolation.cap_memory(memory_mb)
     while True:
         message = inbox.get()
         if message is None:
             return
-        index, item = message
+        index, item, isolate = message
+        isolation.ISOLATE_FILES = isolate  # a retry after this item killed a worker: probe each file alone
         outbox.put((index, grade_item(item, rubric_path)))
 
 
 class _Slot:
-    def __init__(self, ctx, outbox, rubric_path, cache_dir):
+    def __init__(self, ctx, outbox, rubric_path, cache_dir, memory_mb):
         self.inbox = ctx.Queue()
-        self.process = ctx.Process(target=_worker, args=(self.inbox, outbox, rubric_path, cache_dir), daemon=True)
+        self.process = ctx.Process(target=_worker, args=(self.inbox, outbox, rubric_path, cache_dir, memory_mb), daemon=True)
         self.process.start()
         self.index: int | None = None
         self.started = 0.0
 
 
 def run_local(items: list[Item], results: ResultsFile, jobs: int, timeout: float, rubric_path: str | None,
-              cache_dir: str | None, progress) -> int:
-    """Grade items on `jobs` worker processes; returns the number of error rows."""
+              cache_dir: str | None, progress, memory_mb: int = isolation.DEFAULT_MEMORY_MB) -> int:
+    """Grade items on `jobs` worker processes (each under the memory cap); returns the number of error rows.
+
+    An item whose worker dies by a signal is graded once more with every code file probed alone
+    (grader.isolation), so the file that crashes the parser becomes a finding.
+    """
     ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context("spawn")
     outbox = ctx.Queue()
-    slots = [_Slot(ctx, outbox, rubric_path, cache_dir) for _ in range(max(1, min(jobs, len(items))))]
+    slots = [_Slot(ctx, outbox, rubric_path, cache_dir, memory_mb) for _ in range(max(1, min(jobs, len(items))))]
     pending = list(enumerate(items))
     pending.reverse()
+    retried: set[int] = set()
     done = errors = 0
     try:
         while done < len(items):
@@ -149,7 +157,7 @@ def run_local(items: list[Item], results: ResultsFile, jobs: int, timeout: float
                 if slot.index is None and pending:
                     index, item = pending.pop()
                     slot.index, slot.started = index, time.monotonic()
-                    slot.inbox.put((index, item))
+                    slot.inbox.put((index, item, index in retried))
             try:
                 index, row = outbox.get(timeout=0.1)
             except queue.Empty:
@@ -172,12 +180,16 @@ def run_local(items: list[Item], results: ResultsFile, jobs: int, timeout: float
                     reason = f"worker died (exit code {slot.process.exitcode})" if dead else f"timed out after {timeout:g} s"
                     slot.process.kill()
                     slot.process.join()
+                    slots[i] = _Slot(ctx, outbox, rubric_path, cache_dir, memory_mb)
+                    if dead and (slot.process.exitcode or 0) < 0 and slot.index not in retried:
+                        retried.add(slot.index)
+                        pending.append((slot.index, item))
+                        continue
                     results.write({"key": item.key, "task": item.task, "model": item.model, "sample": item.sample,
                                    "status": "error", "error": reason, "result": None})
                     errors += 1
                     done += 1
                     progress(item)
-                    slots[i] = _Slot(ctx, outbox, rubric_path, cache_dir)
     finally:
         for slot in slots:
             if slot.process.is_alive():
@@ -236,15 +248,20 @@ def run_ray(items: list[Item], results: ResultsFile, jobs: int, timeout: float, 
 
 
 def run_batch(items: list[Item], output: Path, jobs: int, timeout: float, rubric_path: str | None = None,
-              resume: bool = False, cache_dir: str | None = None, executor: str = "local", quiet: bool = True) -> Summary:
+              resume: bool = False, cache_dir: str | None = None, executor: str = "local", quiet: bool = True,
+              memory_mb: int = isolation.DEFAULT_MEMORY_MB) -> Summary:
     started = time.monotonic()
     done_keys = {row["key"] for row in read_rows(output)} if resume else set()
     todo = [item for item in items if item.key not in done_keys]
     summary = Summary(total=len(items), skipped=len(items) - len(todo))
     results = ResultsFile(output, resume)
-    run = run_ray if executor == "ray" else run_local
     with _progress(len(todo), quiet) as progress:
-        summary.errors = run(todo, results, jobs, timeout, rubric_path, cache_dir, progress) if todo else 0
+        if not todo:
+            summary.errors = 0
+        elif executor == "ray":
+            summary.errors = run_ray(todo, results, jobs, timeout, rubric_path, cache_dir, progress)
+        else:
+            summary.errors = run_local(todo, results, jobs, timeout, rubric_path, cache_dir, progress, memory_mb)
     results.finish()
     if cache_dir:
         cache.Cache(cache_dir).prune()

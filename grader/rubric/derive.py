@@ -53,10 +53,26 @@ def statements(prompt: str) -> list[Statement]:
             continue
         line = tok.map[0] + 1
         for offset, raw in enumerate(tok.content.split("\n")):
-            for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", raw):
+            for sentence in _pieces(raw):
                 text = sentence.strip()
                 if text:
                     out.append(Statement(text, line + offset, section, [], bool(_CONDITIONAL.search(text)) or bool(_SKIP_SECTIONS.search(section))))
+    return out
+
+
+_MAX_STATEMENT = 2_000  # characters; the longest sentence of the development corpus has 888
+
+
+def _pieces(line: str) -> list[str]:
+    """A line's sentences; one longer than _MAX_STATEMENT is cut at spaces (the rules' regexes are linear per statement)."""
+    out: list[str] = []
+    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", line):
+        while len(sentence) > _MAX_STATEMENT:
+            cut = sentence.rfind(" ", _MAX_STATEMENT // 2, _MAX_STATEMENT)
+            cut = cut if cut > 0 else _MAX_STATEMENT
+            out.append(sentence[:cut])
+            sentence = sentence[cut:]
+        out.append(sentence)
     return out
 
 
