@@ -10,6 +10,7 @@ Where fork is not available (Windows), grading runs in-process without limits.
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import os
 import resource
@@ -66,6 +67,7 @@ def run_limited(fn: Callable[[], Any], timeout: float, memory_mb: int) -> Any:
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
+        faulthandler.disable()  # a crash is reported by the parent, in one line
         os.close(reader)
         code = 0
         try:
@@ -113,6 +115,7 @@ def probe(fn: Callable[[], None], timeout: float) -> str | None:
     """Run fn() in a throw-away child (inheriting this process's limits): None when it returns, else why not."""
     pid = os.fork()
     if pid == 0:
+        faulthandler.disable()
         code = 0
         try:
             fn()
