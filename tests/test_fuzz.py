@@ -4,7 +4,8 @@ Property, for every generated input: grading raises nothing, finishes in bounded
 memory, and its result validates against docs/output.schema.json.
 
 The CI budget is small (FUZZ_EXAMPLES, default 25 per target, fixed seed). Long runs:
-`make fuzz` (FUZZ_EXAMPLES=25000, random seed, statistics printed; see docs/reliability.md).
+`make fuzz` (FUZZ_EXAMPLES=25000, random seed, statistics printed; FUZZ_LOG=file records every
+input's time and the peak memory; see docs/reliability.md).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import re
 import resource
 import time
 
+import jsonschema
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,10 +24,11 @@ from grader.grade import grade_task
 from grader.ingest.task import Task
 from grader.rubric.derive import derive_rubric
 
-from .conftest import SAMPLES, validate
+from .conftest import SAMPLES
 
 LONG_RUN = "FUZZ_EXAMPLES" in os.environ
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
+LOG = os.environ.get("FUZZ_LOG")  # long runs: one line per input (target, seconds, peak MiB) for docs/reliability.md
 SECONDS_PER_INPUT = 20.0  # generous: shared CI machines; the long run records the real maximum
 MEMORY_MB = 2048  # peak resident memory of the test process must stay under this
 
@@ -125,11 +129,19 @@ def answers(draw) -> str:
     return text
 
 
-def _check(task: Task, rubric, schema) -> None:
+@pytest.fixture(scope="module")
+def validator(output_schema):
+    return jsonschema.Draft202012Validator(output_schema)  # built once: validate() would rebuild it per input
+
+
+def _check(task: Task, rubric, validator, target: str) -> None:
     started = time.perf_counter()
     result = grade_task(task, rubric)
     elapsed = time.perf_counter() - started
-    validate(result, schema)
+    validator.validate(result)
+    if LOG:
+        with open(LOG, "a", encoding="utf-8") as log:
+            log.write(f"{target} {elapsed:.4f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}\n")
     assert elapsed < SECONDS_PER_INPUT, f"grading took {elapsed:.1f} s"
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     assert peak < MEMORY_MB, f"peak memory {peak:.0f} MiB"
@@ -140,31 +152,31 @@ PLATFORMS = st.sampled_from([("terraform", "hcl"), ("pulumi", "python"), ("cdk",
 
 @FUZZ
 @given(answer=answers(), platform=PLATFORMS)
-def test_fuzz_markdown_answers(answer, platform, output_schema):
-    _check(Task(id="fuzz", path="fuzz", response=answer, platform=platform[0], language=platform[1]), None, output_schema)
+def test_fuzz_markdown_answers(answer, platform, validator):
+    _check(Task(id="fuzz", path="fuzz", response=answer, platform=platform[0], language=platform[1]), None, validator, "markdown")
 
 
 @FUZZ
 @given(files=st.lists(st.tuples(st.sampled_from(["main.tf", "variables.tf", "modules/vpc/main.tf", "x.tfvars"]),
                                 mutated("hcl")), min_size=1, max_size=3))
-def test_fuzz_hcl(files, output_schema):
+def test_fuzz_hcl(files, validator):
     from grader.ir import SourceFile
 
     code = [SourceFile(path, "hcl", text) for path, text in dict(files).items()]
-    _check(Task(id="fuzz", path="fuzz", code=code, platform="terraform", language="hcl"), None, output_schema)
+    _check(Task(id="fuzz", path="fuzz", code=code, platform="terraform", language="hcl"), None, validator, "hcl")
 
 
 @FUZZ
 @given(text=mutated("python"), platform=st.sampled_from(["pulumi", "cdk", "cdktf"]))
-def test_fuzz_python(text, platform, output_schema):
+def test_fuzz_python(text, platform, validator):
     from grader.ir import SourceFile
 
     code = [SourceFile("lib/tap_stack.py", "python", text), SourceFile("Pulumi.yaml", "yaml", "name: x\nruntime: python\n")]
-    _check(Task(id="fuzz", path="fuzz", code=code, platform=platform, language="python"), None, output_schema)
+    _check(Task(id="fuzz", path="fuzz", code=code, platform=platform, language="python"), None, validator, "python")
 
 
 @FUZZ
 @given(prompt=mutated("prompt"), answer=st.sampled_from(SEEDS["markdown"]))
-def test_fuzz_prompts(prompt, answer, output_schema):
+def test_fuzz_prompts(prompt, answer, validator):
     rubric = derive_rubric(prompt, platform="terraform", language="hcl")
-    _check(Task(id="fuzz", path="fuzz", prompt=prompt, response=answer, platform="terraform", language="hcl"), rubric, output_schema)
+    _check(Task(id="fuzz", path="fuzz", prompt=prompt, response=answer, platform="terraform", language="hcl"), rubric, validator, "prompt")
