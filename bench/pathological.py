@@ -11,6 +11,7 @@ case cannot take the machine down; the grader's own limits are what is being mea
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import signal
@@ -55,8 +56,9 @@ def cases(scale: float) -> dict[str, tuple[str, str]]:
         "tf-nested-conditionals": (PROMPT, _hcl("locals {\n  x = " + "var.a ? 1 : " * int(3_000 * scale) + "0\n}")),
         "tf-brackets": (PROMPT, _hcl("locals {\n  x = " + "[" * n + "1" + "]" * n + "\n}")),
         # Within the limits, at half and at the full limit: the time should double, not quadruple.
-        **{f"py-chains-{k}k-lines": (PROMPT, _py("\n".join(f"x{i} = a" + ".b" * 100 for i in range(k * 1000))))
-           for k in (2, 4)},
+        **{f"py-chains-{k}-lines": (PROMPT, _py("\n".join(f"x{i} = a" + ".b" * 100 for i in range(k))))
+           for k in (250, 500)},
+        **{f"py-{k}k-lines": (PROMPT, _py("\n".join(f"v{i} = {i}" for i in range(k * 1000)))) for k in (10, 20)},
         **{f"md-{k}-fences": (PROMPT, "".join(f"```hcl\nlocals {{ a{i} = {i} }}\n```\n\n" for i in range(k // 2)))
            for k in (1000, 2000)},
         **{f"prompt-one-line-{k}k": (("Create an S3 bucket with versioning and encryption, " * (k * 20))[:k * 1000] + "\n",
@@ -94,7 +96,12 @@ def run_case(folder: Path, timeout: float) -> tuple[float, float, str, str]:
     else:
         outcome = f"exit {os.WEXITSTATUS(status)}"
     lines = (folder / "stderr.txt").read_text(errors="replace").strip().splitlines()
-    return seconds, peak, outcome, (lines[-1][:100] if lines else "")
+    message = lines[-1][:100] if lines else ""
+    if (folder / "result.json").exists():  # the first limit finding, if any
+        result = json.loads((folder / "result.json").read_text())
+        found = [f["message"] for s in result["subjects"] for f in s["findings"] if f["check"] == "STR007"]
+        message = message or (found[0][:100] if found else f"graded, {len(result['subjects'][0]['files'])} file(s)")
+    return seconds, peak, outcome, message
 
 
 def main() -> None:
@@ -104,7 +111,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     args = parser.parse_args()
     wanted = set(filter(None, args.only.split(",")))
-    print("| case | input | time (s) | peak RSS (MiB) | outcome | stderr |")
+    print("| case | input | time (s) | peak RSS (MiB) | outcome | finding or stderr |")
     print("|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for name, (prompt, response) in cases(args.scale).items():

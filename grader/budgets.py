@@ -6,7 +6,7 @@ gigabytes, 100,000 fences take minutes. Real answers are far inside these limits
 development corpus peaks are in docs/user-guide.md); an input beyond one is not parsed and
 becomes a finding instead (STR007).
 
-`expression_depth` is an upper bound on the depth of the syntax tree a parser would build:
+The depth `scan` measures is an upper bound on the depth of the syntax tree a parser would build:
 bracket nesting plus, at each bracket level, the length of the current operator chain
 (`a.b.c`, `not not x`, `x if c else y if d else z`, `f()()`, `a[0][0]`, `a + b + c`); a comma,
 an assignment or the end of a statement ends a chain. Strings and comments are skipped.
@@ -18,7 +18,8 @@ import re
 
 MAX_CODE_BYTES = 1_000_000  # one code file (a fenced block or a delivered file)
 MAX_CODE_LINES = 20_000
-MAX_DEPTH = 200  # expression_depth of any code file
+MAX_DEPTH = 200  # syntax-tree depth bound of any code file (see scan)
+MAX_TOKENS = 100_000  # tokens of one code file: the parsers' time and memory grow with them
 MAX_ANSWER_BYTES = 4_000_000  # one markdown answer
 MAX_FENCES = 2_000  # fence lines (opening + closing) in one markdown answer
 MAX_PROMPT_BYTES = 200_000  # the rubric is derived from at most this much of PROMPT.md
@@ -44,14 +45,19 @@ _HCL_TOKEN = re.compile(
 _FENCE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})", re.M)
 
 
-def expression_depth(text: str, language: str) -> int:
-    """Upper bound on the syntax-tree depth of `text` (python or hcl), in one linear pass."""
+def scan(text: str, language: str) -> tuple[int, int]:
+    """(depth, tokens) of `text` (python or hcl), in one linear pass.
+
+    The depth is an upper bound on the depth of the syntax tree; the token count (names, numbers,
+    strings, operators, brackets) drives the parsers' time and memory."""
     pattern = _PY_TOKEN if language == "python" else _HCL_TOKEN
     chain_words = _PY_CHAIN_WORDS if language == "python" else frozenset()
     chains = [0]  # operator-chain length at each open bracket level
     total = deepest = 0  # total = sum(chains)
     operand = False  # the previous token ends an operand: a following ( or [ is a call or subscript
+    tokens = 0
     for m in pattern.finditer(text if text.endswith("\n") else text + "\n"):
+        tokens += 1
         kind = m.lastgroup
         if kind == "comment" or kind == "tag":
             if kind == "tag":
@@ -82,7 +88,7 @@ def expression_depth(text: str, language: str) -> int:
         depth = len(chains) - 1 + total
         if depth > deepest:
             deepest = depth
-    return deepest
+    return deepest, tokens
 
 
 def code_problem(text: str, language: str) -> str | None:
@@ -92,9 +98,11 @@ def code_problem(text: str, language: str) -> str | None:
     lines = text.count("\n") + 1
     if lines > MAX_CODE_LINES:
         return f"file too long to analyse: {lines:,} lines > {MAX_CODE_LINES:,}"
-    depth = expression_depth(text, language)
+    depth, tokens = scan(text, language)
     if depth > MAX_DEPTH:
         return f"file too deeply nested to analyse: depth {depth:,} > {MAX_DEPTH:,}"
+    if tokens > MAX_TOKENS:
+        return f"file too large to analyse: {tokens:,} tokens > {MAX_TOKENS:,}"
     return None
 
 

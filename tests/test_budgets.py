@@ -57,17 +57,20 @@ def test_hcl_nested_conditionals_and_brackets_are_findings():
 
 def test_depth_counts_code_only_not_strings_comments_or_heredocs():
     text = '"""' + "a.b + c " * 2000 + '"""\n# ' + "x." * 2000 + "\ns = 'a.b.c' + \"d.e\"\n"
-    assert budgets.expression_depth(text, "python") == 1
+    assert budgets.scan(text, "python")[0] == 1
     hcl = 'locals {\n  policy = <<EOF\n' + "a.b.c ? d : e\n" * 500 + 'EOF\n  n = "${a.b}"\n}\n'
-    assert budgets.expression_depth(hcl, "hcl") == 1
-    assert budgets.expression_depth("x = f(a.b, c.d.e)\n", "python") == 4  # f( + c . d . e
-    assert budgets.expression_depth("x = [a.b,\n c.d]\ny = 1\n", "python") == 2
+    assert budgets.scan(hcl, "hcl")[0] == 1
+    assert budgets.scan("x = f(a.b, c.d.e)\n", "python") == (4, 15)  # depth: f( + c . d . e
+    assert budgets.scan("x = [a.b,\n c.d]\ny = 1\n", "python")[0] == 2
 
 
 def test_size_and_line_limits(monkeypatch):
     monkeypatch.setattr(budgets, "MAX_CODE_LINES", 100)
     p = program_of({"long.py": "x = 1\n" * 150, "short.py": "x = 1\n" * 50})
     assert p.deliverable.problems == ["long.py: file too long to analyse: 151 lines > 100; not graded"]
+    monkeypatch.setattr(budgets, "MAX_TOKENS", 1000)
+    p = program_of({"dense.py": "x = [" + "1, " * 600 + "]\n", "sparse.py": "x = [" + "1, " * 400 + "]\n"})
+    assert p.deliverable.problems == ["dense.py: file too large to analyse: 1,205 tokens > 1,000; not graded"]
     monkeypatch.setattr(budgets, "MAX_CODE_BYTES", 200)
     assert program_of({"big.tf": "# " + "x" * 300}).deliverable.problems == [
         "big.tf: file too large to analyse: 302 characters > 200; not graded"]
