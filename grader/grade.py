@@ -37,8 +37,7 @@ def program_for(name: str, task: Task) -> Program | None:
     text = task.response if name == "response" else task.ideal
     if text is None:
         return None
-    label = "MODEL_RESPONSE.md" if name == "response" else "IDEAL_RESPONSE.md"
-    return _cached("markdown", (text,), lambda: _markdown_program(text, label))
+    return _cached("markdown", (text,), lambda: _markdown_program(text))
 
 
 def _cached(kind: str, parts: tuple[str, ...], build):
@@ -47,10 +46,10 @@ def _cached(kind: str, parts: tuple[str, ...], build):
     return cache.ACTIVE.get_or_build(kind, parts, build)
 
 
-def _markdown_program(text: str, label: str) -> Program:
+def _markdown_program(text: str) -> Program:
     problem = answer_problem(text)
     if problem:  # not handed to markdown-it: an STR007 finding instead
-        return build_program([], Deliverable(source="markdown", problems=[f"{label}: {problem}; not graded"]))
+        return build_program([], Deliverable(source="markdown", problems=[f"{problem}; not graded"]))
     ex = extract(text)
     deliverable = Deliverable(
         source="markdown", unnamed_blocks=ex.unnamed, truncated=ex.truncated, prose_only=ex.prose_only,

@@ -89,7 +89,7 @@ def test_an_answer_with_too_many_fences_is_a_finding_not_extracted(output_schema
     many = "".join(f"```hcl\nlocals {{ a{i} = {i} }}\n```\n" for i in range(budgets.MAX_FENCES // 2 + 1))
     result = grade_task(_task(response=many))
     validate(result, output_schema)
-    assert _str007(result) == [("fail", f"MODEL_RESPONSE.md: answer has too many code fences to analyse: "
+    assert _str007(result) == [("fail", f"answer has too many code fences to analyse: "
                                         f"{budgets.MAX_FENCES + 2:,} fence lines > {budgets.MAX_FENCES:,}; not graded")]
     fine = grade_task(_task(response="".join(f"```hcl\nlocals {{ a{i} = {i} }}\n```\n" for i in range(20))))
     assert _str007(fine) == [] and fine["subjects"][0]["files"]
