@@ -57,11 +57,11 @@ def cases(scale: float) -> dict[str, tuple[str, str]]:
         "tf-brackets": (PROMPT, _hcl("locals {\n  x = " + "[" * n + "1" + "]" * n + "\n}")),
         # Within the limits, at half and at the full limit: the time should double, not quadruple.
         **{f"py-chains-{k}-lines": (PROMPT, _py("\n".join(f"x{i} = a" + ".b" * 100 for i in range(k))))
-           for k in (250, 500)},
-        **{f"py-{k}k-lines": (PROMPT, _py("\n".join(f"v{i} = {i}" for i in range(k * 1000)))) for k in (10, 20)},
+           for k in (245, 490)},
+        **{f"py-{k}k-lines": (PROMPT, _py("\n".join(f"v{i} = {i}" for i in range(k * 1000 - 10)))) for k in (10, 20)},
         **{f"md-{k}-fences": (PROMPT, "".join(f"```hcl\nlocals {{ a{i} = {i} }}\n```\n\n" for i in range(k // 2)))
            for k in (1000, 2000)},
-        **{f"prompt-one-line-{k}k": (("Create an S3 bucket with versioning and encryption, " * (k * 20))[:k * 1000] + "\n",
+        **{f"prompt-one-line-{k}k": (("Create an S3 bucket with versioning and encryption, " * (k * 20))[:k * 1000 - 1] + "\n",
                                      _hcl('resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}')) for k in (100, 200)},
     }
 

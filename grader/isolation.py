@@ -35,6 +35,14 @@ class Failed(Exception):
         self.signalled = signalled
 
 
+def _quiet_child() -> None:
+    """In a child: no crash dump or native-library message on stderr (the parent reports the failure in one line)."""
+    faulthandler.disable()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
 def cap_memory(memory_mb: int) -> None:
     """Limit this process's address space; 0 means no cap. Allocations beyond it fail (MemoryError)."""
     if memory_mb <= 0:
@@ -67,7 +75,7 @@ def run_limited(fn: Callable[[], Any], timeout: float, memory_mb: int) -> Any:
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
-        faulthandler.disable()  # a crash is reported by the parent, in one line
+        _quiet_child()
         os.close(reader)
         code = 0
         try:
@@ -115,7 +123,7 @@ def probe(fn: Callable[[], None], timeout: float) -> str | None:
     """Run fn() in a throw-away child (inheriting this process's limits): None when it returns, else why not."""
     pid = os.fork()
     if pid == 0:
-        faulthandler.disable()
+        _quiet_child()
         code = 0
         try:
             fn()
