@@ -3,7 +3,7 @@
 Property, for every generated input: grading raises nothing, finishes in bounded time and
 memory, and its result validates against docs/output.schema.json.
 
-The CI budget is small (FUZZ_EXAMPLES, default 25 per target, fixed seed). Long runs:
+The CI budget is small (FUZZ_EXAMPLES, default 100 per target, fixed seed). Long runs:
 `make fuzz` (FUZZ_EXAMPLES=25000, random seed, statistics printed; FUZZ_LOG=file records every
 input's time and the peak memory; see docs/reliability.md).
 """
@@ -27,7 +27,7 @@ from grader.rubric.derive import derive_rubric
 from .conftest import SAMPLES
 
 LONG_RUN = "FUZZ_EXAMPLES" in os.environ
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
 LOG = os.environ.get("FUZZ_LOG")  # long runs: one line per input (target, seconds, peak MiB) for docs/reliability.md
 SECONDS_PER_INPUT = 20.0  # generous: shared CI machines; the long run records the real maximum
 MEMORY_MB = 2048  # peak resident memory of the test process must stay under this
