@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 SAMPLE ?= samples/seed-terraform
 
-.PHONY: demo test browser bench schema docs clean
+.PHONY: demo test browser fuzz bench schema docs clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -22,6 +22,11 @@ test: $(VENV)/.installed
 browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver)
+
+# Long fuzzing run (docs/reliability.md): FUZZ_EXAMPLES inputs per target (4 targets), random seed.
+FUZZ_EXAMPLES ?= 25000
+fuzz: $(VENV)/.installed
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/test_fuzz.py -p no:cacheprovider --hypothesis-show-statistics $(FUZZ_ARGS)
 
 bench: $(VENV)/.installed
 	$(PY) bench/run.py ../shared/corpus

@@ -12,6 +12,7 @@ import typer
 
 from .batch.cache import DEFAULT_DIR as DEFAULT_CACHE
 from .ingest.task import InputError, load_task
+from .isolation import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Grade infrastructure-as-code written by language models.")
 rubric_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Derive, validate and inspect rubrics.")
@@ -59,9 +60,12 @@ def grade(
     fmt: str = typer.Option("json", "--format", "-f", help="json or markdown."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of standard output."),
     fail_under: Optional[float] = typer.Option(None, "--fail-under", help="Exit 1 when a subject scores below this."),
+    timeout: float = typer.Option(DEFAULT_TIMEOUT, "--timeout", help="Seconds of wall-clock time before grading is stopped."),
+    memory_limit: int = typer.Option(DEFAULT_MEMORY_MB, "--memory-limit", help="Address-space cap of the grading process, MiB (0: none)."),
 ) -> None:
     """Grade one task and print (or write) the result."""
     from .grade import grade_task
+    from .isolation import Failed, grade_with_limits
     from .rubric import resolve_rubric
 
     try:
@@ -76,7 +80,11 @@ def grade(
         from .rubric.io import dump_rubric
 
         write_output(dump_rubric(used), save_rubric)
-    result = grade_task(task, used)
+    try:
+        result = grade_with_limits(lambda: grade_task(task, used), timeout, memory_limit)
+    except Failed as exc:
+        fail(f"grading {task.path or task.id} stopped: {exc.reason}")
+        return
     write_output(render(result, fmt), output)
     if fail_under is not None and any(s["score"] < fail_under for s in result["subjects"]):
         raise typer.Exit(1)
@@ -180,7 +188,8 @@ def batch(
     inputs: list[str] = typer.Argument(..., help="Task folders, trees of task folders, and/or JSONL answer files."),
     output: Path = typer.Option(..., "--output", "-o", help="Results file (JSON lines)."),
     jobs: int = typer.Option(os.cpu_count() or 1, "--jobs", "-j", help="Parallel workers (default: cores)."),
-    task_timeout: float = typer.Option(120.0, "--task-timeout", help="Seconds before an item becomes an error row."),
+    task_timeout: float = typer.Option(DEFAULT_TIMEOUT, "--task-timeout", help="Seconds before an item becomes an error row."),
+    memory_limit: int = typer.Option(DEFAULT_MEMORY_MB, "--memory-limit", help="Address-space cap of each worker, MiB (0: none)."),
     rubric: Optional[Path] = typer.Option(None, "--rubric", help="One rubric for every task (default: derived per prompt)."),
     task_root: list[Path] = typer.Option([], "--task-root", help="A folder JSONL `task` paths may resolve under (repeatable; folders given as inputs count too)."),
     resume: bool = typer.Option(False, "--resume", help="Skip items already in the results file."),
@@ -218,7 +227,7 @@ def batch(
             directory = None
     try:
         summary = run_batch(collected.items, output, jobs, task_timeout, str(rubric) if rubric else None,
-                            resume=resume, cache_dir=directory, executor=executor, quiet=quiet)
+                            resume=resume, cache_dir=directory, executor=executor, quiet=quiet, memory_mb=memory_limit)
     except InputError as exc:
         fail(str(exc))
         return

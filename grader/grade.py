@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .batch import cache
+from .budgets import answer_problem, prompt_within
 from .checks.base import AREAS, REGISTRY, Context, Finding, all_checks
 from .checks.claims import judge
 from .ingest.markdown import extract
@@ -62,6 +63,9 @@ def _cached(kind: str, parts: tuple[str, ...], build):
 
 
 def _markdown_program(text: str, problems: list[str]) -> Program:
+    problem = answer_problem(text)
+    if problem:  # not handed to markdown-it: an STR007 finding instead
+        return build_program([], Deliverable(source="markdown", problems=[*problems, f"{problem}; not graded"]))
     ex = extract(text)
     deliverable = Deliverable(
         source="markdown", unnamed_blocks=ex.unnamed, truncated=ex.truncated, prose_only=ex.prose_only,
@@ -167,7 +171,8 @@ def score(findings: list[Finding], program: Program | None = None) -> Scores:
 
 def grade_task(task: Task, rubric: Any = None, subjects: tuple[str, ...] = ("response", "ideal", "code")) -> dict[str, Any]:
     """The JSON-ready result for one task (see docs/output.schema.json)."""
-    ctx = Context(platform=task.platform, language=task.language, prompt=task.prompt or "")
+    prompt, prompt_problem = prompt_within(task.prompt or "")
+    ctx = Context(platform=task.platform, language=task.language, prompt=prompt, prompt_problem=prompt_problem)
     out_subjects = []
     for name in subjects:
         program = program_for(name, task)

@@ -121,4 +121,5 @@ def test_duplicate_declarations_across_files_are_recorded():
 def test_deeply_nested_braces_do_not_crash():
     deep = "locals {\n  x = " + "{ a = " * 400 + "1" + " }" * 400 + "\n}\n"
     p = program_of({"deep.tf": deep})
-    assert p.errors or p.locals  # either parsed or reported, never raised
+    assert p.deliverable.problems == ["deep.tf: file too deeply nested to analyse: depth 401 > 200; not graded"]
+    assert not p.locals and not p.files[0].parsed

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from .. import __version__
+from .. import __version__, isolation
 from ..ingest.task import InputError, load_task
 from . import cache
 from .items import Item
@@ -152,22 +152,24 @@ class ResultsFile:
         os.replace(tmp, self.path)
 
 
-def _worker(inbox, outbox, rubric_path: str | None, cache_dir: str | None) -> None:
+def _worker(inbox, outbox, rubric_path: str | None, cache_dir: str | None, memory_mb: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the runner stops workers
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     cache.configure(cache_dir)
+    isolation.cap_memory(memory_mb)
     while True:
         message = inbox.get()
         if message is None:
             return
-        index, item = message
+        index, item, isolate = message
+        isolation.ISOLATE_FILES = isolate  # a retry after this item killed a worker: probe each file alone
         outbox.put((index, grade_item(item, rubric_path)))
 
 
 class _Slot:
-    def __init__(self, ctx, outbox, rubric_path, cache_dir):
+    def __init__(self, ctx, outbox, rubric_path, cache_dir, memory_mb):
         self.inbox = ctx.Queue()
-        self.process = ctx.Process(target=_worker, args=(self.inbox, outbox, rubric_path, cache_dir), daemon=True)
+        self.process = ctx.Process(target=_worker, args=(self.inbox, outbox, rubric_path, cache_dir, memory_mb), daemon=True)
         self.process.start()
         self.index: int | None = None
         self.started = 0.0
@@ -179,13 +181,18 @@ class _Slot:
 
 
 def run_local(items: list[Item], results: ResultsFile, jobs: int, timeout: float, rubric_path: str | None,
-              cache_dir: str | None, progress) -> None:
-    """Grade items on `jobs` worker processes."""
+              cache_dir: str | None, progress, memory_mb: int = isolation.DEFAULT_MEMORY_MB) -> None:
+    """Grade items on `jobs` worker processes, each under the memory cap.
+
+    An item whose worker dies by a signal is graded once more with every code file probed alone
+    (grader.isolation), so the file that crashes the parser becomes a finding.
+    """
     ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context("spawn")
     outbox = ctx.Queue()
-    slots = [_Slot(ctx, outbox, rubric_path, cache_dir) for _ in range(max(1, min(jobs, len(items))))]
+    slots = [_Slot(ctx, outbox, rubric_path, cache_dir, memory_mb) for _ in range(max(1, min(jobs, len(items))))]
     pending = list(enumerate(items))
     pending.reverse()
+    retried: set[int] = set()
     done = 0
     try:
         while done < len(items):
@@ -193,7 +200,7 @@ def run_local(items: list[Item], results: ResultsFile, jobs: int, timeout: float
                 if slot.index is None and pending:
                     index, item = pending.pop()
                     slot.index, slot.started = index, time.monotonic()
-                    slot.inbox.put((index, item))
+                    slot.inbox.put((index, item, index in retried))
             try:
                 index, row = outbox.get(timeout=0.1)
             except queue.Empty:
@@ -214,10 +221,14 @@ def run_local(items: list[Item], results: ResultsFile, jobs: int, timeout: float
                     item = items[slot.index]
                     reason = f"worker died (exit code {slot.process.exitcode})" if dead else f"timed out after {timeout:g} s"
                     slot.stop()
+                    slots[i] = _Slot(ctx, outbox, rubric_path, cache_dir, memory_mb)
+                    if dead and (slot.process.exitcode or 0) < 0 and slot.index not in retried:
+                        retried.add(slot.index)
+                        pending.append((slot.index, item))
+                        continue
                     results.write(error_row(item, reason))
                     done += 1
                     progress(item)
-                    slots[i] = _Slot(ctx, outbox, rubric_path, cache_dir)
     except BaseException:  # interrupted: stop at once, the finished rows are written
         for slot in slots:
             slot.stop()
@@ -282,7 +293,8 @@ def _ray_loop(ray, remote_grade, items, results, jobs, timeout, progress, runnin
 
 
 def run_batch(items: list[Item], output: Path, jobs: int, timeout: float, rubric_path: str | None = None,
-              resume: bool = False, cache_dir: str | None = None, executor: str = "local", quiet: bool = True) -> Summary:
+              resume: bool = False, cache_dir: str | None = None, executor: str = "local", quiet: bool = True,
+              memory_mb: int = isolation.DEFAULT_MEMORY_MB) -> Summary:
     """Grade `items` into `output`; a second batch on the same results file fails at once (InputError)."""
     output.parent.mkdir(parents=True, exist_ok=True)
     # A POSIX record lock: held by this process only (forked workers do not inherit it), gone when it dies.
@@ -292,12 +304,12 @@ def run_batch(items: list[Item], output: Path, jobs: int, timeout: float, rubric
             fcntl.lockf(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
             raise InputError(f"another batch is writing {output} (it holds {output}.lock)") from exc
-        return _run_batch(items, output, jobs, timeout, rubric_path, resume, cache_dir, executor, quiet)
+        return _run_batch(items, output, jobs, timeout, rubric_path, resume, cache_dir, executor, quiet, memory_mb)
     finally:
         os.close(lock)
 
 
-def _run_batch(items, output, jobs, timeout, rubric_path, resume, cache_dir, executor, quiet) -> Summary:
+def _run_batch(items, output, jobs, timeout, rubric_path, resume, cache_dir, executor, quiet, memory_mb) -> Summary:
     started = time.monotonic()
     existing = {row["key"]: (row.get("task"), row.get("model"), row.get("sample")) for row in read_rows(output)} if resume else {}
     current = {item.identity: item.key for item in items}
@@ -305,13 +317,15 @@ def _run_batch(items, output, jobs, timeout, rubric_path, resume, cache_dir, exe
     todo = [item for item in items if item.key not in existing]
     summary = Summary(total=len(items), skipped=len(items) - len(todo), stale=len(stale))
     results = ResultsFile(output, resume, drop=stale)
-    run = run_ray if executor == "ray" else run_local
     on_main_thread = threading.current_thread() is threading.main_thread()  # only there can handlers be set
     handlers = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)} if on_main_thread else {}
     try:
         with _progress(len(todo), quiet) as progress:
             if todo:
-                run(todo, results, jobs, timeout, rubric_path, cache_dir, progress)
+                if executor == "ray":
+                    run_ray(todo, results, jobs, timeout, rubric_path, cache_dir, progress)
+                else:
+                    run_local(todo, results, jobs, timeout, rubric_path, cache_dir, progress, memory_mb)
     except Interrupted as exc:
         summary.interrupted = str(exc)
     finally:

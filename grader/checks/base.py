@@ -57,6 +57,7 @@ class Context:
     language: str | None = None
     prompt: str = ""
     subject: str = "code"  # response | ideal | code
+    prompt_problem: str = ""  # the prompt is over its limit: only its start was read (grader.budgets)
 
 
 class Check:

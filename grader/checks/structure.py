@@ -93,7 +93,8 @@ class SyntaxErrorCheck(Check):
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         for error in program.errors:
             yield self.finding("fail", f"{error.file} does not parse: {error.message}", [Location(error.file, error.line)])
-        if not program.errors and _code_files(program):
+        code = _code_files(program)
+        if not program.errors and code and all(f.parsed for f in code):
             yield self.finding("pass", "Every code file parses.")
 
 
@@ -166,16 +167,19 @@ class UnreadableInput(Check):
     name = "unreadable-input"
     area = "structure"
     severity = "high"
-    description = ("An input file is binary, oversize, unreadable, not a regular file (a FIFO, a device) or a symbolic "
-                   "link leading out of the task folder, looping or dangling, so it was not read or graded.")
+    description = ("An input file is binary, oversize, unreadable, not a regular file (a FIFO, a device), a symbolic "
+                   "link leading out of the task folder, looping or dangling, or beyond the analysis limits (size, lines, "
+                   "nesting depth, code fences), so it was not read or graded; a prompt over its limit is read in part (unknown).")
     why = "What cannot be read cannot be checked; the grade covers only the rest."
-    fix = "Deliver readable text source files under the size limit, inside the task folder."
+    fix = "Deliver readable text source files inside the task folder, within the limits of the user guide."
     bad = "lib/tap_stack.tf containing NUL bytes"
     good = "lib/tap_stack.tf as UTF-8 text"
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         for problem in program.deliverable.problems:
             yield self.finding("fail", problem)
+        if ctx.prompt_problem:
+            yield self.finding("unknown", ctx.prompt_problem, severity="info")
 
 
 @register

@@ -358,6 +358,11 @@ def extract(markdown: str) -> Extraction:
     files: dict[str, SourceFile] = {}
     last_closed: dict[str, bool] = {}
     named_languages = {b.language: True for b in blocks if b.name and b.language in CODE_LANGUAGES}
+    # Declarations of the default HCL file as far as read: unnamed blocks are checked against it one by one
+    # without rescanning the whole file each time (linear in the number of blocks).
+    default_text: str | None = None
+    default_declared: set[str] = set()
+    default_modules = False
     code_chars = 0
     for index, block in enumerate(blocks, start=1):
         is_code = block.language in CODE_LANGUAGES
@@ -374,7 +379,10 @@ def extract(markdown: str) -> Extraction:
         if block.name is None and name == "tap_stack.tf" and name in files:
             declared = set(_DECLARATION.findall(block.content))
             so_far = files[name].text
-            if declared & set(_DECLARATION.findall(so_far)) or _LOCAL_MODULE.search(so_far):
+            if so_far is not default_text:  # a named block replaced it since: scan it again
+                default_text, default_declared = so_far, set(_DECLARATION.findall(so_far))
+                default_modules = bool(_LOCAL_MODULE.search(so_far))
+            if declared & default_declared or default_modules:
                 # The same blocks declared again, or the first block calls local modules it does not define:
                 # this block is another module's file, not a continuation.
                 name = f"unnamed-{index}/main.tf"
@@ -382,6 +390,10 @@ def extract(markdown: str) -> Extraction:
         if name in files:
             if block.continued or not last_closed.get(name, True) or (name == "tap_stack.tf" and block.name is None):
                 files[name].text += "\n" + block.content
+                if name == "tap_stack.tf" and block.name is None:  # unnamed HCL blocks pile up here
+                    default_text = files[name].text
+                    default_declared |= declared
+                    default_modules = default_modules or bool(_LOCAL_MODULE.search(block.content))
             elif _excerpt_of(block.content, files[name].text):
                 continue  # a fix shown again in part ("### RDS fix" + 5 lines of rds.tf): the file stays whole
             else:

@@ -574,23 +574,6 @@ def _undefined_names(text: str) -> list[tuple[str, int]]:
     return sorted(((name, line) for name, line in lines.items()), key=lambda item: (item[1], item[0]))
 
 
-_BRACKETS = re.compile(r"[()\[\]{}]")
-MAX_NESTING = 150  # CPython refuses 200; libcst's native parser can overflow its stack far sooner than it errors
-
-
-def nesting_depth(text: str) -> int:
-    """Deepest bracket nesting, counted over the raw text (strings included: an upper bound)."""
-    depth = deepest = 0
-    for char in _BRACKETS.findall(text):
-        if char in "([{":
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-        elif char in ")]}" and depth:
-            depth -= 1
-    return deepest
-
-
 def _syntax_error(source: SourceFile, exc: cst.ParserSyntaxError) -> ParseError:
     """CPython's own parser names the line and problem the way a user expects; libcst's is the fallback."""
     try:
@@ -605,9 +588,6 @@ def _syntax_error(source: SourceFile, exc: cst.ParserSyntaxError) -> ParseError:
 def parse_python_files(program: Program, files: list[SourceFile]) -> None:
     for source in files:
         if source.language != "python":
-            continue
-        if nesting_depth(source.text) > MAX_NESTING:
-            program.errors.append(ParseError(source.path, None, f"brackets nest deeper than {MAX_NESTING} levels; not parsed"))
             continue
         try:
             module = cst.parse_module(source.text)

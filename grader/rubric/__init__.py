@@ -14,12 +14,15 @@ def resolve_rubric(task: Task, path: str | None) -> Rubric | None:
         return load_rubric(path)
     if task.prompt:
         from ..batch import cache
+        from ..budgets import prompt_within
         from .derive import derive_rubric
 
+        prompt, _ = prompt_within(task.prompt)  # the cut is reported by STR007
+
         def derive() -> Rubric:
-            return derive_rubric(task.prompt, platform=task.platform, language=task.language)
+            return derive_rubric(prompt, platform=task.platform, language=task.language)
 
         if cache.ACTIVE is None:
             return derive()
-        return cache.ACTIVE.get_or_build("rubric", (task.prompt, task.platform or "", task.language or ""), derive)
+        return cache.ACTIVE.get_or_build("rubric", (prompt, task.platform or "", task.language or ""), derive)
     return None

@@ -72,10 +72,26 @@ def statements(prompt: str) -> list[Statement]:
             intro = tok.content if tok.content.rstrip().endswith(":") else ""
         line = tok.map[0] + 1
         for offset, raw in enumerate(tok.content.split("\n")):
-            for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", raw):
+            for sentence in _pieces(raw):
                 text = re.sub(r"\*\*|__", "", sentence).strip()  # bold marks would hide "ECS service-linked roles"
                 if text:
                     out.append(Statement(text, line + offset, section, lead, tokens[i - 1].type == "heading_open"))
+    return out
+
+
+_MAX_STATEMENT = 2_000  # characters; the longest sentence of the development corpus has 888
+
+
+def _pieces(line: str) -> list[str]:
+    """A line's sentences; one longer than _MAX_STATEMENT is cut at spaces (the rules' regexes are linear per statement)."""
+    out: list[str] = []
+    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", line):
+        while len(sentence) > _MAX_STATEMENT:
+            cut = sentence.rfind(" ", _MAX_STATEMENT // 2, _MAX_STATEMENT)
+            cut = cut if cut > 0 else _MAX_STATEMENT
+            out.append(sentence[:cut])
+            sentence = sentence[cut:]
+        out.append(sentence)
     return out
 
 
