@@ -24,11 +24,23 @@ _SERVICE_PORTS = {22: "ssh", 3389: "rdp", 3306: "mysql", 5432: "postgres", 6379:
                   27017: "mongo", 8080: "8080", 21: "ftp", 23: "telnet", 25: "smtp", 53: "dns"}
 
 
-def _near(prompt: str, term: str, words: str = _OPEN_WORDS, window: int = 150) -> bool:
-    """The prompt names `term` within `window` characters of one of `words`."""
-    for m in re.finditer(term, prompt, re.I):
-        around = prompt[max(0, m.start() - window): m.end() + window]
-        if re.search(words, around, re.I):
+def _lines(prompt: str, term: str) -> list[str]:
+    """The prompt's sentences (a line, or a sentence within one) that name `term`."""
+    parts = re.split(r"\n|(?<=[.;!?])\s+", prompt)
+    return [p for p in parts if re.search(term, p, re.I)]
+
+
+_SOURCE_LIMIT = r"\b(?!0\.0\.0\.0/0)\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}|only from"  # a CIDR other than the world's
+_RESTRICTED = (_SOURCE_LIMIT + r"|restrict|specific|bastion|vpn|office|trusted|"
+               r"security group|within the vpc|internal|private|allowed (?:ip|cidr)|whitelist|allowlist|corporate")
+
+
+def _asked_open(prompt: str, term: str) -> bool:
+    """The prompt opens `term` (a port or service) to the world, or asks for it with no restriction on the source."""
+    for line in _lines(prompt, term):
+        if re.search(_OPEN_WORDS, line, re.I) and not re.search(_SOURCE_LIMIT, line, re.I):
+            return True
+        if re.search(r"inbound|ingress|allow|open|access", line, re.I) and not re.search(_RESTRICTED, line, re.I):
             return True
     return False
 
@@ -148,14 +160,15 @@ class OpenIngress(Check):
             checked += 1
             if protocol == "all":
                 what = "all traffic (every protocol and port)"
-                asked = _near(prompt, r"all (?:inbound |ingress )?(?:traffic|ports|protocols)|any port")
+                asked = any(re.search(_OPEN_WORDS + "|inbound|ingress", line, re.I)
+                            for line in _lines(prompt, r"all (?:inbound |ingress )?(?:traffic|ports|protocols)|any port"))
             else:
                 if low is not None and high is not None and all(p in PUBLIC_PORTS for p in range(low, high + 1)):
                     continue
                 ports = [p for p in range(low, min(high, low + 70000) + 1) if p not in PUBLIC_PORTS] if low is not None else []
                 what = f"{protocol} port {low}" if low == high else f"{protocol} ports {low}-{high}"
                 terms = [rf"\b{p}\b" for p in ports[:20]] + [rf"\b{_SERVICE_PORTS[p]}\b" for p in ports if p in _SERVICE_PORTS]
-                asked = any(_near(prompt, t) for t in terms) or (high - low > 1000 and _near(prompt, r"all ports|any port"))
+                asked = any(_asked_open(prompt, t) for t in terms) or (high - low > 1000 and _asked_open(prompt, r"all ports|any port"))
             if asked or (r.address, what) in seen:
                 continue
             seen.add((r.address, what))
@@ -171,7 +184,7 @@ class OpenIngress(Check):
 _KEY_POLICY_TYPES = ("aws_kms_key", "aws_kms_key_policy", "aws_kms_replica_key")
 _MANAGED_ARN = re.compile(r"arn:[\w-]*(?:\$\{[^}]*\})?[\w-]*:iam::aws:policy/((?:[\w+=,.@-]+/)*([\w+=,.@-]+))")
 _BROAD_POLICY = re.compile(r"^(?:AdministratorAccess|PowerUserAccess|IAMFullAccess|\w+FullAccess)$")
-_ASKS_BROAD = r"full[- ]access|administrator|admin access|admin privileges|wildcard|all actions|unrestricted|\bpoweruser"
+_ASKS_BROAD = r"full[- ](?:access|control|permissions)|administrator|admin access|admin privileges|wildcard|all actions|unrestricted|\bpoweruser"
 
 
 def _wildcards(st: Statement) -> list[str]:
@@ -221,13 +234,14 @@ class WildcardIam(Check):
             if st.principal is not None:
                 continue  # a resource policy (bucket, key, topic): judged elsewhere
             checked += 1
-            for action in _wildcards(st):
-                if asked_broad or action in prompt or (st.resource.address, action) in seen:
-                    continue
-                seen.add((st.resource.address, action))
-                flagged += 1
-                yield self.finding("fail", f"`{st.resource.address}` allows `{action}` on Resource `*`; the prompt does not ask "
-                                   "for that breadth.", [st.location], found=action)
+            wide = [a for a in _wildcards(st) if a not in prompt and (st.resource.address, a) not in seen]
+            if asked_broad or not wide:
+                continue
+            seen.update((st.resource.address, a) for a in wide)
+            flagged += 1
+            shown = ", ".join(f"`{a}`" for a in wide[:6]) + (f" and {len(wide) - 6} more" if len(wide) > 6 else "")
+            yield self.finding("fail", f"`{st.resource.address}` allows {shown} on Resource `*`; the prompt does not ask "
+                               "for that breadth.", [st.location], found=wide[0])
         for r, key, name in managed_policy_names(program):
             base = name.rsplit("/", 1)[-1]
             if not _BROAD_POLICY.match(base):
@@ -319,7 +333,7 @@ class EncryptionDisabled(Check):
 
 _PUBLIC_ACLS = ("public-read", "public-read-write", "authenticated-read")
 _ASKS_PUBLIC = (r"public(?:ly)?[- ](?:read|readable|accessible|access|bucket|website|assets|content)|static (?:web ?)?site|"
-                r"website hosting|host(?:ing)? a (?:static )?website|anonymous")
+                r"static (?:images|assets|content|files|media)|website hosting|host(?:ing)? a (?:static )?website|anonymous")
 
 
 def _anyone(principal: Any) -> bool:
@@ -435,14 +449,14 @@ class HardcodedSecret(Check):
                                        [r.line_of(dotted.split(".")[0])], found=dotted)
             if r.dialect == "cdk":
                 texts = [leaf.text for leaf in walk_values(r.attributes) if isinstance(leaf, Expr)] + r.meta.get("calls", [])
-                for text in texts:
-                    for m in _PLAINTEXT_SECRET.finditer(text):
-                        checked += 1
-                        if asked or m.group(2) in prompt:
-                            continue
-                        flagged += 1
-                        yield self.finding("fail", f"`{r.address}` passes a hard-coded secret with SecretValue."
-                                           f"{text[m.start():].split('(')[0].split('.')[-1]}(...).", [r.location], found="SecretValue")
+                literals = sorted({m.group(2) for text in texts for m in _PLAINTEXT_SECRET.finditer(text)})
+                checked += len(literals)
+                literals = [v for v in literals if v not in prompt]
+                if literals and not asked:
+                    flagged += 1
+                    count = f"{len(literals)} hard-coded secrets" if len(literals) > 1 else "a hard-coded secret"
+                    yield self.finding("fail", f"`{r.address}` passes {count} with SecretValue.unsafe_plain_text/plain_text: "
+                                       "the value sits in the template in clear text.", [r.location], found="SecretValue")
         if checked and not flagged:
             yield self.finding("pass", "No hard-coded passwords or tokens.")
 
