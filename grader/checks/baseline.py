@@ -182,7 +182,7 @@ class OpenIngress(Check):
 # ---- wildcard IAM -------------------------------------------------------------------------------
 
 _KEY_POLICY_TYPES = ("aws_kms_key", "aws_kms_key_policy", "aws_kms_replica_key")
-_MANAGED_ARN = re.compile(r"arn:[\w-]*(?:\$\{[^}]*\})?[\w-]*:iam::aws:policy/((?:[\w+=,.@-]+/)*([\w+=,.@-]+))")
+_MANAGED_ARN = re.compile(r"arn:(?:aws|\$?\{[^}]*\}):iam::aws:policy/((?:[\w+=,.@-]+/)*[\w+=,.@-]+)")  # the aws partition
 _BROAD_POLICY = re.compile(r"^(?:AdministratorAccess|PowerUserAccess|IAMFullAccess|\w+FullAccess)$")
 _ASKS_BROAD = r"full[- ](?:access|control|permissions)|administrator|admin access|admin privileges|wildcard|all actions|unrestricted|\bpoweruser"
 
