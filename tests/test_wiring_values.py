@@ -110,3 +110,12 @@ def test_escaped_interpolation_only_in_quoted_strings():
     heredoc = 'resource "aws_instance" "i" {\n  user_data = <<-EOF\n    echo "\\${HOME}"\n  EOF\n}'
     assert not fails("VAL005", {"main.tf": heredoc})
     assert not fails("VAL005", {"main.tf": '# write "\\${var.x}" in shell\nlocals {\n  a = "$${literal}"\n}'})
+
+
+def test_truncated_inside_block():
+    cut = {"main.tf": 'resource "aws_lb" "app" {\n  name = "app"\n  load_balancer_type = ""\n'}
+    found = fails("TRN001", cut)
+    assert found and 'load_balancer_type = ""' in found[0].message
+    assert not fails("TRN001", {"main.tf": 'resource "aws_lb" "app" {\n  name = "app" }}\n'})  # an error, not a cut
+    python = {"lib/tap_stack.py": 'import pulumi_aws as aws\nlb = aws.lb.LoadBalancer("app",\n    internal=False,\n'}
+    assert "`(` opened at line 2" in fails("TRN001", python)[0].message

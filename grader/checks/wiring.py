@@ -216,7 +216,7 @@ class AcmDnsValidationWithoutRecords(Check):
         checked = flagged = 0
         for cert in program.of_type("aws_acm_certificate"):
             method = cert.attributes.get("validation_method")
-            if cert.dialect not in _JUDGED or not isinstance(method, str) or method.upper() != "DNS":
+            if cert.dialect not in _JUDGED or not isinstance(method, str) or method.upper() != "DNS" or cert.count != 1:
                 continue
             checked += 1
             if validated:
