@@ -119,3 +119,21 @@ def test_truncated_inside_block():
     assert not fails("TRN001", {"main.tf": 'resource "aws_lb" "app" {\n  name = "app" }}\n'})  # an error, not a cut
     python = {"lib/tap_stack.py": 'import pulumi_aws as aws\nlb = aws.lb.LoadBalancer("app",\n    internal=False,\n'}
     assert "`(` opened at line 2" in fails("TRN001", python)[0].message
+
+
+def test_wrong_kind_references():
+    link = ('resource "aws_lb" "app" {\n  internal = true\n}\nresource "aws_api_gateway_vpc_link" "l" {\n'
+            '  name = "l"\n  target_arns = [aws_lb.app.arn]\n}')
+    assert "Network Load Balancer" in fails("REF001", {"main.tf": link})[0].message
+    assert not fails("REF001", {"main.tf": link.replace("internal = true", 'load_balancer_type = "network"')})
+    assert not fails("REF001", {"main.tf": link.replace("internal = true", "load_balancer_type = var.lb_type")})
+    waf = ('import pulumi_aws as aws\ncdn = aws.cloudfront.Distribution("cdn")\nacl = aws.wafv2.WebAcl("acl", scope="CLOUDFRONT")\n'
+           'aws.wafv2.WebAclAssociation("a", resource_arn=cdn.arn, web_acl_arn=acl.arn)\n')
+    assert fails("REF001", {"lib/tap_stack.py": waf})
+    stage = waf.replace('cdn = aws.cloudfront.Distribution("cdn")', 'cdn = aws.apigateway.Stage("cdn")')
+    assert not fails("REF001", {"lib/tap_stack.py": stage})
+    record = ('resource "aws_lambda_function" "f" {}\nresource "aws_route53_record" "r" {\n  name = "api"\n  type = "CNAME"\n'
+              '  records = [aws_lambda_function.f.arn]\n}')
+    assert fails("REF001", {"main.tf": record})
+    assert not fails("REF001", {"main.tf": record.replace(".arn]", ".invoke_arn]").replace("aws_lambda_function.f.invoke_arn",
+                                                                                          "aws_lb.a.dns_name")})
