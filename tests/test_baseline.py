@@ -114,3 +114,10 @@ def test_hardcoded_secret():
            '"b": SecretValue.unsafe_plain_text("x2")})\n')
     found = fails("BAS005", {"lib/tap_stack.py": cdk})
     assert len(found) == 1 and "2 hard-coded secrets" in found[0].message
+
+
+def test_wildcard_iam_in_heredoc_with_interpolations():
+    heredoc = ('resource "aws_iam_role_policy" "p" {\n  policy = <<EOF\n{"Statement": [{"Effect": "Allow", "Action": "s3:*", '
+               '"Resource": "*"}, {"Effect": "Allow", "Action": "sqs:*", "Resource": "${aws_sqs_queue.q.arn}"}]}\nEOF\n}')
+    found = fails("BAS002", {"main.tf": heredoc})
+    assert len(found) == 1 and found[0].found == "s3:*"

@@ -93,6 +93,11 @@ def document(value: Any) -> Any:
             return json.loads(value)
         except ValueError:
             return None
+    if isinstance(value, Expr) and value.is_template and value.text.strip().startswith("{"):
+        try:  # a heredoc JSON policy with interpolations: the interpolated strings stay `${...}`, never a literal "*"
+            return json.loads(value.text.replace('\\"', '"'))  # python-hcl2 keeps the quotes escaped
+        except ValueError:
+            return None
     if isinstance(value, Expr):
         m = _JSONENCODE.match(value.text)
         if m:
