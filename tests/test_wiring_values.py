@@ -4,7 +4,7 @@ import json
 from importlib import resources
 
 from grader.checks.base import Context
-from tests.conftest import run_check
+from tests.conftest import program_of, run_check
 
 
 def fails(check_id, files, prompt=""):
@@ -137,3 +137,22 @@ def test_wrong_kind_references():
     assert fails("REF001", {"main.tf": record})
     assert not fails("REF001", {"main.tf": record.replace(".arn]", ".invoke_arn]").replace("aws_lambda_function.f.invoke_arn",
                                                                                           "aws_lb.a.dns_name")})
+
+
+def test_nacl_rules_of_two_acls_bound_to_one_variable_are_not_confused():
+    code = ('import pulumi_aws as aws\n'
+            'def public():\n    name = cfg("public")\n    nacl = aws.ec2.NetworkAcl(name, vpc_id="v")\n'
+            '    aws.ec2.NetworkAclRule("pi", network_acl_id=nacl.id, rule_number=100, egress=False, protocol="-1", '
+            'rule_action="allow", cidr_block="0.0.0.0/0")\n'
+            'def private():\n    name = cfg("private")\n    nacl = aws.ec2.NetworkAcl(name, vpc_id="v")\n'
+            '    aws.ec2.NetworkAclRule("qi", network_acl_id=nacl.id, rule_number=100, egress=False, protocol="-1", '
+            'rule_action="allow", cidr_block="10.0.0.0/8")\n')
+    program = program_of({"lib/tap_stack.py": code})
+    assert [r.address for r in program.resources].count("aws_network_acl.name") == 2  # the case guarded against
+    assert not fails("VAL004", {"lib/tap_stack.py": code})
+
+
+def test_managed_policy_named_in_a_config_rule_parameter_is_not_an_attachment():
+    rule = ('resource "aws_config_config_rule" "r" {\n  name = "r"\n  input_parameters = jsonencode({ managedPolicyArns = '
+            '"arn:aws:iam::aws:policy/service-role/ConfigRole" })\n}')
+    assert not fails("VAL001", {"main.tf": rule})

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterator
@@ -69,7 +69,8 @@ class UnknownManagedPolicy(Check):
             flagged += 1
             near = by_base.get(name.rsplit("/", 1)[-1].lower(), [])
             hint = f"; the policy is `{near[0]}`" if near else ""
-            yield self.finding("fail", f"`{r.address}` attaches the AWS managed policy `{name}`, which does not exist{hint}.",
+            yield self.finding("fail", f"`{r.address}` attaches the AWS managed policy `{name}`, which AWS does not publish "
+                               f"(no such policy, or one deprecated for new attachments){hint}.",
                                [r.line_of(key) if key != "calls" else r.location], found=name)
         if checked and not flagged:
             yield self.finding("pass", "Every AWS managed policy named exists.")
@@ -187,10 +188,12 @@ class DuplicateNaclRule(Check):
             acl, egress, number = self._entry(r)
             if acl and number is not None and egress is not None and r.count == 1 and not r.meta.get("for_each"):
                 entries[(acl, "egress" if egress else "ingress", number)].append(r.location)
+        # Python names resources after variables: two ACLs bound to one variable name share an address, so skip those.
+        shared = {a for a, n in Counter(r.address for r in program.resources).items() if n > 1}
         checked = flagged = 0
         for (acl, direction, number), where in sorted(entries.items(), key=lambda e: (e[0][0], e[0][1], e[0][2])):
             checked += 1
-            if len(where) > 1:
+            if len(where) > 1 and acl not in shared:
                 flagged += 1
                 yield self.finding("fail", f"Network ACL `{acl}` has {len(where)} {direction} entries numbered {number}: "
                                    "the second is refused (NetworkAclEntryAlreadyExists).", where[:3], found=str(number))

@@ -183,6 +183,7 @@ class OpenIngress(Check):
 
 _KEY_POLICY_TYPES = ("aws_kms_key", "aws_kms_key_policy", "aws_kms_replica_key")
 _MANAGED_ARN = re.compile(r"arn:(?:aws|\$?\{[^}]*\}):iam::aws:policy/((?:[\w+=,.@-]+/)*[\w+=,.@-]+)")  # the aws partition
+_ATTACH_KEYS = ("policy_arn", "policy_arns", "managed_policy_arns", "managed_policies")
 _BROAD_POLICY = re.compile(r"^(?:AdministratorAccess|PowerUserAccess|IAMFullAccess|\w+FullAccess)$")
 _ASKS_BROAD = r"full[- ](?:access|control|permissions)|administrator|admin access|admin privileges|wildcard|all actions|unrestricted|\bpoweruser"
 
@@ -197,12 +198,13 @@ def managed_policy_names(program: Program) -> Iterator[tuple[Resource, str, str]
     """(resource, attribute, managed policy path/name) for each literal AWS managed policy the code attaches."""
     for r in program.resources:
         for key, value in r.attributes.items():
+            attaches = key in _ATTACH_KEYS and ("policy_attachment" in r.type or r.type in ("aws_iam_role", "aws_iam_user", "aws_iam_group"))
             for leaf in walk_values(value):
                 text = leaf.text if isinstance(leaf, Expr) else leaf if isinstance(leaf, str) else None
                 if not text or "policy/" not in text and "managed_policy" not in text:
                     continue
-                for m in _MANAGED_ARN.finditer(text):
-                    if "${" not in m.group(1):
+                for m in _MANAGED_ARN.finditer(text) if attaches else ():
+                    if "${" not in m.group(1) and "{" not in m.group(1):
                         yield r, key, m.group(1)
                 for m in re.finditer(r"from_aws_managed_policy_name\(\s*['\"]([^'\"{}]+)['\"]\s*\)", text):
                     yield r, key, m.group(1)
