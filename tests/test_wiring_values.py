@@ -156,3 +156,8 @@ def test_managed_policy_named_in_a_config_rule_parameter_is_not_an_attachment():
     rule = ('resource "aws_config_config_rule" "r" {\n  name = "r"\n  input_parameters = jsonencode({ managedPolicyArns = '
             '"arn:aws:iam::aws:policy/service-role/ConfigRole" })\n}')
     assert not fails("VAL001", {"main.tf": rule})
+
+
+def test_snippet_ending_in_ellipsis_is_not_a_cut():
+    snippet = {"lib/tap_stack.py": "def __init__(self,\n             vpc_id: str,\n             ...\n"}
+    assert not fails("TRN001", snippet)

@@ -37,8 +37,11 @@ class TruncatedInsideBlock(Check):
         for f in program.files:
             if f.language not in ("hcl", "python") or f.path == last:
                 continue  # the last file of an answer cut inside its fence is STR003's
-            checked += 1
             lines = f.text.rstrip().splitlines()
+            if f.path.rsplit("/", 1)[-1].startswith("unnamed-") or program.elided_file(f.path) or \
+                    (lines and lines[-1].strip() in ("...", "…")):
+                continue  # an illustrative snippet, or a file that says it leaves code out: not a cut
+            checked += 1
             for error in (e for e in program.errors if e.file == f.path):
                 opened = _PY_OPEN.search(error.message) if f.language == "python" else None
                 if f.language == "hcl" and _HCL_EOF.search(error.message):
