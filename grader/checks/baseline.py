@@ -17,6 +17,9 @@ from ..resolve import resolve
 from .base import Check, Context, Finding, register
 from .policy import Statement, statements
 
+# Reported with no requirement id and below the prompt's own severities. A dedicated "baseline" area needs the
+# output contract's Area list (grader/report/model.py) and a report title first; until then: security.
+BASELINE_AREA = "security"
 PUBLIC_PORTS = frozenset({80, 443})  # what a public entry point needs
 _OPEN_CIDRS = ("0.0.0.0/0", "::/0")
 _OPEN_WORDS = r"(?:anywhere|0\.0\.0\.0/0|::/0|the internet|internet|public(?:ly)?|any ip|all ips|any source|world|everyone|open)"
@@ -142,7 +145,7 @@ def _cdk_peer(node: ast.AST) -> str | None:
 class OpenIngress(Check):
     id = "BAS001"
     name = "baseline-open-ingress"
-    area = "security"
+    area = BASELINE_AREA
     severity = "medium"
     description = ("Security baseline: a security group admits 0.0.0.0/0 or ::/0 on ports other than 80/443 "
                    "(all traffic, SSH, RDP, database ports), unless the prompt asks for it.")
@@ -217,7 +220,7 @@ def managed_policy_names(program: Program) -> Iterator[tuple[Resource, str, str]
 class WildcardIam(Check):
     id = "BAS002"
     name = "baseline-wildcard-iam"
-    area = "security"
+    area = BASELINE_AREA
     severity = "medium"
     description = ("Security baseline: an identity policy allows Action \"*\" or \"service:*\" on Resource \"*\", or attaches "
                    "AdministratorAccess / a *FullAccess managed policy, unless the prompt asks for it (key policies are exempt).")
@@ -305,7 +308,7 @@ def _values_at(value: Any, path: tuple[str, ...]) -> Iterator[Any]:
 class EncryptionDisabled(Check):
     id = "BAS003"
     name = "baseline-encryption-disabled"
-    area = "security"
+    area = BASELINE_AREA
     severity = "low"
     description = ("Security baseline: encryption explicitly switched off (storage_encrypted = false, encrypted = false, "
                    "at-rest or in-transit encryption disabled), unless the prompt asks for it.")
@@ -355,7 +358,7 @@ def _anyone(principal: Any) -> bool:
 class PublicAccess(Check):
     id = "BAS004"
     name = "baseline-public-access"
-    area = "security"
+    area = BASELINE_AREA
     severity = "medium"
     description = ("Security baseline: a public S3 ACL (public-read, public-read-write), a bucket policy allowing anyone "
                    "without a condition, CDK public_read_access, or a publicly accessible database, unless the prompt asks for it.")
@@ -426,7 +429,7 @@ def _secret_values(r: Resource, dotted: str) -> Iterator[Any]:
 class HardcodedSecret(Check):
     id = "BAS005"
     name = "baseline-hardcoded-secret"
-    area = "security"
+    area = BASELINE_AREA
     severity = "medium"
     description = ("Security baseline: a literal password or auth token (a database master password, a variable default "
                    "feeding one, CDK SecretValue.unsafe_plain_text), unless the prompt gives it.")
