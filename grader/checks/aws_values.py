@@ -1,0 +1,264 @@
+"""Values AWS rejects: managed policies that do not exist, values outside a service's enum, S3 transitions
+before a storage class's minimum, duplicate NACL rule numbers, and HCL's non-escape `\\${`.
+
+The managed policy names and enums come from grader/schema/aws_values.json (built by
+tools/build_aws_values.py from iam-floyd and cfn-lint; the file says which versions). Only literal
+values are judged: a variable, a reference or a loop value is never claimed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterator
+
+from ..ir import Expr, Location, Program, Resource, walk_values
+from .base import Check, Context, Finding, register
+from .baseline import managed_policy_names
+
+
+@lru_cache(maxsize=1)
+def aws_values() -> dict[str, Any]:
+    return json.loads(resources.files("grader.schema").joinpath("aws_values.json").read_text())
+
+
+def _at(value: Any, path: tuple[str, ...]) -> Iterator[Any]:
+    """Values at a nested path; HCL blocks are lists of dicts, Python structs dicts (Pulumi pluralises lists)."""
+    if not path:
+        yield value
+        return
+    for block in value if isinstance(value, list) else [value]:
+        if not isinstance(block, dict) or "__dynamic__" in block:
+            continue
+        for key in (path[0], path[0] + "s"):
+            if key in block:
+                yield from _at(block[key], path[1:])
+
+
+_JUDGED = ("terraform", "pulumi", "cdktf")  # Terraform-typed attributes; CDK's L2 enums are typed classes
+
+
+@register
+class UnknownManagedPolicy(Check):
+    id = "VAL001"
+    name = "unknown-managed-policy"
+    area = "deployability"
+    severity = "high"
+    description = "An AWS managed policy ARN (or CDK from_aws_managed_policy_name) names a policy AWS does not publish."
+    why = "Attaching it fails with NoSuchEntity; a wrong path (`AWSLambdaBasicExecutionRole` without `service-role/`) fails the same way."
+    fix = "Use the exact name and path AWS publishes (the message suggests one when only the path is wrong)."
+    bad = ('resource "aws_iam_role_policy_attachment" "config" {\n  role       = "config"\n'
+           '  policy_arn = "arn:aws:iam::aws:policy/service-role/ConfigRole"\n}')
+    good = bad.replace("service-role/ConfigRole", "service-role/AWS_ConfigRole")
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        known = set(aws_values()["managed_policies"])
+        by_base: dict[str, list[str]] = defaultdict(list)
+        for name in known:
+            by_base[name.rsplit("/", 1)[-1].lower()].append(name)
+        checked = flagged = 0
+        seen: set[tuple[str, str]] = set()
+        for r, key, name in managed_policy_names(program):
+            checked += 1
+            if name in known or (r.address, name) in seen:
+                continue
+            seen.add((r.address, name))
+            flagged += 1
+            near = by_base.get(name.rsplit("/", 1)[-1].lower(), [])
+            hint = f"; the policy is `{near[0]}`" if near else ""
+            yield self.finding("fail", f"`{r.address}` attaches the AWS managed policy `{name}`, which AWS does not publish "
+                               f"(no such policy, or one deprecated for new attachments){hint}.",
+                               [r.line_of(key) if key != "calls" else r.location], found=name)
+        if checked and not flagged:
+            yield self.finding("pass", "Every AWS managed policy named exists.")
+
+
+@register
+class ValueOutsideEnum(Check):
+    id = "VAL002"
+    name = "value-outside-enum"
+    area = "deployability"
+    severity = "high"
+    description = ("A value outside the service's allowed set: log retention days, Config delivery frequency, alarm "
+                   "comparison operator / statistic / missing-data treatment, lifecycle storage class.")
+    why = "The provider or the API rejects it at plan or apply."
+    fix = "Use one of the allowed values the message lists."
+    bad = ('resource "aws_config_delivery_channel" "main" {\n  s3_bucket_name = "config"\n'
+           '  snapshot_delivery_properties {\n    delivery_frequency = "Daily"\n  }\n}')
+    good = bad.replace('"Daily"', '"TwentyFour_Hours"')
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        enums = aws_values()["enums"]
+        checked = flagged = 0
+        for r in program.managed():
+            if r.dialect not in _JUDGED or r.type not in enums:
+                continue
+            for dotted, allowed in enums[r.type].items():
+                for value in _at(r.attributes, tuple(dotted.split("."))):
+                    if isinstance(value, (Expr, dict, list)) or value is None or isinstance(value, bool):
+                        continue
+                    checked += 1
+                    if value in allowed or (isinstance(value, str) and value.strip().lstrip("-").isdigit() and int(value) in allowed):
+                        continue
+                    flagged += 1
+                    shown = ", ".join(str(a) for a in allowed[:12]) + (", ..." if len(allowed) > 12 else "")
+                    yield self.finding("fail", f"`{r.address}`: `{dotted.rsplit('.', 1)[-1]} = {value}` is not an allowed value "
+                                       f"({shown}).", [r.line_of(dotted.split(".")[0])], found=str(value))
+        if checked and not flagged:
+            yield self.finding("pass", "Enumerated values are all allowed.")
+
+
+# S3 refuses transitions to these classes before an object (or noncurrent version) is this many days old.
+TRANSITION_MINIMUM_DAYS = {"STANDARD_IA": 30, "ONEZONE_IA": 30}
+_LIFECYCLE = {
+    "aws_s3_bucket_lifecycle_configuration": ("rule",),
+    "aws_s3_bucket": ("lifecycle_rule",),
+}
+
+
+@register
+class TransitionTooEarly(Check):
+    id = "VAL003"
+    name = "transition-before-minimum"
+    area = "deployability"
+    severity = "high"
+    description = "An S3 lifecycle transition to STANDARD_IA or ONEZONE_IA after fewer than 30 days."
+    why = "S3 rejects the lifecycle configuration: 'Days' in Transition action must be greater than or equal to 30 for that class."
+    fix = "Transition to STANDARD_IA/ONEZONE_IA at 30 days or later (or use INTELLIGENT_TIERING/GLACIER_IR, which have no minimum)."
+    bad = ('resource "aws_s3_bucket_lifecycle_configuration" "l" {\n  bucket = "b"\n  rule {\n    id     = "tier"\n'
+           '    status = "Enabled"\n    transition {\n      days          = 7\n      storage_class = "STANDARD_IA"\n    }\n  }\n}')
+    good = bad.replace("days          = 7", "days          = 30")
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        checked = flagged = 0
+        for r in program.managed():
+            if r.dialect not in _JUDGED or r.type not in _LIFECYCLE:
+                continue
+            for rule in _at(r.attributes, _LIFECYCLE[r.type]):
+                for kind, days_key in (("transition", "days"), ("noncurrent_version_transition", "noncurrent_days")):
+                    for block in _at(rule, (kind,)):
+                        for t in block if isinstance(block, list) else [block]:
+                            if not isinstance(t, dict):
+                                continue
+                            cls, days = t.get("storage_class"), t.get(days_key, t.get("days"))
+                            if not isinstance(cls, str) or isinstance(days, bool) or not isinstance(days, int):
+                                continue
+                            checked += 1
+                            minimum = TRANSITION_MINIMUM_DAYS.get(cls)
+                            if minimum is None or days >= minimum:
+                                continue
+                            flagged += 1
+                            yield self.finding("fail", f"`{r.address}` moves objects to {cls} after {days} days "
+                                               f"({kind.replace('_', ' ')}); S3 requires at least {minimum} and rejects the "
+                                               "lifecycle configuration.", [r.line_of(_LIFECYCLE[r.type][0])], found=f"{cls} {days}")
+        if checked and not flagged:
+            yield self.finding("pass", "Lifecycle transitions respect the storage classes' minimum days.")
+
+
+@register
+class DuplicateNaclRule(Check):
+    id = "VAL004"
+    name = "duplicate-nacl-rule-number"
+    area = "deployability"
+    severity = "high"
+    description = "Two entries of one network ACL, in the same direction, share a rule number."
+    why = "Rule numbers are unique per direction: the second entry fails with NetworkAclEntryAlreadyExists."
+    fix = "Give every ingress (and every egress) entry its own rule number."
+    bad = ('resource "aws_network_acl" "a" {\n  vpc_id = "v"\n  ingress {\n    rule_no = 100\n    protocol = "tcp"\n'
+           '    action = "allow"\n    cidr_block = "10.0.0.0/16"\n    from_port = 443\n    to_port = 443\n  }\n'
+           '  ingress {\n    rule_no = 100\n    protocol = "tcp"\n    action = "allow"\n    cidr_block = "10.0.0.0/16"\n'
+           '    from_port = 80\n    to_port = 80\n  }\n}')
+    good = bad.replace("rule_no = 100\n    protocol = \"tcp\"\n    action = \"allow\"\n    cidr_block = \"10.0.0.0/16\"\n"
+                       "    from_port = 80", "rule_no = 110\n    protocol = \"tcp\"\n    action = \"allow\"\n"
+                       "    cidr_block = \"10.0.0.0/16\"\n    from_port = 80")
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        entries: dict[tuple[str, str, int], list[Location]] = defaultdict(list)
+        for r in program.managed():
+            if r.type == "aws_network_acl" and r.dialect in _JUDGED:
+                for direction in ("ingress", "egress"):
+                    blocks = r.attributes.get(direction)
+                    for b in blocks if isinstance(blocks, list) else []:
+                        number = b.get("rule_no") if isinstance(b, dict) and "__dynamic__" not in b else None
+                        if isinstance(number, int) and not isinstance(number, bool):
+                            entries[(r.address, direction, number)].append(r.line_of(direction))
+            acl, egress, number = self._entry(r)
+            if acl and number is not None and egress is not None and r.count == 1 and not r.meta.get("for_each"):
+                entries[(acl, "egress" if egress else "ingress", number)].append(r.location)
+        # Python names resources after variables: two ACLs bound to one variable name share an address, so skip those.
+        shared = {a for a, n in Counter(r.address for r in program.resources).items() if n > 1}
+        checked = flagged = 0
+        for (acl, direction, number), where in sorted(entries.items(), key=lambda e: (e[0][0], e[0][1], e[0][2])):
+            checked += 1
+            if len(where) > 1 and acl not in shared:
+                flagged += 1
+                yield self.finding("fail", f"Network ACL `{acl}` has {len(where)} {direction} entries numbered {number}: "
+                                   "the second is refused (NetworkAclEntryAlreadyExists).", where[:3], found=str(number))
+        if checked and not flagged:
+            yield self.finding("pass", "Network ACL rule numbers are unique per direction.")
+
+    @staticmethod
+    def _entry(r: Resource) -> tuple[str | None, bool | None, int | None]:
+        """(the ACL it belongs to, egress?, rule number) of a standalone entry, when all are literal or plain references."""
+        a = r.attributes
+        if r.type == "aws_network_acl_rule" and r.dialect in _JUDGED:
+            acl = a.get("network_acl_id")
+            refs = acl.refs if isinstance(acl, Expr) else ()
+            egress = a.get("egress", False)
+            number = a.get("rule_number")
+            if len(refs) == 1 and isinstance(egress, bool) and isinstance(number, int) and not isinstance(number, bool):
+                return refs[0], egress, number
+        if r.dialect == "cdk" and r.source_type.endswith("ec2.NetworkAclEntry"):
+            acl, number, direction = a.get("network_acl"), a.get("rule_number"), a.get("direction")
+            if isinstance(acl, Expr) and isinstance(number, int) and not isinstance(number, bool) and (
+                    direction is None or isinstance(direction, Expr)):
+                egress = direction is not None and direction.text.endswith("EGRESS")
+                return acl.text, egress, number
+        return None, None, None
+
+
+_ESCAPED_INTERP = re.compile(r"\\\$\{")
+_HEREDOC = re.compile(r"<<-?\s*([A-Za-z_]\w*)\s*$")
+
+
+@register
+class EscapedInterpolation(Check):
+    id = "VAL005"
+    name = "invalid-escape-dollar"
+    area = "deployability"
+    severity = "high"
+    description = "An HCL quoted string writes `\\${...}`: `\\$` is not an HCL escape sequence."
+    why = "terraform rejects the file (Invalid escape sequence); `\\${` was meant either as an interpolation or as a literal `$${`."
+    fix = "Write `${var.x}` to interpolate, or `$${` for a literal `${`."
+    bad = 'resource "aws_s3_bucket" "b" {\n  bucket = "logs-\\${var.environment}"\n}'
+    good = 'resource "aws_s3_bucket" "b" {\n  bucket = "logs-${var.environment}"\n}'
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        checked = flagged = 0
+        for f in program.files:
+            if f.language != "hcl" or not f.path.endswith(".tf"):
+                continue
+            checked += 1
+            heredoc: str | None = None
+            for number, line in enumerate(f.text.splitlines(), 1):
+                if heredoc is not None:
+                    if line.strip() == heredoc:
+                        heredoc = None
+                    continue  # heredocs do not process backslash escapes
+                code = line.lstrip()
+                if code.startswith(("#", "//")):
+                    continue
+                m = _ESCAPED_INTERP.search(line)
+                if m and line[:m.start()].count('"') % 2 == 1:
+                    flagged += 1
+                    yield self.finding("fail", f"{f.path}:{number} writes `\\${{` inside a quoted string; `\\$` is not an HCL "
+                                       "escape, so terraform rejects the file (Invalid escape sequence).",
+                                       [Location(f.path, number)], found=line.strip()[:60])
+                h = _HEREDOC.search(line)
+                if h:
+                    heredoc = h.group(1)
+        if checked and not flagged:
+            yield self.finding("pass", "No `\\${` escapes in HCL strings.")

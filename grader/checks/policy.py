@@ -1,0 +1,176 @@
+"""IAM policy statements as the checks read them, from every dialect, literals only.
+
+A statement is normalised to a `Statement`: effect, literal actions and resources, whether it has a
+principal, a condition or NotAction. Sources: JSON strings, HCL `jsonencode({...})` (re-read with
+python-hcl2), dicts from Python (`json.dumps({...})`, CDK struct kwargs), `aws_iam_policy_document`
+statement blocks, and CDK `iam.PolicyStatement(...)` calls (read with the standard library's `ast`).
+Values that are not literals are left out, so a rule never claims on them.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import hcl2
+
+from ..ir import Expr, Location, Program, Resource, walk_values
+
+
+@dataclass(frozen=True)
+class Statement:
+    resource: Resource
+    key: str  # the attribute it sits in (or "calls" for a CDK method call)
+    effect: str  # Allow | Deny | "" (not a literal)
+    actions: tuple[str, ...]  # literal actions only
+    resources: tuple[str, ...]  # literal resources only
+    principal: Any  # None when the statement has no principal (an identity policy)
+    condition: bool
+    not_action: bool
+
+    @property
+    def location(self) -> Location:
+        return self.resource.line_of(self.key) if self.key != "calls" else self.resource.location
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, (list, tuple)):
+        return tuple(v for v in value if isinstance(v, str))
+    return ()
+
+
+def _get(d: dict, *names: str) -> Any:
+    lowered = {str(k).lower(): v for k, v in d.items()}
+    for name in names:
+        if name in lowered:
+            return lowered[name]
+    return None
+
+
+def _statement(resource: Resource, key: str, d: dict, default_effect: str = "Allow") -> Statement | None:
+    actions = _get(d, "action", "actions")
+    not_actions = _get(d, "notaction", "not_actions", "notactions")
+    if actions is None and not_actions is None:
+        return None
+    effect = _get(d, "effect")
+    if effect is None:
+        effect = default_effect
+    text = effect.text if isinstance(effect, Expr) else effect if isinstance(effect, str) else ""
+    effect = text.split(".")[-1].capitalize()
+    effect = effect if effect in ("Allow", "Deny") else ""
+    principal = _get(d, "principal", "principals", "notprincipal", "not_principals")
+    condition = _get(d, "condition", "conditions")
+    return Statement(resource, key, effect, _strings(actions), _strings(_get(d, "resource", "resources")),
+                     principal, bool(condition), not_actions is not None)
+
+
+def _unquote_hcl(value: Any) -> Any:
+    """python-hcl2 keeps the quotes of strings inside an expression it re-reads: strip them; keep `${}` unknown."""
+    if isinstance(value, str):
+        if len(value) >= 2 and value[0] == value[-1] == '"':
+            inner = value[1:-1]
+            return Expr(inner, is_template=True) if "${" in inner else inner
+        return Expr(value)
+    if isinstance(value, list):
+        return [_unquote_hcl(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _unquote_hcl(v) for k, v in value.items()}
+    return value
+
+
+_JSONENCODE = re.compile(r"^\s*jsonencode\((.*)\)\s*$", re.S)
+
+
+def document(value: Any) -> Any:
+    """A policy document as plain values, from a JSON string or an HCL jsonencode(...) expression."""
+    if isinstance(value, str) and value.strip().startswith("{"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return None
+    if isinstance(value, Expr) and value.is_template and value.text.strip().startswith("{"):
+        try:  # a heredoc JSON policy with interpolations: the interpolated strings stay `${...}`, never a literal "*"
+            return json.loads(value.text.replace('\\"', '"'))  # python-hcl2 keeps the quotes escaped
+        except ValueError:
+            return None
+    if isinstance(value, Expr):
+        m = _JSONENCODE.match(value.text)
+        if m:
+            try:
+                return _unquote_hcl(hcl2.loads(f"x = {m.group(1)}\n").get("x"))
+            except Exception:  # noqa: BLE001 - an expression python-hcl2 cannot read is simply unknown
+                return None
+    return value if isinstance(value, dict) else None
+
+
+def _dicts(value: Any) -> Iterator[dict]:
+    for leaf in walk_values(value):
+        if isinstance(leaf, dict):
+            yield leaf
+
+
+def _literal(node: ast.AST) -> Any:
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, SyntaxError, TypeError):
+        if isinstance(node, ast.List):
+            return [v for v in (_literal(e) for e in node.elts) if v is not None]
+        if isinstance(node, ast.Attribute):
+            return Expr(ast.unparse(node))
+        if isinstance(node, ast.Call):
+            return Expr(ast.unparse(node))
+        return None
+
+
+def _cdk_statements(resource: Resource, text: str) -> Iterator[Statement]:
+    """`iam.PolicyStatement(actions=[...], resources=[...])` calls in a CDK method call's source text."""
+    if "PolicyStatement" not in text:
+        return
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError:
+        return
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and ast.unparse(node.func).endswith("PolicyStatement"):
+            kwargs = {k.arg: _literal(k.value) for k in node.keywords if k.arg}
+            if any(k.arg is None for k in node.keywords):
+                continue  # **spread: unknown
+            st = _statement(resource, "calls", kwargs)
+            if st:
+                yield st
+
+
+def statements(program: Program, skip_types: tuple[str, ...] = ()) -> Iterator[Statement]:
+    """Every IAM statement the code writes literally, with the resource that holds it."""
+    for r in program.resources:
+        if r.type in skip_types:
+            continue
+        if r.type == "aws_iam_policy_document" and r.mode == "data":
+            for block in _dicts(r.attributes.get("statement")):
+                st = _statement(r, "statement", block)
+                if st:
+                    yield st
+            continue
+        for key, value in r.attributes.items():
+            if key in ("assume_role_policy", "assumed_by", "__dynamic__"):
+                continue
+            for leaf in walk_values(value):
+                doc = document(leaf) if isinstance(leaf, (str, Expr)) else None
+                for d in _dicts(doc) if doc is not None else ():
+                    st = _statement(r, key, d)
+                    if st:
+                        yield st
+                if isinstance(leaf, dict) and doc is None:
+                    st = _statement(r, key, leaf) if _get(leaf, "resource", "resources") is not None else None
+                    if st:
+                        yield st
+                if isinstance(leaf, Expr) and r.dialect == "cdk":
+                    yield from _cdk_statements(r, leaf.text)
+        if r.dialect == "cdk":
+            for text in r.meta.get("calls", []):
+                yield from _cdk_statements(r, text)

@@ -1,0 +1,229 @@
+"""Wiring: two resources meant to work together, with the piece that lets them missing.
+
+A Lambda invoked by S3, SNS, EventBridge, CloudWatch Logs or Secrets Manager rotation with no
+`lambda permission` for that service; an SNS subscription to an SQS queue with no queue policy; an
+HTTPS/TLS listener without a certificate; an ACM certificate validated by DNS with no validation
+record. These read Terraform-typed resources, so they hold for HCL, Pulumi and CDKTF; CDK's L2
+constructs add the permissions and records themselves, so CDK is not judged. A rule stays silent
+when the piece could be somewhere it cannot see: code left out, a module, a name it cannot resolve.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..ir import Expr, Program, Resource, walk_values
+from .base import Check, Context, Finding, register
+
+_LAMBDA_TYPES = ("aws_lambda_function", "aws_lambda_alias")
+_JUDGED = ("terraform", "pulumi", "cdktf")
+
+
+def _complete(program: Program) -> bool:
+    """Nothing the answer leaves out could hold the missing piece."""
+    d = program.deliverable
+    return not (program.elisions or d.mentioned or d.truncated or d.partial)
+
+
+def _refs(value) -> set[str]:
+    return {a for leaf in walk_values(value) if isinstance(leaf, Expr) for a in leaf.refs}
+
+
+def _module_refs(program: Program) -> set[str]:
+    return {a for m in program.modules for a in _refs(m.attributes)}
+
+
+# (resource type, attribute path, principal, what) of each way a service invokes a Lambda
+_INVOKERS = (
+    ("aws_s3_bucket_notification", ("lambda_function", "lambda_function_arn"), "s3.amazonaws.com", "S3"),
+    ("aws_s3_bucket_notification", ("lambda_functions", "lambda_function_arn"), "s3.amazonaws.com", "S3"),
+    ("aws_sns_topic_subscription", ("endpoint",), "sns.amazonaws.com", "SNS"),
+    ("aws_cloudwatch_event_target", ("arn",), "events.amazonaws.com", "EventBridge"),
+    ("aws_secretsmanager_secret_rotation", ("rotation_lambda_arn",), "secretsmanager.amazonaws.com", "Secrets Manager"),
+    ("aws_cloudwatch_log_subscription_filter", ("destination_arn",), "logs.amazonaws.com", "CloudWatch Logs"),
+)
+
+
+def _at(value, path: tuple[str, ...]):
+    if not path:
+        yield value
+        return
+    for block in value if isinstance(value, list) else [value]:
+        if isinstance(block, dict) and path[0] in block:
+            yield from _at(block[path[0]], path[1:])
+
+
+@register
+class LambdaPermissionMissing(Check):
+    id = "WIR003"
+    name = "lambda-permission-missing"
+    area = "deployability"
+    severity = "high"
+    description = ("S3, SNS, EventBridge, CloudWatch Logs or Secrets Manager rotation invokes a Lambda function, "
+                   "but no lambda permission lets that service invoke it.")
+    why = ("A function's resource policy must allow the calling service: S3 rejects the notification at apply, "
+           "the others are refused at every invocation, so events are dropped.")
+    fix = "Add an aws_lambda_permission (action lambda:InvokeFunction, principal <service>.amazonaws.com, source_arn the caller)."
+    bad = ('resource "aws_lambda_function" "f" {}\nresource "aws_sns_topic" "t" {}\n'
+           'resource "aws_sns_topic_subscription" "s" {\n  topic_arn = aws_sns_topic.t.arn\n  protocol  = "lambda"\n'
+           '  endpoint  = aws_lambda_function.f.arn\n}')
+    good = bad + ('\nresource "aws_lambda_permission" "sns" {\n  action        = "lambda:InvokeFunction"\n'
+                  '  function_name = aws_lambda_function.f.function_name\n  principal     = "sns.amazonaws.com"\n'
+                  '  source_arn    = aws_sns_topic.t.arn\n}')
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        if not _complete(program):
+            return
+        by = program.by_address()
+        granted = self._granted(program, by)
+        if granted is None:
+            return
+        unseen = _module_refs(program)
+        checked = flagged = 0
+        for tf_type, path, principal, what in _INVOKERS:
+            for r in program.of_type(tf_type):
+                if r.dialect not in _JUDGED:
+                    continue
+                if tf_type == "aws_sns_topic_subscription" and r.attributes.get("protocol") != "lambda":
+                    continue
+                for value in _at(r.attributes, path):
+                    for fn in sorted(a for a in _refs(value) if a in by and by[a].type in _LAMBDA_TYPES):
+                        checked += 1
+                        family = self._family(by[fn], by)
+                        if any(principal in p or p == "*" for f in family for p in granted.get(f, ())) or family & unseen:
+                            continue
+                        flagged += 1
+                        effect = ("S3 validates the destination and rejects the notification configuration at apply"
+                                  if what == "S3" else f"{what} is refused at every invocation, so its events are dropped")
+                        yield self.finding("fail", f"`{r.address}` invokes `{fn}`, but no lambda permission allows {principal} to "
+                                           f"invoke it: {effect}.", [r.line_of(path[0]), by[fn].location], found=fn)
+        if checked and not flagged:
+            yield self.finding("pass", "Every Lambda invoked by a service has a permission for that service.")
+
+    @staticmethod
+    def _family(fn: Resource, by: dict[str, Resource]) -> set[str]:
+        """A function with its aliases (or an alias with its function): a permission on either is taken to cover both."""
+        family = {fn.address} | {a for a in _refs(fn.attributes.get("function_name")) if a in by}
+        return family | {r.address for r in by.values() if r.type == "aws_lambda_alias" and family & _refs(r.attributes)}
+
+    @staticmethod
+    def _granted(program: Program, by: dict[str, Resource]) -> dict[str, list[str]] | None:
+        """Function address -> principals its permissions allow; None when a permission names a function it cannot resolve."""
+        granted: dict[str, list[str]] = {}
+        for perm in program.of_type("aws_lambda_permission"):
+            target = perm.attributes.get("function_name", perm.attributes.get("function"))
+            functions = [a for a in _refs(target) if a in by and by[a].type in _LAMBDA_TYPES]
+            if not functions:
+                return None  # a name, a variable or a loop value: it may be any function
+            principal = perm.attributes.get("principal")
+            for f in functions:
+                granted.setdefault(f, []).append(principal if isinstance(principal, str) else "*")
+        return granted
+
+
+@register
+class SnsToSqsWithoutPolicy(Check):
+    id = "WIR004"
+    name = "sns-to-sqs-without-queue-policy"
+    area = "deployability"
+    severity = "high"
+    description = "An SNS topic is subscribed to an SQS queue that has no queue policy letting SNS send to it."
+    why = "Without a queue policy allowing sns.amazonaws.com sqs:SendMessage, every delivery is refused and messages are lost."
+    fix = "Add an aws_sqs_queue_policy allowing sns.amazonaws.com sqs:SendMessage with aws:SourceArn the topic."
+    bad = ('resource "aws_sns_topic" "t" {}\nresource "aws_sqs_queue" "q" {}\n'
+           'resource "aws_sns_topic_subscription" "s" {\n  topic_arn = aws_sns_topic.t.arn\n  protocol  = "sqs"\n'
+           '  endpoint  = aws_sqs_queue.q.arn\n}')
+    good = bad + ('\nresource "aws_sqs_queue_policy" "q" {\n  queue_url = aws_sqs_queue.q.id\n  policy = jsonencode({ Statement = [{\n'
+                  '    Effect = "Allow", Principal = { Service = "sns.amazonaws.com" }, Action = "sqs:SendMessage",\n'
+                  '    Resource = aws_sqs_queue.q.arn }] })\n}')
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        if not _complete(program):
+            return
+        by = program.by_address()
+        with_policy: set[str] = set()
+        for policy in program.of_type("aws_sqs_queue_policy"):
+            queues = {a for a in _refs(policy.attributes.get("queue_url")) if a in by}
+            if not queues:
+                return  # a URL it cannot resolve: it may be this queue's
+            with_policy |= queues
+        unseen = _module_refs(program)
+        checked = flagged = 0
+        for sub in program.of_type("aws_sns_topic_subscription"):
+            if sub.dialect not in _JUDGED or sub.attributes.get("protocol") != "sqs":
+                continue
+            for q in sorted(a for a in _refs(sub.attributes.get("endpoint")) if a in by and by[a].type == "aws_sqs_queue"):
+                checked += 1
+                if q in with_policy or q in unseen or by[q].attributes.get("policy") is not None:
+                    continue
+                flagged += 1
+                yield self.finding("fail", f"`{sub.address}` subscribes `{q}` to SNS, but the queue has no queue policy allowing "
+                                   "sns.amazonaws.com to send to it: every message is refused.", [sub.location, by[q].location], found=q)
+        if checked and not flagged:
+            yield self.finding("pass", "Every queue subscribed to SNS has a queue policy.")
+
+
+@register
+class HttpsListenerWithoutCertificate(Check):
+    id = "WIR005"
+    name = "https-listener-without-certificate"
+    area = "deployability"
+    severity = "high"
+    description = "A load balancer listener uses protocol HTTPS or TLS but sets no certificate_arn."
+    why = "ELB requires a default certificate for HTTPS and TLS listeners; creating the listener fails."
+    fix = "Set certificate_arn (an ACM certificate, validated), or serve HTTP only."
+    bad = ('resource "aws_lb_listener" "https" {\n  load_balancer_arn = aws_lb.app.arn\n  port     = 443\n'
+           '  protocol = "HTTPS"\n}\nresource "aws_lb" "app" {}')
+    good = bad.replace('  protocol = "HTTPS"\n', '  protocol = "HTTPS"\n  certificate_arn = aws_acm_certificate.c.arn\n') + \
+        '\nresource "aws_acm_certificate" "c" {}'
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        checked = flagged = 0
+        for r in program.of_type("aws_lb_listener", "aws_alb_listener"):
+            protocol = r.attributes.get("protocol")
+            if r.dialect not in _JUDGED or not isinstance(protocol, str) or protocol.upper() not in ("HTTPS", "TLS"):
+                continue
+            checked += 1
+            if "certificate_arn" in r.attributes or "kwargs" in r.attributes or program.elided_block(r.location):
+                continue
+            flagged += 1
+            yield self.finding("fail", f"`{r.address}` is a {protocol.upper()} listener without certificate_arn: ELB refuses to "
+                               "create it.", [r.line_of("protocol")], found=protocol)
+        if checked and not flagged:
+            yield self.finding("pass", "Every HTTPS/TLS listener has a certificate.")
+
+
+@register
+class AcmDnsValidationWithoutRecords(Check):
+    id = "WIR006"
+    name = "acm-dns-validation-without-records"
+    area = "deployability"
+    severity = "medium"
+    description = "An ACM certificate asks for DNS validation, but the code never reads domain_validation_options to create the records."
+    why = "Without the CNAME records the certificate stays Pending validation: listeners or distributions using it fail."
+    fix = ("Create aws_route53_record entries from domain_validation_options (for_each) and an "
+           "aws_acm_certificate_validation with their FQDNs.")
+    bad = ('resource "aws_acm_certificate" "c" {\n  domain_name       = "app.example.com"\n  validation_method = "DNS"\n}')
+    good = bad + ('\nresource "aws_route53_record" "v" {\n  for_each = { for o in aws_acm_certificate.c.domain_validation_options :'
+                  ' o.domain_name => o }\n  zone_id = "Z1"\n  name    = each.value.resource_record_name\n'
+                  '  type    = each.value.resource_record_type\n  records = [each.value.resource_record_value]\n  ttl = 60\n}')
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        if not _complete(program):
+            return
+        # Records (or a validation) made anywhere, perhaps in a loop it cannot follow, count for every certificate.
+        validated = any("domain_validation_options" in f.text or "validation_record_fqdns" in f.text for f in program.files)
+        checked = flagged = 0
+        for cert in program.of_type("aws_acm_certificate"):
+            method = cert.attributes.get("validation_method")
+            if cert.dialect not in _JUDGED or not isinstance(method, str) or method.upper() != "DNS" or cert.count != 1:
+                continue
+            checked += 1
+            if validated:
+                continue
+            flagged += 1
+            yield self.finding("fail", f"`{cert.address}` asks for DNS validation, but no record is created from its "
+                               "domain_validation_options: the certificate stays Pending validation.",
+                               [cert.line_of("validation_method")], found=cert.address)
+        if checked and not flagged:
+            yield self.finding("pass", "Every DNS-validated certificate has its validation records.")

@@ -1,0 +1,163 @@
+"""Wiring (WIR003-WIR006) and values AWS rejects (VAL001-VAL005), in HCL and the Python dialects."""
+
+import json
+from importlib import resources
+
+from grader.checks.base import Context
+from tests.conftest import program_of, run_check
+
+
+def fails(check_id, files, prompt=""):
+    return [f for f in run_check(check_id, files, Context(prompt=prompt)) if f.status == "fail"]
+
+
+PULUMI_SNS_LAMBDA = ('import pulumi_aws as aws\nfn = aws.lambda_.Function("fn", role="r")\ntopic = aws.sns.Topic("t")\n'
+                     'aws.sns.TopicSubscription("s", topic=topic.arn, protocol="lambda", endpoint=fn.arn)\n')
+PERMISSION = 'aws.lambda_.Permission("p", action="lambda:InvokeFunction", function=fn.name, principal="sns.amazonaws.com")\n'
+
+
+def test_lambda_permission_pulumi():
+    assert fails("WIR003", {"lib/tap_stack.py": PULUMI_SNS_LAMBDA})
+    assert not fails("WIR003", {"lib/tap_stack.py": PULUMI_SNS_LAMBDA + PERMISSION})
+    # a permission for another service does not cover SNS
+    other = PERMISSION.replace("sns.amazonaws.com", "events.amazonaws.com")
+    assert fails("WIR003", {"lib/tap_stack.py": PULUMI_SNS_LAMBDA + other})
+
+
+def test_lambda_permission_silent_when_unresolvable():
+    hcl = ('resource "aws_lambda_function" "f" {}\nresource "aws_s3_bucket_notification" "n" {\n  bucket = "b"\n'
+           '  lambda_function {\n    lambda_function_arn = aws_lambda_function.f.arn\n    events = ["s3:ObjectCreated:*"]\n  }\n}')
+    assert "rejects the notification" in fails("WIR003", {"main.tf": hcl})[0].message
+    loop = '\nresource "aws_lambda_permission" "all" {\n  for_each = var.functions\n  function_name = each.value\n  principal = "s3.amazonaws.com"\n}'
+    assert not fails("WIR003", {"main.tf": hcl + loop})
+    module = '\nmodule "perms" {\n  source = "./perms"\n  function = aws_lambda_function.f.function_name\n}'
+    assert not fails("WIR003", {"main.tf": hcl + module})
+
+
+def test_sns_to_sqs_cdktf():
+    code = ('from cdktf import TerraformStack\nfrom cdktf_cdktf_provider_aws.sqs_queue import SqsQueue\n'
+            'from cdktf_cdktf_provider_aws.sns_topic import SnsTopic\n'
+            'from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription\n'
+            'class S(TerraformStack):\n    def __init__(self, scope, id):\n        super().__init__(scope, id)\n'
+            '        q = SqsQueue(self, "q")\n        t = SnsTopic(self, "t")\n'
+            '        SnsTopicSubscription(self, "s", topic_arn=t.arn, protocol="sqs", endpoint=q.arn)\n')
+    assert fails("WIR004", {"lib/tap_stack.py": code})
+    policy = ('from cdktf_cdktf_provider_aws.sqs_queue_policy import SqsQueuePolicy\n' + code +
+              '        SqsQueuePolicy(self, "qp", queue_url=q.url, policy="{}")\n')
+    assert not fails("WIR004", {"lib/tap_stack.py": policy})
+
+
+def test_https_listener_and_acm():
+    listener = {"lib/tap_stack.py": 'import pulumi_aws as aws\naws.lb.Listener("l", load_balancer_arn="arn", port=443, protocol="HTTPS")\n'}
+    assert fails("WIR005", listener)
+    assert not fails("WIR005", {"lib/tap_stack.py": listener["lib/tap_stack.py"].replace('protocol="HTTPS"', 'protocol="HTTP"')})
+    cert = {"main.tf": 'resource "aws_acm_certificate" "c" {\n  domain_name = "a.example.com"\n  validation_method = "DNS"\n}'}
+    assert fails("WIR006", cert)
+    assert not fails("WIR006", {"main.tf": cert["main.tf"].replace('"DNS"', '"EMAIL"')})
+    # partial answers may hold the records in the part not shown
+    assert not fails("WIR006", {"main.tf": cert["main.tf"] + "\n# ... rest of the configuration omitted ...\n"})
+
+
+def test_managed_policy_names():
+    attach = 'resource "aws_iam_role_policy_attachment" "a" {\n  role = "r"\n  policy_arn = "%s"\n}'
+    missing_path = fails("VAL001", {"main.tf": attach % "arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole"})
+    assert "service-role/AWSLambdaBasicExecutionRole" in missing_path[0].message
+    partition = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+    assert not fails("VAL001", {"main.tf": attach % partition})
+    assert not fails("VAL001", {"main.tf": attach % "arn:aws:iam::aws:policy/${var.policy}"})
+    cdk = ('from aws_cdk import Stack, aws_iam as iam\nclass S(Stack):\n    def __init__(self, scope, id):\n'
+           '        super().__init__(scope, id)\n        iam.Role(self, "R", assumed_by=iam.ServicePrincipal("config.amazonaws.com"), '
+           'managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("service-role/ConfigRole")])\n')
+    assert fails("VAL001", {"lib/tap_stack.py": cdk})
+    assert not fails("VAL001", {"lib/tap_stack.py": cdk.replace("service-role/ConfigRole", "service-role/AWS_ConfigRole")})
+
+
+def test_data_file_says_where_it_came_from():
+    data = json.loads(resources.files("grader.schema").joinpath("aws_values.json").read_text())
+    assert data["sources"] == {"cfn-lint": "1.58.0", "iam-floyd": "0.851.0"}
+    assert "service-role/AWS_ConfigRole" in data["managed_policies"]
+
+
+def test_enums_and_transitions_python():
+    logs = {"lib/tap_stack.py": 'import pulumi_aws as aws\naws.cloudwatch.LogGroup("g", retention_in_days=45)\n'}
+    assert "45" in fails("VAL002", logs)[0].message
+    assert not fails("VAL002", {"lib/tap_stack.py": logs["lib/tap_stack.py"].replace("45", "30")})
+    assert not fails("VAL002", {"lib/tap_stack.py": logs["lib/tap_stack.py"].replace("45", "days")})
+    lifecycle = ('import pulumi_aws as aws\naws.s3.BucketLifecycleConfiguration("l", bucket="b", rules=[{"id": "r", "status": "Enabled", '
+                 '"transitions": [{"days": 7, "storage_class": "ONEZONE_IA"}]}])\n')
+    assert fails("VAL003", {"lib/tap_stack.py": lifecycle})
+    assert not fails("VAL003", {"lib/tap_stack.py": lifecycle.replace("ONEZONE_IA", "GLACIER")})
+
+
+def test_duplicate_nacl_rules():
+    rule = ('resource "aws_network_acl_rule" "%s" {\n  network_acl_id = aws_network_acl.a.id\n  rule_number = %d\n'
+            '  egress = %s\n  protocol = "-1"\n  rule_action = "allow"\n  cidr_block = "0.0.0.0/0"\n}\n')
+    acl = 'resource "aws_network_acl" "a" {\n  vpc_id = "v"\n}\n'
+    assert fails("VAL004", {"main.tf": acl + rule % ("x", 100, "false") + rule % ("y", 100, "false")})
+    assert not fails("VAL004", {"main.tf": acl + rule % ("x", 100, "false") + rule % ("y", 100, "true")})
+    cdk = ('from aws_cdk import Stack, aws_ec2 as ec2\nclass S(Stack):\n    def __init__(self, scope, id):\n'
+           '        super().__init__(scope, id)\n        nacl = ec2.NetworkAcl(self, "N", vpc=None)\n'
+           '        ec2.NetworkAclEntry(self, "A", network_acl=nacl, rule_number=100, cidr=ec2.AclCidr.any_ipv4(), '
+           'traffic=ec2.AclTraffic.all_traffic())\n'
+           '        ec2.NetworkAclEntry(self, "B", network_acl=nacl, rule_number=100, cidr=ec2.AclCidr.any_ipv4(), '
+           'traffic=ec2.AclTraffic.all_traffic(), direction=ec2.TrafficDirection.EGRESS)\n')
+    assert not fails("VAL004", {"lib/tap_stack.py": cdk})
+    assert fails("VAL004", {"lib/tap_stack.py": cdk.replace(", direction=ec2.TrafficDirection.EGRESS", "")})
+
+
+def test_escaped_interpolation_only_in_quoted_strings():
+    assert fails("VAL005", {"main.tf": 'locals {\n  name = "app-\\${var.env}"\n}'})
+    heredoc = 'resource "aws_instance" "i" {\n  user_data = <<-EOF\n    echo "\\${HOME}"\n  EOF\n}'
+    assert not fails("VAL005", {"main.tf": heredoc})
+    assert not fails("VAL005", {"main.tf": '# write "\\${var.x}" in shell\nlocals {\n  a = "$${literal}"\n}'})
+
+
+def test_truncated_inside_block():
+    cut = {"main.tf": 'resource "aws_lb" "app" {\n  name = "app"\n  load_balancer_type = ""\n'}
+    found = fails("TRN001", cut)
+    assert found and 'load_balancer_type = ""' in found[0].message
+    assert not fails("TRN001", {"main.tf": 'resource "aws_lb" "app" {\n  name = "app" }}\n'})  # an error, not a cut
+    python = {"lib/tap_stack.py": 'import pulumi_aws as aws\nlb = aws.lb.LoadBalancer("app",\n    internal=False,\n'}
+    assert "`(` opened at line 2" in fails("TRN001", python)[0].message
+
+
+def test_wrong_kind_references():
+    link = ('resource "aws_lb" "app" {\n  internal = true\n}\nresource "aws_api_gateway_vpc_link" "l" {\n'
+            '  name = "l"\n  target_arns = [aws_lb.app.arn]\n}')
+    assert "Network Load Balancer" in fails("REF001", {"main.tf": link})[0].message
+    assert not fails("REF001", {"main.tf": link.replace("internal = true", 'load_balancer_type = "network"')})
+    assert not fails("REF001", {"main.tf": link.replace("internal = true", "load_balancer_type = var.lb_type")})
+    waf = ('import pulumi_aws as aws\ncdn = aws.cloudfront.Distribution("cdn")\nacl = aws.wafv2.WebAcl("acl", scope="CLOUDFRONT")\n'
+           'aws.wafv2.WebAclAssociation("a", resource_arn=cdn.arn, web_acl_arn=acl.arn)\n')
+    assert fails("REF001", {"lib/tap_stack.py": waf})
+    stage = waf.replace('cdn = aws.cloudfront.Distribution("cdn")', 'cdn = aws.apigateway.Stage("cdn")')
+    assert not fails("REF001", {"lib/tap_stack.py": stage})
+    record = ('resource "aws_lambda_function" "f" {}\nresource "aws_route53_record" "r" {\n  name = "api"\n  type = "CNAME"\n'
+              '  records = [aws_lambda_function.f.arn]\n}')
+    assert fails("REF001", {"main.tf": record})
+    assert not fails("REF001", {"main.tf": record.replace(".arn]", ".invoke_arn]").replace("aws_lambda_function.f.invoke_arn",
+                                                                                          "aws_lb.a.dns_name")})
+
+
+def test_nacl_rules_of_two_acls_bound_to_one_variable_are_not_confused():
+    code = ('import pulumi_aws as aws\n'
+            'def public():\n    name = cfg("public")\n    nacl = aws.ec2.NetworkAcl(name, vpc_id="v")\n'
+            '    aws.ec2.NetworkAclRule("pi", network_acl_id=nacl.id, rule_number=100, egress=False, protocol="-1", '
+            'rule_action="allow", cidr_block="0.0.0.0/0")\n'
+            'def private():\n    name = cfg("private")\n    nacl = aws.ec2.NetworkAcl(name, vpc_id="v")\n'
+            '    aws.ec2.NetworkAclRule("qi", network_acl_id=nacl.id, rule_number=100, egress=False, protocol="-1", '
+            'rule_action="allow", cidr_block="10.0.0.0/8")\n')
+    program = program_of({"lib/tap_stack.py": code})
+    assert [r.address for r in program.resources].count("aws_network_acl.name") == 2  # the case guarded against
+    assert not fails("VAL004", {"lib/tap_stack.py": code})
+
+
+def test_managed_policy_named_in_a_config_rule_parameter_is_not_an_attachment():
+    rule = ('resource "aws_config_config_rule" "r" {\n  name = "r"\n  input_parameters = jsonencode({ managedPolicyArns = '
+            '"arn:aws:iam::aws:policy/service-role/ConfigRole" })\n}')
+    assert not fails("VAL001", {"main.tf": rule})
+
+
+def test_snippet_ending_in_ellipsis_is_not_a_cut():
+    snippet = {"lib/tap_stack.py": "def __init__(self,\n             vpc_id: str,\n             ...\n"}
+    assert not fails("TRN001", snippet)

@@ -1,0 +1,90 @@
+"""Build grader/schema/aws_values.json: AWS managed policy names and a few service enums.
+
+Run at development time only (the grader never needs these packages at run time):
+
+    python tools/build_aws_values.py              # downloads the pinned wheels with pip
+    python tools/build_aws_values.py --wheels DIR # or reads wheels already in DIR
+
+Sources:
+- iam-floyd: `iam_floyd/_aws_managed_policies.py` lists every AWS managed policy with its path
+  (`service-role/AWSLambdaBasicExecutionRole`); read with `ast`, nothing is imported.
+- cfn-lint: its CloudFormation resource schemas (us-east-1) give the allowed values of the
+  properties in ENUMS below, each mapped to the Terraform attribute that carries the same value.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+PINS = {"iam-floyd": "0.851.0", "cfn-lint": "1.58.0"}
+OUT = Path(__file__).resolve().parent.parent / "grader" / "schema" / "aws_values.json"
+
+# Terraform type, attribute path (nested blocks joined with "."), CloudFormation type, path in its schema,
+# values Terraform accepts beyond CloudFormation's (retention 0 means "never expire" in the provider).
+ENUMS = [
+    ("aws_cloudwatch_log_group", "retention_in_days", "AWS::Logs::LogGroup", "properties.RetentionInDays", [0]),
+    ("aws_config_delivery_channel", "snapshot_delivery_properties.delivery_frequency", "AWS::Config::DeliveryChannel",
+     "definitions.ConfigSnapshotDeliveryProperties.properties.DeliveryFrequency", []),
+    ("aws_cloudwatch_metric_alarm", "comparison_operator", "AWS::CloudWatch::Alarm", "properties.ComparisonOperator", []),
+    ("aws_cloudwatch_metric_alarm", "statistic", "AWS::CloudWatch::Alarm", "properties.Statistic", []),
+    ("aws_cloudwatch_metric_alarm", "treat_missing_data", "AWS::CloudWatch::Alarm", "properties.TreatMissingData", []),
+    ("aws_s3_bucket_lifecycle_configuration", "rule.transition.storage_class", "AWS::S3::Bucket",
+     "definitions.Transition.properties.StorageClass", []),
+    ("aws_s3_bucket_lifecycle_configuration", "rule.noncurrent_version_transition.storage_class", "AWS::S3::Bucket",
+     "definitions.NoncurrentVersionTransition.properties.StorageClass", []),
+]
+
+
+def _wheel(name: str, wheels: Path) -> Path:
+    found = sorted(wheels.glob(f"{name.replace('-', '_')}-{PINS[name]}-*.whl"))
+    if not found:
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(wheels),
+                        f"{name}=={PINS[name]}"], check=True)
+        found = sorted(wheels.glob(f"{name.replace('-', '_')}-{PINS[name]}-*.whl"))
+    return found[0]
+
+
+def managed_policies(wheel: Path) -> list[str]:
+    with zipfile.ZipFile(wheel) as z:
+        tree = ast.parse(z.read("iam_floyd/_aws_managed_policies.py").decode())
+    names = {node.value.value for node in ast.walk(tree)
+             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)}
+    return sorted(names)
+
+
+def enums(wheel: Path) -> dict[str, dict[str, list]]:
+    out: dict[str, dict[str, list]] = {}
+    with zipfile.ZipFile(wheel) as z:
+        index = json.loads(z.read("cfnlint/data/schemas/providers/us-east-1.json"))
+        for tf_type, attr, cfn_type, path, extra in ENUMS:
+            node = json.loads(z.read(f"cfnlint/data/schemas/resources/{index[cfn_type]}.json"))
+            for part in path.split("."):
+                node = node[part]
+            out.setdefault(tf_type, {})[attr] = sorted(set(node["enum"]) | set(extra))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--wheels", type=Path, help="folder holding (or receiving) the pinned wheels")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        wheels = args.wheels or Path(tmp)
+        data = {
+            "sources": {name: version for name, version in sorted(PINS.items())},
+            "managed_policies": managed_policies(_wheel("iam-floyd", wheels)),
+            "enums": enums(_wheel("cfn-lint", wheels)),
+        }
+    OUT.write_text(json.dumps(data, indent=0, sort_keys=True) + "\n")
+    print(f"wrote {OUT} ({len(data['managed_policies'])} managed policies, {sum(map(len, data['enums'].values()))} enums)")
+
+
+if __name__ == "__main__":
+    main()
