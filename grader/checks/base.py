@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 AREAS = (
     "structure", "deployability", "region", "networking", "compute", "storage", "database", "security",
-    "encryption", "monitoring", "tagging", "outputs", "error-handling", "conventions",
+    "encryption", "monitoring", "tagging", "outputs", "error-handling", "conventions", "security-baseline",
 )
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 STATUSES = ("fail", "partial", "pass", "unknown", "n/a")

@@ -19,7 +19,7 @@ from .policy import Statement, statements
 
 # Reported with no requirement id and below the prompt's own severities. A dedicated "baseline" area needs the
 # output contract's Area list (grader/report/model.py) and a report title first; until then: security.
-BASELINE_AREA = "security"
+BASELINE_AREA = "security-baseline"
 PUBLIC_PORTS = frozenset({80, 443})  # what a public entry point needs
 _OPEN_CIDRS = ("0.0.0.0/0", "::/0")
 _OPEN_WORDS = r"(?:anywhere|0\.0\.0\.0/0|::/0|the internet|internet|public(?:ly)?|any ip|all ips|any source|world|everyone|open)"

@@ -23,6 +23,7 @@ AREA_TITLES = {
     "security": "Security Implementation", "encryption": "Encryption (at rest and in transit)",
     "monitoring": "Monitoring and Compliance", "tagging": "Tagging", "outputs": "Outputs",
     "error-handling": "Error Handling and Validation", "conventions": "Naming and Conventions",
+    "security-baseline": "Security Baseline (not asked by the prompt)",
 }
 SUBJECT_TITLES = {"response": "MODEL_RESPONSE.md", "ideal": "IDEAL_RESPONSE.md"}
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}

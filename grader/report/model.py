@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Area = Literal["structure", "deployability", "region", "networking", "compute", "storage", "database", "security",
-               "encryption", "monitoring", "tagging", "outputs", "error-handling", "conventions"]
+               "encryption", "monitoring", "tagging", "outputs", "error-handling", "conventions", "security-baseline"]
 
 
 class _Strict(BaseModel):
