@@ -148,3 +148,13 @@ def test_meeting_no_requirement_caps_the_score(tmp_path):
     subject = _grade(tmp_path, "## Requirements\n- Create a Lambda function.\n- Create a DynamoDB table.\n", BUCKET)
     assert subject["requirements_met"] == 0.0 and subject["score"] <= 50
     assert subject["requirements"]["failed"] == 2
+
+
+def test_answer_format_sections_tooling_versions_and_ranges_ask_for_nothing_sure():
+    assert "outputs" not in by_key("## Output Instructions\n- Output only the code, with no commentary.\n")
+    assert "outputs" in by_key("## Requirements\n- Output the VPC ID and the ALB DNS name.\n")
+    assert "lambda-runtime" not in by_key("- Create a Lambda function.\n- Requires Python 3.9+ and CDK 2.x installed.\n")
+    assert by_key("- Create a Lambda function on Python 3.12.\n")["lambda-runtime"].checks[0].params == {"runtime": "python3.12"}
+    assert by_key("- Keep log group retention at 7-14 days.\n")["log-retention"].confidence == "low"
+    assert by_key("- Keep log group retention at 14 days.\n")["log-retention"].confidence == "high"
+    assert by_key("- Create all resources from scratch as new modules.\n")["modules"].confidence == "low"

@@ -60,7 +60,9 @@ PYTHON_SEED = [
 TERRAFORM_SEED = [
     ("not one file named tap_stack.tf", r"\| Deliverable files .*\| Partial"),
     ("truncated answer", r"truncated\)"),
-    ("no modules", r"\| Modules .*\| No .*\| No"),
+    # "create all resources from scratch as new modules": independent reviewers judged a module demand read
+    # from "from scratch" false on three corpus tasks, so it is reported as not judged, not as a failure
+    ("no modules", r"\| Modules .*\| Not judged .*\| Not judged"),
     ("GuardDuty not in all active regions", r"\| Enabled in all regions .*\| No .*\| Partial"),
     ("open egress", r"\| Restricted egress .*\| No .*\| No"),
     ("no HTTPS entry point (ALB)", r"\| ALB/Target Groups .*\| No .*\| No"),

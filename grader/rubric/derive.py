@@ -189,6 +189,8 @@ def _files(stmts: list[Statement], b: _Builder) -> None:
         b.add("deliverable-files", "structure", single.text, single.line, "REQ001", {"files": [], "single_file": True}, severity="high")
     for s in stmts:
         r = _reading(s, _MODULES)
+        if r is not None and re.search(r"from scratch", s.text, re.I):  # "create all resources from scratch": not a module demand
+            r = Reading(r.polarity, "low", "'from scratch' asks for new resources, not for module blocks")
         if r is not None:
             b.add("modules", "structure", s.text, s.line, "REQ002", {}, severity="medium", reading=r)
         elif re.search(r"\bmodul(?:ar|arity|arized|e)\b", s.text, re.I):
@@ -333,8 +335,10 @@ def _monitoring(stmts: list[Statement], b: _Builder) -> None:
                   reading=_reading(s, r"(?:sns|eventbridge|notif|alert|route)") or REQUIRED)
         m = re.search(r"(\d+)[- ]?days?", low) if re.search(r"\blogs?\b|log groups?", low) and re.search(r"retention|retain", low) else None
         if m and not re.search(r"backup", low):
-            b.add("log-retention", "monitoring", s.text, s.line, "REQ052", {"days": int(m.group(1))}, severity="medium",
-                  reading=_reading(s, r"retention|retain") or REQUIRED)
+            r = _reading(s, r"retention|retain") or REQUIRED
+            if re.search(r"\d+\s*(?:-|–|to)\s*\d+[- ]?days?", low):  # a range ("7-14 days"): not one required value
+                r = Reading(r.polarity, "low", "retention given as a range")
+            b.add("log-retention", "monitoring", s.text, s.line, "REQ052", {"days": int(m.group(1))}, severity="medium", reading=r)
         m = re.search(r"access log|server access logging|logging (?:for|on) (?:the )?(?:s3|bucket|cloudfront|alb|load balancer)", low)
         if m:
             b.add("access-logging", "monitoring", s.text, s.line, "REQ053", {"all": bool(re.search(r"\ball\b|\bevery\b|\beach\b", low))},
@@ -359,7 +363,7 @@ def _data(stmts: list[Statement], b: _Builder) -> None:
         if m and not (re.search(r"\brds\b|aurora|postgres|mysql|database instance", low) and "dynamo" not in low):
             b.add("dynamodb-pitr", "database", s.text, s.line, "REQ063", {}, severity="medium", reading=s.reading(m.start(), m.end()))
         m = re.search(r"(python\s*3\.\d+|node(?:\.?js)?\s*\d+|latest (?:lambda )?runtime|runtime[^.]{0,20}latest)", low)
-        if m and "lambda" in " ".join(x.text.lower() for x in stmts):
+        if m and re.search(r"\blambda\b|\bruntime\b|\bfunctions?\b", low):  # "Python 3.9+ and CDK 2.x" is tooling, not a runtime
             found = m.group(1)
             if "latest" in found:
                 params = {"latest": True}
@@ -413,8 +417,8 @@ def _tags_and_names(stmts: list[Statement], b: _Builder) -> None:
 def _outputs(stmts: list[Statement], b: _Builder) -> None:
     for s in stmts:
         m = re.search(r"\boutputs?\b", s.text, re.I)
-        if not m or re.search(r"expected output|example output", s.section, re.I):
-            continue
+        if not m or s.heading or re.search(r"expected output|example output|output (?:requirements|instructions|format)", s.section, re.I):
+            continue  # a heading, or the section that says how to format the answer, asks for no stack outputs
         if re.search(r"\b(?:expected |the |final )?output (?:should|must|will|is|everything|to (?:a|the|one)|format|as a|a |an )|expected output",
                      s.text, re.I):
             continue  # "output" as the deliverable ("The output should be a valid CDK app"), not stack outputs
