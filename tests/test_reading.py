@@ -158,3 +158,32 @@ def test_answer_format_sections_tooling_versions_and_ranges_ask_for_nothing_sure
     assert by_key("- Keep log group retention at 7-14 days.\n")["log-retention"].confidence == "low"
     assert by_key("- Keep log group retention at 14 days.\n")["log-retention"].confidence == "high"
     assert by_key("- Create all resources from scratch as new modules.\n")["modules"].confidence == "low"
+
+
+@pytest.mark.parametrize("prompt,key,confidence", [
+    ("- Create VPC endpoints for ECR, S3, and EC2.\n", "concept-ecr", "low"),
+    ("- EC2 - for node groups and VPC endpoints\n", "concept-ec2", "low"),
+    ("- Run the DMS replication instance in the same VPC.\n", "concept-vpc", "low"),
+    ("- Set retention on any Lambda functions' log groups.\n", "concept-lambda", "low"),
+    ("- Use a placeholder ACM certificate ARN for the listener.\n", "concept-acm", "low"),
+    ("- Create an ECR repository for the images.\n", "concept-ecr", "high"),
+])
+def test_more_mentions_that_ask_for_nothing(prompt, key, confidence):
+    assert by_key(prompt)[key].confidence == confidence
+
+
+def test_rotation_counts_and_queues_read_narrowly():
+    assert "concept-secret-rotation" not in by_key("- Create a KMS key with automatic rotation enabled for EKS secrets encryption.\n")
+    assert "concept-secret-rotation" not in by_key("- Store credentials in Secrets Manager with automatic rotation disabled initially.\n")
+    assert "concept-secret-rotation" in by_key("- Enable automatic rotation of the database secret every 30 days.\n")
+    assert "concept-sqs" not in by_key("- Job queues with retry strategies.\n")
+    assert "min_count" not in by_key("- Build a Python 3.12 Lambda function.\n")["concept-lambda"].checks[0].params
+    assert "min_count" not in by_key("- An Auto Scaling group with minimum 2 and maximum 6 EC2 instances.\n")["concept-ec2"].checks[0].params
+    assert by_key("- RDS PostgreSQL (if used) must be encrypted.\n")["concept-rds"].polarity == "optional"
+
+
+def test_tls_is_scoped_to_what_the_prompt_names():
+    assert "tls-in-transit" not in by_key("- Set up an SSL/TLS certificate through ACM.\n")
+    alb = by_key("- HTTPS-only listener on port 443.\n")["tls-in-transit"]
+    assert alb.checks[0].params["scope"] == ["alb"] and alb.confidence == "high"
+    assert by_key("- Encrypt data at rest and in transit.\n")["tls-in-transit"].confidence == "low"

@@ -459,6 +459,13 @@ def _root_key_admin(stmt: dict) -> bool:
         and not re.search(r"(?<!kms):\*|\b(?!kms)\w+:\*", actions.replace("kms:*", ""))
 
 
+# Actions that support no resource-level permissions: AWS requires Resource "*" for them.
+_RESOURCE_FREE = re.compile(r"cloudwatch:(?:PutMetricData|GetMetric\w*|ListMetrics|DescribeAlarms\w*)|ec2:Describe\w*|xray:Put\w+|xray:Get\w*"
+                            r"|logs:DescribeLogGroups|ssm:DescribeParameters|kms:ListKeys|kms:ListAliases|sts:GetCallerIdentity"
+                            r"|ecr:GetAuthorizationToken|s3:ListAllMyBuckets|iam:List\w*|tag:GetResources|cloudtrail:DescribeTrails"
+                            r"|autoscaling:Describe\w*|elasticloadbalancing:Describe\w*|rds:Describe\w*|sns:ListTopics|sqs:ListQueues")
+
+
 def _wildcards(stmt: dict) -> list[str]:
     found = []
     effect = str(stmt.get("Effect", stmt.get("effect", "Allow")))
@@ -469,8 +476,10 @@ def _wildcards(stmt: dict) -> list[str]:
     for a in actions if isinstance(actions, list) else [actions]:
         if isinstance(a, str) and (a == "*" or a.endswith(":*")):
             found.append(f"Action `{a}`")
+    listed = [a for a in (actions if isinstance(actions, list) else [actions]) if isinstance(a, str)]
+    resource_free = bool(listed) and all(_RESOURCE_FREE.fullmatch(a) for a in listed)  # these actions only take "*"
     for res in resources if isinstance(resources, list) else [resources]:
-        if isinstance(res, str) and (res == "*" or re.search(r":\*(?::\*)*$|:\*:\*:\*", res)):
+        if isinstance(res, str) and (res == "*" or re.search(r":\*(?::\*)*$|:\*:\*:\*", res)) and not resource_free:
             found.append(f"Resource `{res}`")
     return found
 
@@ -673,25 +682,26 @@ class TlsInTransit(_RubricCheck):
     severity = "high"
     description = ("TLS is enforced in transit: bucket policies deny non-TLS requests (aws:SecureTransport), load balancers "
                    "listen on HTTPS with a TLS 1.2+ policy, databases force SSL.")
-    params = {"min_tls": "minimum TLS version (default 1.2)"}
+    params = {"min_tls": "minimum TLS version (default 1.2)", "scope": "where the prompt asks for it: s3, alb, rds (default: all three)"}
     bad = "prompt: TLS 1.2+ everywhere; code: aws_lb_listener protocol = HTTP only, no SecureTransport bucket policy"
     good = "prompt: TLS 1.2+ everywhere; code: HTTPS listener with ELBSecurityPolicy-TLS13-1-2-2021-06, Deny when aws:SecureTransport = false"
     fix = "Add SecureTransport deny statements, HTTPS listeners with modern policies, and rds.force_ssl / require_secure_transport."
 
     def evaluate(self, program, ctx, requirement, params) -> Iterator[Finding]:
         gaps, ok = [], []
-        buckets, insecure = _secure_transport(program)
+        scope = set(params.get("scope") or ("s3", "alb", "rds"))
+        buckets, insecure = _secure_transport(program) if "s3" in scope else ([], [])
         if buckets:
             (gaps if insecure else ok).append("S3 bucket policies " + ("do not enforce aws:SecureTransport on " + _names(insecure) if insecure else "enforce aws:SecureTransport"))
-        listeners = program.of_type("aws_lb_listener", "aws_alb_listener")
-        lbs = program.of_type("aws_lb", "aws_alb")
+        listeners = program.of_type("aws_lb_listener", "aws_alb_listener") if "alb" in scope else []
+        lbs = program.of_type("aws_lb", "aws_alb") if "alb" in scope else []
         if lbs or listeners:
             https = [l for l in listeners if as_text(l.attributes.get("protocol")).upper() in ("HTTPS", "TLS") or "certificate" in as_text(l.attributes)]
             if https:
                 ok.append(f"HTTPS listener ({_names(https, 1)})")
             else:
                 gaps.append("no HTTPS listener on the load balancer")
-        dbs = program.of_type("aws_db_instance", "aws_rds_cluster")
+        dbs = program.of_type("aws_db_instance", "aws_rds_cluster") if "rds" in scope else []
         if dbs:
             params_text = " ".join(as_text(p.attributes) for p in program.of_type("aws_db_parameter_group", "aws_rds_cluster_parameter_group"))
             if re.search(r"rds\.force_ssl|require_secure_transport", params_text):

@@ -147,15 +147,15 @@ class UnnamedBlocks(Check):
     name = "unnamed-code-blocks"
     area = "structure"
     severity = "low"
-    description = "Code blocks with no file name: the reader cannot tell where the code goes."
+    description = "Several code blocks with no file name: the reader cannot tell where the code goes."
     why = "Unnamed blocks must be guessed into files; harnesses expect exact paths."
     fix = "Put the path in a heading (`## File: lib/main.tf`) or a first-line comment before each block."
-    bad = "```hcl\nresource \"aws_vpc\" \"main\" {}\n```"
+    bad = "```hcl\nresource \"aws_vpc\" \"main\" {}\n```\n\n```hcl\nresource \"aws_subnet\" \"a\" {}\n```"
     good = "## File: lib/main.tf\n```hcl\nresource \"aws_vpc\" \"main\" {}\n```"
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         unnamed = program.deliverable.unnamed_blocks
-        if unnamed:
+        if len(unnamed) > 1:  # one unnamed block is the file; only several leave the reader guessing
             lines = ", ".join(str(n) for n in unnamed[:8])
             yield self.finding("fail", f"{len(unnamed)} code block(s) have no file name (document lines {lines}).")
 

@@ -22,7 +22,7 @@ from .reading import REQUIRED, Reading, alternatives, read_mention
 _MD = MarkdownIt("commonmark").enable("table")
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
             "single": 1, "a pair of": 2, "multiple": 2, "both": 2}
-_COUNT_BEFORE = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|single)\s+(?:[\w-]+\s+){0,2}$", re.I)
+_COUNT_BEFORE = re.compile(r"(?<![\d.])\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|single)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _FILE = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)*[\w.-]+\.(?:tf|py|tfvars|json|ya?ml))\b")
 _TAG_STOP = {"The", "All", "Resources", "Resource", "Tag", "Tags", "Tagging", "Must", "Should", "Include", "Including", "Required",
              "And", "AWS", "Every", "Each", "Apply", "Use", "With", "For", "Key", "Keys", "Value", "Values", "Consistent", "Standard",
@@ -107,7 +107,8 @@ _UNIT_AFTER = re.compile(r"^\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days
 def _count(text: str, start: int) -> int | None:
     """A count written before a mention ("three private subnets"); never a duration or size ("every 5 minutes")."""
     m = _COUNT_BEFORE.search(text[:start])
-    if not m or _UNIT_AFTER.match(text[m.end(1):start]) or re.search(r"\b(?:every|each|per|after|within|for|over|than)\s*$", text[:m.start()], re.I):
+    if not m or _UNIT_AFTER.match(text[m.end(1):start]) or re.search(
+            r"\b(?:every|each|per|after|within|for|over|than|maximum|max|minimum|min|up to|at most|between|desired|port)\s*$", text[:m.start()], re.I):
         return None
     word = m.group(1).lower()
     return int(word) if word.isdigit() else _NUMBERS.get(word)
@@ -281,6 +282,8 @@ def _coordinated(s: Statement, spans: list[tuple[int, int]]) -> list[Reading]:
     return readings
 
 
+_TLS_SCOPES = (("s3", r"\bs3\b|bucket|securetransport|secure transport"), ("alb", r"listener|load balancer|\balb\b|https"),
+               ("rds", r"\brds\b|database|postgres|mysql|aurora|force_ssl"))
 _STORE_CONCEPTS = ("s3", "rds", "dynamodb", "ebs", "efs", "sns", "sqs", "elasticache", "kinesis", "cloudwatch_logs", "secrets_manager")
 
 
@@ -300,10 +303,14 @@ def _security(stmts: list[Statement], b: _Builder) -> None:
             b.add("encryption-at-rest", "encryption", t, s.line, "REQ030", {"kms": kms, **({"stores": stores} if stores else {})},
                   severity="high", reading=r)
         m = re.search(r"\btls\b|in[- ]transit|\bssl\b|securetransport|secure transport|https[- ]only|enforce[sd]? https|https everywhere|redirect[^.]*https", low)
-        if m:
+        if m and not re.search(r"(?:ssl|tls)(?:/(?:ssl|tls))?\s+certificates?", low):  # "an SSL/TLS certificate from ACM" asks for a certificate
             v = re.search(r"tls\s*(?:v(?:ersion)?\s*)?(1\.[0-3])", low)
-            b.add("tls-in-transit", "encryption", t, s.line, "REQ031", {"min_tls": v.group(1) if v else "1.2"}, severity="high",
-                  reading=s.reading(m.start(), m.end()))
+            scope = [name for name, pattern in _TLS_SCOPES if re.search(pattern, low)]
+            r = s.reading(m.start(), m.end())
+            if not scope:
+                r = Reading(r.polarity, "low", "encryption in transit asked in general terms, without saying where it must be enforced")
+            b.add("tls-in-transit", "encryption", t, s.line, "REQ031", {"min_tls": v.group(1) if v else "1.2", **({"scope": scope} if scope else {})},
+                  severity="high", reading=r)
         m = re.search(r"least[- ]privilege|minimal permissions|minimum (?:required )?permissions|no wildcard", low)
         if m:
             b.add("least-privilege", "security", t, s.line, "REQ040", {}, severity="high",

@@ -30,6 +30,7 @@ _FORBID_BEFORE = re.compile(r"\b(?:do not|don'?t|must not|should not|shall not|n
 _FORBID_AFTER = re.compile(r"^[^.;:]{0,40}?\b(?:must|should|shall|is|are|will)\s+(?:be\s+)?(?:excluded|forbidden|prohibited|not (?:be )?"
                            r"(?:created|deployed|provisioned|used|included|enabled|allowed))\b", re.I)
 _NOT_NEEDED_AFTER = re.compile(r"^[^.;:]{0,40}?\b(?:is|are)\s+(?:not (?:needed|required|necessary|in scope)|unnecessary|out of scope)\b"
+                               r"|^\s*(?:[\w-]+\s+)?(?:disabled|turned off|switched off)\b"
                                r"|^[^.;:]{0,20}?\(not (?:needed|required)\)", re.I)
 _LEAD_FORBIDS = re.compile(r"^\W*(?:do not|don'?t|must not|never|shall not)\W*\s+(?:create|deploy|provision|use|include|enable|add)\b"
                            r"|^\W*(?:excluded|exclude)\b", re.I)
@@ -38,7 +39,7 @@ _NEGATION_BEFORE = re.compile(r"\b(?:no|not|never|without|avoid|don'?t|do not|mu
                               r"except|no need (?:for|to)|out of scope)\b", re.I)
 _CONDITIONAL = re.compile(r"\b(?:optional(?:ly)?|if (?:needed|required|applicable|desired|necessary|possible|you (?:use|need|want|choose))"
                           r"|if (?:the )?(?:task|project|solution|stack) (?:requires|needs|uses)|if (?:creating|using|deploying)"
-                          r"|if [\w-]+(?: [\w-]+)? (?:is |are )?(?:required|needed|used|enabled)|where (?:applicable|needed|possible)|may|might|could"
+                          r"|if [\w-]+(?: [\w-]+)? (?:is |are )?(?:required|needed|used|enabled)|if (?:used|needed|required|applicable|present|any)|where (?:applicable|needed|possible)|may|might|could"
                           r"|nice to have|consider(?:ing)?|prefer(?:ably|red)?|recommended|bonus|stretch goal|when (?:needed|applicable))\b", re.I)
 _OPTIONAL_SECTION = re.compile(r"optional|nice to have|bonus|stretch|enhancement|future|out of scope|non-goals", re.I)
 _BACKGROUND_SECTION = re.compile(r"background|context|overview|current (?:state|setup|environment)|existing"
@@ -59,8 +60,9 @@ _ENDPOINT_AFTER = re.compile(r"^\s*(?:(?:and|or|,)\s*[\w -]{1,20}?)?\s*\(?(?:gat
 _LINKED_ROLE = re.compile(r"^[\w -]{0,10}service[- ]linked roles?|^\s*(?:\w+\s+)?(?:service )?principal\b", re.I)
 _LINKED_ROLE_BEFORE = re.compile(r"service[- ]linked roles?\s+(?:for\s+)?(?:the\s+)?$", re.I)
 _SOURCE_AFTER = re.compile(r"^\s*(?:(?:and|or|/|,)\s*(?:(?-i:[A-Z])[\w-]*\s*){1,3})?(?:findings|events?|alerts|state changes?|api calls|notifications? from)\b", re.I)
-_MODIFIER_AFTER = re.compile(r"^[\s-]*(?:csi\b|drivers?\b|add-?ons?\b|plugins?\b|agents?\b|managed node groups?|node groups?|worker nodes?"
+_MODIFIER_AFTER = re.compile(r"^[\s-]*(?:(?:for|used for|via)\s+(?:the\s+)?(?:\w+\s+)?)?(?:csi\b|drivers?\b|add-?ons?\b|plugins?\b|agents?\b|managed node groups?|node groups?|worker nodes?"
                              r"|nodes?\b|instance profiles?\b|sdk\b|client\b|console\b|cli\b|ami\b|optimi[sz]ed\b|compatible\b)", re.I)
+_ALLOWS_PLACEHOLDER = re.compile(r"\bplaceholder|\bdummy\b|\bfake\b|provided (?:later|by the user|at deploy)|to be (?:replaced|provided)", re.I)
 _CONSTRAINT_BEFORE = re.compile(r"\b(?:all|every|each|any|no)\s+(?:[\w-]+\s+){0,1}$|\b(?:ensure|make sure|verify)\s+(?:that\s+)?(?:the\s+|all\s+)?$", re.I)
 _CONSTRAINT_AFTER = re.compile(r"^[\w ,-]{0,30}?\b(?:must|should|shall|are|is|will|need to)\s+(?:not\s+|never\s+|only\s+|always\s+)?"
                                r"(?:be|have|use|run|get|stay|remain|enforce|follow|carry|send|log|reside)\b"
@@ -119,8 +121,12 @@ def read_mention(text: str, start: int, end: int, section: str = "", lead: str =
         return Reading("required", "low", "mentioned as the service of a role")
     if _SOURCE_AFTER.search(after):
         return Reading("required", "low", "mentioned as the source of events or findings")
-    if _MODIFIER_AFTER.search(after):
+    if _MODIFIER_AFTER.search(after) or _MODIFIER_AFTER.match(text[end:end + 60]) and re.match(r"^\s*[-–—:]", text[end:]):
         return Reading("required", "low", "mentioned as a qualifier of something else")
+    if re.search(r"\bany\s+(?:[\w-]+\s+)?$|\bin (?:the )?(?:same|existing|provided|given|their|its)\s+$", before, re.I):
+        return Reading("required", "low", "refers to such resources where they exist, not a demand to create them")
+    if _ALLOWS_PLACEHOLDER.search(text):
+        return Reading("required", "low", "the prompt allows a placeholder for it")
     if _EXAMPLE_BEFORE.search(before):
         return Reading("required", "low", "mentioned as an example")
     if _CONSTRAINT_BEFORE.search(before) and _CONSTRAINT_AFTER.search(after) or re.match(r"^\s*(?:\w+\s+){0,2}(?:without|with no|must not|should not|cannot|may not|must never)\b", after, re.I):
