@@ -187,3 +187,7 @@ def test_tls_is_scoped_to_what_the_prompt_names():
     alb = by_key("- HTTPS-only listener on port 443.\n")["tls-in-transit"]
     assert alb.checks[0].params["scope"] == ["alb"] and alb.confidence == "high"
     assert by_key("- Encrypt data at rest and in transit.\n")["tls-in-transit"].confidence == "low"
+
+
+def test_tls_on_all_services_is_sure():
+    assert by_key("- TLS 1.2+ on all services.\n")["tls-in-transit"].confidence == "high"

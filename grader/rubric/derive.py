@@ -307,7 +307,7 @@ def _security(stmts: list[Statement], b: _Builder) -> None:
             v = re.search(r"tls\s*(?:v(?:ersion)?\s*)?(1\.[0-3])", low)
             scope = [name for name, pattern in _TLS_SCOPES if re.search(pattern, low)]
             r = s.reading(m.start(), m.end())
-            if not scope:
+            if not scope and not re.search(r"\ball (?:services|endpoints|connections|traffic|data stores)\b|\beverywhere\b", low):
                 r = Reading(r.polarity, "low", "encryption in transit asked in general terms, without saying where it must be enforced")
             b.add("tls-in-transit", "encryption", t, s.line, "REQ031", {"min_tls": v.group(1) if v else "1.2", **({"scope": scope} if scope else {})},
                   severity="high", reading=r)
