@@ -191,3 +191,17 @@ def test_tls_is_scoped_to_what_the_prompt_names():
 
 def test_tls_on_all_services_is_sure():
     assert by_key("- TLS 1.2+ on all services.\n")["tls-in-transit"].confidence == "high"
+
+
+@pytest.mark.parametrize("prompt,key", [
+    ("- Each region has private subnets for databases and public subnets for load balancers.\n", "concept-alb"),
+    ("- Allow EC2 instances and Lambda functions to retrieve secrets via IAM roles only.\n", "concept-lambda"),
+    ("- Use AWS EC2 for subnets, NAT Gateways and route tables.\n", "concept-ec2"),
+])
+def test_purpose_grantee_and_namespace_mentions_are_low(prompt, key):
+    assert by_key(prompt)[key].confidence == "low"
+
+
+def test_the_same_services_asked_for_directly_are_sure():
+    assert by_key("- Create an Application Load Balancer in the public subnets.\n")["concept-alb"].confidence == "high"
+    assert by_key("- Deploy Lambda functions to process the events.\n")["concept-lambda"].confidence == "high"

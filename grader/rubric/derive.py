@@ -274,7 +274,7 @@ def _coordinated(s: Statement, spans: list[tuple[int, int]]) -> list[Reading]:
     for _ in range(2):  # both directions along each list
         for i in range(1, len(spans)):
             gap = s.text[spans[i - 1][1]:spans[i][0]]
-            if re.fullmatch(r"\s*(?:,\s*)?(?:and|&|,)?\s*(?:the\s+)?", gap):
+            if re.fullmatch(r"\s*(?:[\w-]+\s+){0,2}?(?:,\s*(?:and\s+)?|and\s+|&\s+)(?:the\s+)?|\s*", gap):
                 if readings[i] is REQUIRED and readings[i - 1] is not REQUIRED:
                     readings[i] = readings[i - 1]
                 elif readings[i - 1] is REQUIRED and readings[i] is not REQUIRED:

@@ -62,6 +62,11 @@ _LINKED_ROLE_BEFORE = re.compile(r"service[- ]linked roles?\s+(?:for\s+)?(?:the\
 _SOURCE_AFTER = re.compile(r"^\s*(?:(?:and|or|/|,)\s*(?:(?-i:[A-Z])[\w-]*\s*){1,3})?(?:findings|events?|alerts|state changes?|api calls|notifications? from)\b", re.I)
 _MODIFIER_AFTER = re.compile(r"^[\s-]*(?:(?:for|used for|via)\s+(?:the\s+)?(?:\w+\s+)?)?(?:csi\b|drivers?\b|add-?ons?\b|plugins?\b|agents?\b|managed node groups?|node groups?|worker nodes?"
                              r"|nodes?\b|instance profiles?\b|sdk\b|client\b|console\b|cli\b|ami\b|optimi[sz]ed\b|compatible\b)", re.I)
+_PURPOSE_BEFORE = re.compile(r"\b(?:subnets?|groups?|roles?|profiles?|permissions?|policies|policy|endpoints?|access|tags?|alarms?"
+                             r"|dashboards?|buckets?|keys?|rules?|targets?)\s+for\s+(?:the\s+|all\s+|its\s+)?$", re.I)
+_GRANTEE_BEFORE = re.compile(r"\b(?:allow|allows|allowing|permit|permits|let|lets)\s+(?:the\s+|only\s+)?$", re.I)
+_NAMESPACE_AFTER = re.compile(r"^\s*(?:service\s+)?for\s+(?:the\s+)?(?:subnets|nat gateways|internet gateways?|route tables|security groups"
+                              r"|node groups)\b", re.I)
 _ALLOWS_PLACEHOLDER = re.compile(r"\bplaceholder|\bdummy\b|\bfake\b|provided (?:later|by the user|at deploy)|to be (?:replaced|provided)", re.I)
 _CONSTRAINT_BEFORE = re.compile(r"\b(?:all|every|each|any|no)\s+(?:[\w-]+\s+){0,1}$|\b(?:ensure|make sure|verify)\s+(?:that\s+)?(?:the\s+|all\s+)?$", re.I)
 _CONSTRAINT_AFTER = re.compile(r"^[\w ,-]{0,30}?\b(?:must|should|shall|are|is|will|need to)\s+(?:not\s+|never\s+|only\s+|always\s+)?"
@@ -119,6 +124,12 @@ def read_mention(text: str, start: int, end: int, section: str = "", lead: str =
         return Reading("required", "low", "mentioned as the service of a VPC endpoint")
     if _LINKED_ROLE.search(after) or _LINKED_ROLE_BEFORE.search(before):
         return Reading("required", "low", "mentioned as the service of a role")
+    if _PURPOSE_BEFORE.search(before):
+        return Reading("required", "low", "named as what something else is for")
+    if _GRANTEE_BEFORE.search(before) and re.match(r"^[\w ,-]{0,40}?\bto\b", after):
+        return Reading("required", "low", "named as who is allowed to do something")
+    if _NAMESPACE_AFTER.match(after):
+        return Reading("required", "low", "named as the service that other resources belong to")
     if _SOURCE_AFTER.search(after):
         return Reading("required", "low", "mentioned as the source of events or findings")
     if _MODIFIER_AFTER.search(after) or _MODIFIER_AFTER.match(text[end:end + 60]) and re.match(r"^\s*[-–—:]", text[end:]):
