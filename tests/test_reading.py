@@ -205,3 +205,10 @@ def test_purpose_grantee_and_namespace_mentions_are_low(prompt, key):
 def test_the_same_services_asked_for_directly_are_sure():
     assert by_key("- Create an Application Load Balancer in the public subnets.\n")["concept-alb"].confidence == "high"
     assert by_key("- Deploy Lambda functions to process the events.\n")["concept-lambda"].confidence == "high"
+
+
+def test_several_files_beside_a_single_file_phrase_are_not_sure():
+    mixed = by_key("1) tap_stack.tf (all resources in single file called tap_stack.tf)\n2) variables.tf\n")["deliverable-files"]
+    assert mixed.confidence == "low" and mixed.checks[0].params["single_file"] is False
+    plain = by_key("- Put everything in a single file `tap_stack.tf`.\n")["deliverable-files"]
+    assert plain.confidence == "high" and plain.checks[0].params == {"files": ["tap_stack.tf"], "single_file": True}

@@ -184,8 +184,12 @@ def _files(stmts: list[Statement], b: _Builder) -> None:
     code = [n for n in wanted if n.endswith((".tf", ".py"))]
     if code:
         first = wanted[code[0]]
-        b.add("deliverable-files", "structure", f"Deliver {', '.join(code[:6])}" + (" in a single file" if single else ""),
-              first.line, "REQ001", {"files": code[:10], "single_file": bool(single)}, severity="high")
+        # several files named beside "a single file": either the phrase scopes one of them ("all resources in a single
+        # file called tap_stack.tf") or the prompt contradicts itself; neither is a sure demand
+        mixed = bool(single) and len(code) > 1
+        b.add("deliverable-files", "structure", f"Deliver {', '.join(code[:6])}" + (" in a single file" if single and not mixed else ""),
+              first.line, "REQ001", {"files": code[:10], "single_file": bool(single) and not mixed}, severity="high",
+              reading=Reading("required", "low", "the prompt names several files and also a single file") if mixed else REQUIRED)
     elif single:
         b.add("deliverable-files", "structure", single.text, single.line, "REQ001", {"files": [], "single_file": True}, severity="high")
     for s in stmts:
