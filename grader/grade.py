@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+import types
 from dataclasses import dataclass
 from typing import Any
 
 from .batch import cache
+from . import __version__
 from .checks.base import AREAS, REGISTRY, Context, Finding, all_checks
+from .checks.select import Selection
 from .ingest.markdown import extract
 from .ingest.task import Task
 from .ir import Deliverable, Program
@@ -111,8 +115,9 @@ def score(findings: list[Finding]) -> tuple[float, dict[str, float]]:
     return (round(100 * got / total, 1) if total else 0.0), {a: areas[a] for a in AREAS if a in areas}
 
 
-def grade_task(task: Task, rubric: Any = None, subjects: tuple[str, ...] = ("response", "ideal", "code")) -> dict[str, Any]:
-    """The JSON-ready result for one task (see docs/output.schema.json)."""
+def grade_task(task: Task, rubric: Any = None, subjects: tuple[str, ...] = ("response", "ideal", "code"),
+               selection: Selection = Selection()) -> dict[str, Any]:
+    """The JSON-ready result for one task (see docs/output.schema.json); `selection` drops findings before scoring."""
     ctx = Context(platform=task.platform, language=task.language, prompt=task.prompt or "")
     out_subjects = []
     for name in subjects:
@@ -121,6 +126,8 @@ def grade_task(task: Task, rubric: Any = None, subjects: tuple[str, ...] = ("res
             continue
         ctx.subject = name
         findings = run_checks(program, ctx, rubric)
+        if selection:
+            findings = [f for f in findings if selection.keeps(f)]
         total, areas = score(findings)
         out_subjects.append(Subject(name, program, findings, total, areas))
     return result_json(task, out_subjects, rubric)
@@ -128,9 +135,12 @@ def grade_task(task: Task, rubric: Any = None, subjects: tuple[str, ...] = ("res
 
 def result_json(task: Task, subjects: list[Subject], rubric: Any = None) -> dict[str, Any]:
     from .report.labels import requirement_summary
+    from .rubric.io import rubric_hash
 
     return {
         "schema_version": 1,
+        "grader_version": __version__,
+        "rubric_sha256": rubric_hash(rubric) if rubric is not None else None,
         "task": {"id": task.id, "path": task.path, "platform": task.platform, "language": task.language},
         "subjects": [
             {
@@ -145,3 +155,15 @@ def result_json(task: Task, subjects: list[Subject], rubric: Any = None) -> dict
         "requirements": [requirement_summary(r) for r in (rubric.requirements if rubric is not None else [])],
     }
 
+
+
+class _CallableModule(types.ModuleType):
+    """`grader.grade` is both this module and the API function `grader.api.grade` (see docs/api.md)."""
+
+    def __call__(self, *args, **kwargs):
+        from .api import grade
+
+        return grade(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -52,4 +52,4 @@ def requirement_summary(requirement) -> dict[str, Any]:
     else:
         label = CHECK_LABELS.get(check, requirement.id)
     return {"id": requirement.id, "area": requirement.area, "label": label, "required": _required(check, params),
-            "text": requirement.text, "line": requirement.line}
+            "text": requirement.text, "line": requirement.line, "weight": requirement.weight}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,17 @@ from pydantic import ValidationError
 from ..ingest.task import InputError
 from .model import Rubric
 
-PACKS = Path(__file__).resolve().parent.parent.parent / "rubrics"
+PACKS = Path(__file__).resolve().parent / "packs"  # package data: present after a non-editable install
+SCHEMA_FILE = Path(__file__).resolve().parent / "rubric.schema.json"  # package data, same text as docs/rubric.schema.json
+SCHEMA_LINE = "# yaml-language-server: $schema={}\n"
+
+
+class RubricError(InputError):
+    """A rubric that does not fit the schema or the check registry: every problem, each with its YAML line."""
+
+    def __init__(self, name: str, problems: list[str]):
+        self.problems = [f"{name}:{p}" if p[:1].isdigit() else f"{name}: {p}" for p in problems]
+        super().__init__(f"{name}: {len(problems)} rubric problem{'s' if len(problems) > 1 else ''}: " + "; ".join(problems))
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -65,17 +76,23 @@ def _line_of(data: Any, key_lines: dict[int, dict[Any, int]], loc: tuple) -> int
 
 
 def parse_rubric(text: str, name: str = "rubric") -> Rubric:
+    """A validated rubric; every schema error at once (RubricError), each with its YAML line."""
     data, key_lines = _parse(text, name)
     if not isinstance(data, dict):
         raise InputError(f"{name}: a rubric is a YAML mapping with a 'requirements' list")
     try:
-        return Rubric.model_validate(data)
+        rubric = Rubric.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        line = _line_of(data, key_lines, tuple(first["loc"]))
-        where = f" (line {line})" if line else ""
-        path = ".".join(str(p) for p in first["loc"])
-        raise InputError(f"{name}: {path}: {first['msg']}{where}") from exc
+        problems = []
+        for error in exc.errors():
+            line = _line_of(data, key_lines, tuple(error["loc"]))
+            path = ".".join(str(p) for p in error["loc"])
+            problems.append(f"{line}: {path}: {error['msg']}" if line else f"{path}: {error['msg']}")
+        raise RubricError(name, problems) from exc
+    rubric._sources = {
+        r.id: (name, _line_of(data, key_lines, ("requirements", i, "id"))) for i, r in enumerate(rubric.requirements)
+    }
+    return rubric
 
 
 def load_rubric(path: str | Path, _seen: frozenset[str] = frozenset()) -> Rubric:
@@ -98,6 +115,7 @@ def resolve_pack(name: str, base: Path) -> Path:
 
 def merge_includes(rubric: Rubric, base: Path, seen: frozenset[str] = frozenset()) -> Rubric:
     requirements = list(rubric.requirements)
+    sources = dict(rubric._sources)
     ids = {r.id for r in requirements}
     for name in rubric.include:
         pack_path = resolve_pack(name, base)
@@ -108,10 +126,20 @@ def merge_includes(rubric: Rubric, base: Path, seen: frozenset[str] = frozenset(
             if requirement.id not in ids:
                 requirements.append(requirement)
                 ids.add(requirement.id)
-    return rubric.model_copy(update={"requirements": requirements})
+                sources[requirement.id] = pack._sources.get(requirement.id, (pack_path.name, None))
+    merged = rubric.model_copy(update={"requirements": requirements})
+    merged._sources = sources
+    return merged
 
 
-def dump_rubric(rubric: Rubric) -> str:
+def dump_rubric(rubric: Rubric, schema_url: str | None = None) -> str:
+    """Rubric YAML; with `schema_url`, a first line that points YAML editors at the rubric JSON Schema."""
     data = rubric.model_dump(mode="json", exclude_defaults=False)
     data["include"] = list(rubric.include)
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
+    return (SCHEMA_LINE.format(schema_url) if schema_url else "") + text
+
+
+def rubric_hash(rubric: Rubric) -> str:
+    """sha256 of the rubric as graded (after includes): two results with the same hash used the same rubric."""
+    return hashlib.sha256(dump_rubric(rubric).encode("utf-8")).hexdigest()
