@@ -269,8 +269,10 @@ class _progress:
             def render(self, task):
                 return Text(f"{task.speed:.1f} items/s" if task.speed else "- items/s")
 
+        from rich.console import Console
+
         self.bar = Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), Rate(), TimeRemainingColumn(),
-                            TextColumn("{task.description}"), transient=False)
+                            TextColumn("{task.description}"), transient=False, console=Console(stderr=True))
         self.bar.start()
         self.task = self.bar.add_task("", total=self.total)
         return lambda item: self.bar.update(self.task, advance=1, description=item.label()[:40])
