@@ -114,11 +114,17 @@ def grade(task: str | Path | Task, rubric: str | Path | Rubric | None = None, *,
         raise InputError(str(exc)) from exc
     data = grade_task(task, used, selection=selection)
     if not data["subjects"]:
-        where = f" in {task.path}" if task.path else ""
-        raise InputError(f"nothing to grade{where}: no MODEL_RESPONSE.md, IDEAL_RESPONSE.md or code files")
+        raise InputError(nothing_to_grade(task))
     if only_failed:
         data = keep_failed(data)
     return Result(data, used)
+
+
+def nothing_to_grade(task: Task) -> str:
+    """The one-line reason a task has no gradable subject."""
+    where = f" in {task.path}" if task.path else ""
+    why = "; ".join(task.problems) if task.problems else "no MODEL_RESPONSE.md, IDEAL_RESPONSE.md or code files"
+    return f"nothing to grade{where}: {why}"
 
 
 def keep_failed(data: dict[str, Any]) -> dict[str, Any]:

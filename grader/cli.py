@@ -127,7 +127,7 @@ def grade(
     timestamp: bool = typer.Option(False, "--timestamp", help="Add generated_at (UTC) to the JSON (off by default: output stays byte-identical)."),
 ) -> None:
     """Grade one task and print (or write) the result; --fail-under / --fail-on make it a CI gate."""
-    from .api import Result, keep_failed, load_rubric_for, selection_for
+    from .api import Result, keep_failed, load_rubric_for, nothing_to_grade, selection_for
     from .checks.base import SEVERITIES
     from .checks.select import SelectorError
     from .config import load_config
@@ -150,12 +150,12 @@ def grade(
         fail(str(exc))
         return
     if save_rubric is not None and used is not None:
-        from .rubric.io import dump_rubric
+        from .rubric.io import SCHEMA_FILE, dump_rubric
 
-        write_output(dump_rubric(used), save_rubric)
+        write_output(dump_rubric(used, SCHEMA_FILE.as_uri()), save_rubric)
     data = grade_task(task, used, selection=selection)
     if not data["subjects"]:
-        fail(f"nothing to grade in {task.path or 'the input'}: no MODEL_RESPONSE.md, IDEAL_RESPONSE.md or code files")
+        fail(nothing_to_grade(task))
     if timestamp:
         from datetime import datetime, timezone
 

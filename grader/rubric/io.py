@@ -21,7 +21,7 @@ class RubricError(InputError):
     """A rubric that does not fit the schema or the check registry: every problem, each with its YAML line."""
 
     def __init__(self, name: str, problems: list[str]):
-        self.problems = [f"{name}:{p}" if p[:1].isdigit() else f"{name}: {p}" for p in problems]
+        self.problems = [p if p.startswith(name) else f"{name}: {p}" for p in problems]
         super().__init__(f"{name}: {len(problems)} rubric problem{'s' if len(problems) > 1 else ''}: " + "; ".join(problems))
 
 
@@ -87,7 +87,7 @@ def parse_rubric(text: str, name: str = "rubric") -> Rubric:
         for error in exc.errors():
             line = _line_of(data, key_lines, tuple(error["loc"]))
             path = ".".join(str(p) for p in error["loc"])
-            problems.append(f"{line}: {path}: {error['msg']}" if line else f"{path}: {error['msg']}")
+            problems.append(f"line {line}: {path}: {error['msg']}" if line else f"{path}: {error['msg']}")
         raise RubricError(name, problems) from exc
     rubric._sources = {
         r.id: (name, _line_of(data, key_lines, ("requirements", i, "id"))) for i, r in enumerate(rubric.requirements)

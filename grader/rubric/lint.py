@@ -9,7 +9,7 @@ from .model import Rubric
 def _where(rubric: Rubric, req) -> str:
     name, line = rubric._sources.get(req.id, (None, None))
     prompt = f", prompt line {req.line}" if req.line else ""
-    yaml_at = f"{name}:{line}: " if name and line else ""
+    yaml_at = f"{name} line {line}: " if name and line else ""
     return f"{yaml_at}requirement {req.id}" + (f" ({prompt[2:]})" if prompt else "")
 
 
