@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .checks.select import Selection, parse_selectors
-from .ingest.task import InputError, Task, load_task, settle_platform
+from .ingest.task import InputError, Task, load_task, nothing_to_grade, settle_platform
 from .ir import SourceFile
 from .rubric.model import Rubric
 
@@ -118,13 +118,6 @@ def grade(task: str | Path | Task, rubric: str | Path | Rubric | None = None, *,
     if only_failed:
         data = keep_failed(data)
     return Result(data, used)
-
-
-def nothing_to_grade(task: Task) -> str:
-    """The one-line reason a task has no gradable subject."""
-    where = f" in {task.path}" if task.path else ""
-    why = "; ".join(task.problems) if task.problems else "no MODEL_RESPONSE.md, IDEAL_RESPONSE.md or code files"
-    return f"nothing to grade{where}: {why}"
 
 
 def keep_failed(data: dict[str, Any]) -> dict[str, Any]:

@@ -127,7 +127,8 @@ def grade(
     timestamp: bool = typer.Option(False, "--timestamp", help="Add generated_at (UTC) to the JSON (off by default: output stays byte-identical)."),
 ) -> None:
     """Grade one task and print (or write) the result; --fail-under / --fail-on make it a CI gate."""
-    from .api import Result, keep_failed, load_rubric_for, nothing_to_grade, selection_for
+    from .api import Result, keep_failed, load_rubric_for, selection_for
+    from .ingest.task import nothing_to_grade
     from .checks.base import SEVERITIES
     from .checks.select import SelectorError
     from .config import load_config

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..ingest.task import InputError, load_task
+from ..ingest.task import InputError, load_task, nothing_to_grade
 from . import cache
 from .items import Item
 
@@ -55,6 +55,8 @@ def _grade(item: Item, rubric_path: str | None, row: dict[str, Any]) -> dict[str
             subjects = ("response", "ideal", "code")
         rubric = resolve_rubric(task, rubric_path)
         result = grade_task(task, rubric, subjects=subjects)
+        if not result["subjects"]:
+            return {**row, "status": "error", "error": nothing_to_grade(task), "result": None}
         return {**row, "status": "ok", "error": None, "result": result}
     except InputError as exc:
         return {**row, "status": "error", "error": str(exc), "result": None}

@@ -160,3 +160,10 @@ def settle_platform(task: Task) -> Task:
         language = language or guessed_language
     task.platform, task.language = platform, language
     return task
+
+
+def nothing_to_grade(task: Task) -> str:
+    """The one-line reason a task has no gradable subject."""
+    where = f" in {task.path}" if task.path else ""
+    why = "; ".join(task.problems) if task.problems else "no MODEL_RESPONSE.md, IDEAL_RESPONSE.md or code files"
+    return f"nothing to grade{where}: {why}"
