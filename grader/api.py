@@ -63,10 +63,11 @@ class Result:
 
 def make_task(response: str | None = None, prompt: str | None = None, ideal: str | None = None,
               code: dict[str, str] | None = None, metadata: dict | None = None, id: str = "task") -> Task:
-    """A Task from text in memory; the platform is read from `metadata` or inferred, as for a folder."""
+    """A Task from text in memory (`code` maps paths to text, in the order a folder walk gives them);
+    the platform is read from `metadata` or inferred, as for a folder."""
     from .ingest.markdown import LANG_BY_EXT, clean_path
 
-    files = [SourceFile(clean_path(path), LANG_BY_EXT.get(Path(path).suffix, "text"), text) for path, text in sorted((code or {}).items())]
+    files = [SourceFile(clean_path(path), LANG_BY_EXT.get(Path(path).suffix, "text"), text) for path, text in (code or {}).items()]
     task = Task(id=id, path="", prompt=prompt, response=response, ideal=ideal, code=files, metadata=dict(metadata or {}))
     return settle_platform(task)
 

@@ -252,9 +252,10 @@ def test_packs_and_rubric_schema_are_in_the_wheel(tmp_path):
 
 
 def test_third_party_checks_through_the_entry_point_group(tmp_path):
-    target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),
-                    str(ROOT / "tests" / "plugin_example")], check=True, capture_output=True)
+    target, source = tmp_path / "site", tmp_path / "plugin_example"
+    shutil.copytree(ROOT / "tests" / "plugin_example", source)  # pip builds in the source tree: keep the repo clean
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(source)],
+                   check=True, capture_output=True)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), str(ROOT)])}
 
     def cli(*args):
