@@ -87,14 +87,13 @@ def load_rubric_for(task: Task, rubric: str | Path | Rubric | None) -> Rubric | 
     return used
 
 
-def selection_for(rubric: Rubric | None, checks: Iterable[str] = (), skip_checks: Iterable[str] = (),
+def selection_for(checks: Iterable[str] = (), skip_checks: Iterable[str] = (),
                   baseline: str | Path | None = None) -> Selection:
-    """What to keep: `checks` (else the rubric's `select`), minus `skip_checks` and the rubric's `skip`, minus a baseline."""
+    """What to keep: `checks`, minus `skip_checks` and a baseline (grading adds the rubric's `select` and `skip`)."""
     from .baseline import load_baseline
 
-    only = parse_selectors(checks) or parse_selectors(rubric.select if rubric else [])
-    skip = parse_selectors([*skip_checks, *(rubric.skip if rubric else [])])
-    return Selection(only=only, skip=skip, baseline=load_baseline(baseline) if baseline else frozenset())
+    return Selection(only=parse_selectors(checks), skip=parse_selectors(skip_checks),
+                     baseline=load_baseline(baseline) if baseline else frozenset())
 
 
 def grade(task: str | Path | Task, rubric: str | Path | Rubric | None = None, *, checks: Iterable[str] = (),
@@ -110,7 +109,7 @@ def grade(task: str | Path | Task, rubric: str | Path | Rubric | None = None, *,
         task = load_task(str(task))
     used = load_rubric_for(task, rubric)
     try:
-        selection = selection_for(used, checks, skip_checks, baseline)
+        selection = selection_for(checks, skip_checks, baseline)
     except SelectorError as exc:
         raise InputError(str(exc)) from exc
     data = grade_task(task, used, selection=selection)

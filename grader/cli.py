@@ -145,7 +145,7 @@ def grade(
                          response=str(response) if response else None, code=[str(c) for c in code],
                          ideal=str(ideal) if ideal else None)
         used = load_rubric_for(task, str(rubric) if rubric else None)
-        selection = selection_for(used, check or settings.check, [*skip_check, *settings.skip_check],
+        selection = selection_for(check or settings.check, [*skip_check, *settings.skip_check],
                                   str(baseline) if baseline else settings.baseline)
     except (InputError, SelectorError) as exc:
         fail(str(exc))

@@ -119,6 +119,8 @@ def grade_task(task: Task, rubric: Any = None, subjects: tuple[str, ...] = ("res
                selection: Selection = Selection()) -> dict[str, Any]:
     """The JSON-ready result for one task (see docs/output.schema.json); `selection` drops findings before scoring."""
     ctx = Context(platform=task.platform, language=task.language, prompt=task.prompt or "")
+    if rubric is not None and (rubric.select or rubric.skip):
+        selection = selection.with_rubric(rubric.select, rubric.skip)
     out_subjects = []
     for name in subjects:
         program = program_for(name, task)

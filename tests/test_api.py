@@ -101,3 +101,33 @@ def test_inspect_ai_scorer_in_a_real_eval(tmp_path):
     assert scores["good"].value == expected and scores["empty"].value < expected
     assert scores["good"].metadata["areas"] and "iac-grader score" in scores["good"].explanation
     assert inspect_ai.__version__
+
+
+def test_promptfoo_eval_with_the_real_cli(tmp_path):
+    """A real `promptfoo eval` (echo provider) calling the assertion. promptfoo is a 1.9 GB npm install, so CI does
+    not install it; set PROMPTFOO_BIN (or put promptfoo on PATH) to run this test."""
+    import shutil
+    import subprocess
+    import sys
+
+    binary = os.environ.get("PROMPTFOO_BIN") or shutil.which("promptfoo")
+    if not binary:
+        pytest.skip("promptfoo is not installed (npm install promptfoo; PROMPTFOO_BIN=node_modules/.bin/promptfoo)")
+    rubric = tmp_path / "rubric.yaml"
+    assert runner.invoke(app, ["grade", str(SAMPLES / "seed-terraform"), "--save-rubric", str(rubric), "-o", os.devnull]).exit_code == 0
+    (tmp_path / "answer.md").write_text(ANSWER)
+    (tmp_path / "iac_assert.py").write_text("from grader.integrations.promptfoo import get_assert\n")
+    check = "      - type: python\n        value: file://iac_assert.py\n        config: {fail_under: 50, rubric: rubric.yaml}\n"
+    (tmp_path / "promptfooconfig.yaml").write_text(
+        'prompts: ["{{answer}}"]\nproviders: [echo]\ntests:\n'
+        f"  - vars: {{answer: file://answer.md}}\n    assert:\n{check}"
+        f'  - vars: {{answer: "I cannot help with that."}}\n    assert:\n{check}')
+    env = {**os.environ, "PROMPTFOO_PYTHON": sys.executable, "PROMPTFOO_DISABLE_TELEMETRY": "1",
+           "PROMPTFOO_DISABLE_UPDATE": "1", "PROMPTFOO_CONFIG_DIR": str(tmp_path / ".promptfoo")}
+    subprocess.run([binary, "eval", "-c", "promptfooconfig.yaml", "--no-cache", "-o", "out.json"], cwd=tmp_path, env=env,
+                   capture_output=True, timeout=300)  # exits 100 when a test fails, as the second one must
+    results = json.loads((tmp_path / "out.json").read_text())["results"]["results"]
+    # echo: the rendered prompt is the answer itself, and the assertion grades against it
+    expected = grader.grade(grader.make_task(response=ANSWER, prompt=ANSWER), str(rubric)).score
+    assert [r["success"] for r in results] == [True, False]
+    assert results[0]["score"] == round(expected / 100, 4) and results[1]["score"] < results[0]["score"]

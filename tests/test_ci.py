@@ -162,6 +162,12 @@ def test_selection_from_rubric_and_project_config(tmp_path, monkeypatch):
     data = json.loads(grade(TASK, "--rubric", str(rubric)).stdout)
     areas = {f["area"] for s in data["subjects"] for f in s["findings"]}
     assert "tagging" not in areas and "region" in areas
+    rows = tmp_path / "rows.jsonl"
+    assert runner.invoke(app, ["batch", TASK, "-o", str(rows), "--rubric", str(rubric), "--quiet", "--no-cache"]).exit_code == 0
+    (row,) = [json.loads(line) for line in rows.read_text().splitlines()]
+    assert "tagging" not in {f["area"] for s in row["result"]["subjects"] for f in s["findings"]}
+    (tmp_path / "bad.yaml").write_text("version: 1\nskip: [tagz]\n")
+    one_line_error(grade(TASK, "--rubric", str(tmp_path / "bad.yaml")), 2, "skip: 'tagz' is not a check id")
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".iac-grader.yaml").write_text("check: [structure]\n")
     data = json.loads(grade(TASK).stdout)

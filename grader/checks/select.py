@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable
 
 from .base import AREAS, REGISTRY, SEVERITIES, Finding, all_checks
@@ -55,17 +55,23 @@ class Selection:
     only: tuple[str, ...] = ()  # keep only findings matching one of these (empty: keep all)
     skip: tuple[str, ...] = ()
     baseline: frozenset[str] = frozenset()  # fingerprints of known findings to hide
+    also_only: tuple[str, ...] = ()  # a second `only` (the rubric's `select`): a finding must match both
 
     @staticmethod
     def matches(finding: Finding, selectors: tuple[str, ...]) -> bool:
         return finding.check in selectors or finding.area in selectors or finding.severity in selectors
 
+    def with_rubric(self, select: Iterable[str], skip: Iterable[str]) -> "Selection":
+        """This selection narrowed by a rubric's `select` and `skip` lists."""
+        return replace(self, also_only=parse_selectors(select), skip=self.skip + parse_selectors(skip))
+
     def keeps(self, finding: Finding) -> bool:
-        if self.only and not self.matches(finding, self.only):
-            return False
+        for only in (self.only, self.also_only):
+            if only and not self.matches(finding, only):
+                return False
         if self.matches(finding, self.skip):
             return False
         return not (self.baseline and finding.status in ("fail", "partial") and fingerprint(finding) in self.baseline)
 
     def __bool__(self) -> bool:
-        return bool(self.only or self.skip or self.baseline)
+        return bool(self.only or self.also_only or self.skip or self.baseline)

@@ -37,6 +37,14 @@ def problems(rubric: Rubric) -> tuple[list[str], list[str]]:
                 if unknown:
                     errors.append(f"{where}: check {spec.id} has no parameter {', '.join(unknown)}"
                                   f" (it reads: {', '.join(sorted(cls.params)) or 'none'})")
+    from ..checks.select import SelectorError, parse_selectors
+
+    for key in ("select", "skip"):
+        for selector in getattr(rubric, key):
+            try:
+                parse_selectors([selector])
+            except SelectorError as exc:
+                errors.append(f"{key}: {exc}")
     weights = [r.weight for r in rubric.requirements]
     if weights and sum(weights) == 0:
         errors.append("all weights are 0: the rubric cannot score anything")
