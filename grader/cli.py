@@ -192,7 +192,7 @@ def gate(result, subject: Optional[str], fail_under: Optional[float], fail_on: O
                  f"(first: {bad[0]['check']} {bad[0]['message'][:100]})", code=1)
 
 
-@app.command()
+@app.command(epilog="Examples:\n\n  grader report result.json -o report.md\n\n  grader report results.jsonl -o reports/")
 def report(
     result: Path = typer.Argument(..., help="A saved JSON result of `grader grade`, or a batch results .jsonl."),
     output: Optional[Path] = typer.Option(None, "--output", "-o"),
@@ -258,7 +258,7 @@ def rubric_derive(
     write_output(dump_rubric(rubric, schema_url or SCHEMA_FILE.as_uri()), output)
 
 
-@rubric_app.command("validate")
+@rubric_app.command("validate", epilog="Example:\n\n  grader rubric validate rubric.yaml")
 def rubric_validate(rubric: Path = typer.Argument(..., help="Rubric YAML to lint.")) -> None:
     """Validate a rubric file: schema, duplicate/unknown keys, unknown checks, empty requirements, weights."""
     from .rubric.io import load_rubric
@@ -283,7 +283,7 @@ def rubric_validate(rubric: Path = typer.Argument(..., help="Rubric YAML to lint
     typer.echo(f"{rubric}: ok ({len(loaded.requirements)} requirements)")
 
 
-@rubric_app.command("schema")
+@rubric_app.command("schema", epilog="Example:\n\n  grader rubric schema > rubric.schema.json")
 def rubric_schema() -> None:
     """Print the rubric JSON Schema."""
     from .rubric.model import json_schema
@@ -291,7 +291,7 @@ def rubric_schema() -> None:
     typer.echo(json.dumps(json_schema(), indent=2, sort_keys=True))
 
 
-@app.command()
+@app.command(epilog="Examples:\n\n  grader batch tasks/ answers.jsonl -o results.jsonl --jobs 2\n\n  grader batch tasks/ -o results.jsonl --resume --allow-errors")
 def batch(
     inputs: list[str] = typer.Argument(..., help="Task folders, trees of task folders, and/or JSONL answer files."),
     output: Path = typer.Option(..., "--output", "-o", help="Results file (JSON lines)."),
@@ -343,7 +343,7 @@ def batch(
              "--allow-errors accepts them", code=1)
 
 
-@app.command("leaderboard")
+@app.command("leaderboard", epilog="Example:\n\n  grader leaderboard results.jsonl -f markdown -k 5")
 def leaderboard_command(
     results: Path = typer.Argument(..., help="Results file from `grader batch`."),
     output: Optional[Path] = typer.Option(None, "--output", "-o"),
@@ -360,7 +360,7 @@ def leaderboard_command(
     write_output(board.render(headers, rows, fmt), output)
 
 
-@cache_app.command("clear")
+@cache_app.command("clear", epilog="Example:\n\n  grader cache clear --cache-dir .grader-cache")
 def cache_clear(cache_dir: Optional[Path] = typer.Option(None, "--cache-dir")) -> None:
     """Delete every cached entry."""
     from .batch.cache import Cache
@@ -369,7 +369,7 @@ def cache_clear(cache_dir: Optional[Path] = typer.Option(None, "--cache-dir")) -
     typer.echo(f"removed {removed} cache entries from {cache_dir or DEFAULT_CACHE}")
 
 
-@cache_app.command("info")
+@cache_app.command("info", epilog="Example:\n\n  grader cache info")
 def cache_info(cache_dir: Optional[Path] = typer.Option(None, "--cache-dir")) -> None:
     """Show the cache's location and size."""
     from .batch.cache import Cache

@@ -279,6 +279,11 @@ def test_version_help_examples_and_check_catalogue():
 
     assert runner.invoke(app, ["--version"]).stdout == f"iac-grader {__version__}\n"
     assert "grader grade TASK -f sarif" in runner.invoke(app, ["grade", "--help"]).stdout
+    commands = [["grade"], ["report"], ["batch"], ["leaderboard"], ["rubric", "derive"], ["rubric", "validate"],
+                ["rubric", "schema"], ["cache", "info"], ["cache", "clear"], ["checks", "list"], ["checks", "explain"]]
+    for command in commands:
+        text = runner.invoke(app, [*command, "--help"]).stdout
+        assert "Example" in text and f"grader {' '.join(command)}" in text, command
     listed = runner.invoke(app, ["checks", "list"]).stdout
     assert "REQ043" in listed and "STR003" in listed
     explained = runner.invoke(app, ["checks", "explain", "req043"])
