@@ -158,7 +158,6 @@ def result_json(task: Task, subjects: list[Subject], rubric: Any = None) -> dict
     }
 
 
-
 class _CallableModule(types.ModuleType):
     """`grader.grade` is both this module and the API function `grader.api.grade` (see docs/api.md)."""
 
