@@ -18,7 +18,6 @@ from .ingest.task import InputError, Task, load_task, nothing_to_grade, settle_p
 from .ir import SourceFile
 from .rubric.model import Rubric
 
-SUBJECTS = ("response", "ideal", "code")
 BAD = ("fail", "partial")
 
 

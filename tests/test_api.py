@@ -1,6 +1,5 @@
 """The Python API gives exactly the CLI's result; the inspect_ai and promptfoo adapters."""
 
-import asyncio
 import json
 import os
 from pathlib import Path

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
 from ..api import Result, grade, make_task
 
 
-def grade_answer(answer: str, prompt: str | None = None, rubric: str | Path | None = None,
-                 metadata: dict[str, Any] | None = None) -> Result:
+def grade_answer(answer: str, prompt: str | None = None, rubric: str | Path | None = None) -> Result:
     """Grade a markdown answer as the `response` of a task whose rubric is derived from `prompt` (or given)."""
-    return grade(make_task(response=answer, prompt=prompt, metadata=metadata), rubric)
+    return grade(make_task(response=answer, prompt=prompt), rubric)
 
 
 def explain(result: Result, limit: int = 8) -> str:

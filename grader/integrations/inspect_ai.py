@@ -23,8 +23,7 @@ def iac_grader(rubric: str | Path | None = None):
     """Score a completion with iac-grader (value 0-100)."""
 
     async def score(state: TaskState, target: Target) -> Score:
-        result = grade_answer(state.output.completion, prompt=state.input_text, rubric=rubric,
-                              metadata=state.metadata.get("iac_grader") if isinstance(state.metadata, dict) else None)
+        result = grade_answer(state.output.completion, prompt=state.input_text, rubric=rubric)
         return Score(
             value=result.score,
             answer=state.output.completion[:200],
