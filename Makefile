@@ -6,13 +6,18 @@ SAMPLE ?= samples/seed-terraform
 
 .PHONY: demo test browser fuzz bench schema docs clean
 
-$(VENV)/.installed: pyproject.toml
+# `make demo` installs only what grading needs; `make test` adds the test tools, Ray and inspect_ai.
+$(VENV)/.base: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[test]"
+	$(PY) -m pip install -q -e .
 	touch $@
 
-demo: $(VENV)/.installed
+$(VENV)/.installed: $(VENV)/.base
+	$(PY) -m pip install -q -e ".[test,inspect]"
+	touch $@
+
+demo: $(VENV)/.base
 	$(VENV)/bin/grader grade $(SAMPLE) --format markdown
 
 test: $(VENV)/.installed

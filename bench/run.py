@@ -93,7 +93,7 @@ def main(corpus: str) -> None:
         cold1 = run_batch(corpus, work / "c1.jsonl", work / "cache1", 1)
         cold2 = run_batch(corpus, work / "c2.jsonl", work / "cache2", 2)
         warm = run_batch(corpus, work / "w.jsonl", work / "cache2", 2)
-        rubric = Path(__file__).resolve().parent.parent / "rubrics" / "aws-security-baseline.yaml"
+        rubric = Path(__file__).resolve().parent.parent / "grader" / "rubric" / "packs" / "aws-security-baseline.yaml"
         warm_rubric = run_batch(corpus, work / "wr.jsonl", work / "cache2", 2, ["--rubric", str(rubric)])
         peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         identical = (work / "c1.jsonl").read_bytes() == (work / "c2.jsonl").read_bytes() == (work / "w.jsonl").read_bytes()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import sys
+import types
 from dataclasses import dataclass
 from typing import Any
 
 from .batch import cache
+from . import __version__
 from .budgets import answer_problem, prompt_within
 from .checks.base import AREAS, REGISTRY, Context, Finding, all_checks
 from .checks.claims import judge
+from .checks.select import Selection
 from .ingest.markdown import extract
 from .ingest.task import Task
 from .ir import Deliverable, Program
@@ -169,10 +173,13 @@ def score(findings: list[Finding], program: Program | None = None) -> Scores:
     return Scores(overall, met, soundness, deployable, counts, areas)
 
 
-def grade_task(task: Task, rubric: Any = None, subjects: tuple[str, ...] = ("response", "ideal", "code")) -> dict[str, Any]:
-    """The JSON-ready result for one task (see docs/output.schema.json)."""
+def grade_task(task: Task, rubric: Any = None, subjects: tuple[str, ...] = ("response", "ideal", "code"),
+               selection: Selection = Selection()) -> dict[str, Any]:
+    """The JSON-ready result for one task (see docs/output.schema.json); `selection` drops findings before scoring."""
     prompt, prompt_problem = prompt_within(task.prompt or "")
     ctx = Context(platform=task.platform, language=task.language, prompt=prompt, prompt_problem=prompt_problem)
+    if rubric is not None and (rubric.select or rubric.skip):
+        selection = selection.with_rubric(rubric.select, rubric.skip)
     out_subjects = []
     for name in subjects:
         program = program_for(name, task)
@@ -180,15 +187,20 @@ def grade_task(task: Task, rubric: Any = None, subjects: tuple[str, ...] = ("res
             continue
         ctx.subject = name
         findings = run_checks(program, ctx, rubric, subject_text(name, task))
+        if selection:
+            findings = [f for f in findings if selection.keeps(f)]
         out_subjects.append(Subject(name, program, findings, score(findings, program)))
     return result_json(task, out_subjects, rubric)
 
 
 def result_json(task: Task, subjects: list[Subject], rubric: Any = None) -> dict[str, Any]:
     from .report.labels import requirement_summary
+    from .rubric.io import rubric_hash
 
     return {
         "schema_version": 2,
+        "grader_version": __version__,
+        "rubric_sha256": rubric_hash(rubric) if rubric is not None else None,
         "task": {"id": task.id, "path": task.path, "platform": task.platform, "language": task.language},
         "subjects": [
             {
@@ -207,3 +219,14 @@ def result_json(task: Task, subjects: list[Subject], rubric: Any = None) -> dict
         "requirements": [requirement_summary(r) for r in (rubric.requirements if rubric is not None else [])],
     }
 
+
+class _CallableModule(types.ModuleType):
+    """`grader.grade` is both this module and the API function `grader.api.grade` (see docs/api.md)."""
+
+    def __call__(self, *args, **kwargs):
+        from .api import grade
+
+        return grade(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

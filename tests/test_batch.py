@@ -29,9 +29,9 @@ def tree(tmp_path):
     return root
 
 
-def batch(*args):
+def batch(*args, code=0):
     result = runner.invoke(app, ["batch", *args, "--quiet"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == code, result.output
     return result
 
 
@@ -71,9 +71,11 @@ def test_sigkill_mid_run_then_resume_loses_and_duplicates_nothing(tree, tmp_path
 
 def test_timeouts_and_bad_rows_become_error_rows(tree, tmp_path):
     out = tmp_path / "timeouts.jsonl"
-    batch(str(tree / "seed-python-0"), "-o", str(out), "--task-timeout", "0.001", "--no-cache")
+    failed = batch(str(tree / "seed-python-0"), "-o", str(out), "--task-timeout", "0.001", "--no-cache", code=1)
+    assert failed.stderr.splitlines()[-1] == f"grader: 1 of 1 items are error rows (their reasons are in {out}); --allow-errors accepts them"
     (row,) = list(read_rows(out))
     assert row["status"] == "error" and "timed out" in row["error"]
+    batch(str(tree / "seed-python-0"), "-o", str(out), "--task-timeout", "0.001", "--no-cache", "--allow-errors")
     answers = tmp_path / "answers.jsonl"
     answers.write_text("\n".join([
         json.dumps({"task": "seed-python-0", "model": "m1", "sample": 0, "response": (SAMPLES / "seed-python" / "MODEL_RESPONSE.md").read_text()}),
@@ -82,7 +84,7 @@ def test_timeouts_and_bad_rows_become_error_rows(tree, tmp_path):
         "{not json",
     ]) + "\n")
     out2 = tmp_path / "answers-results.jsonl"
-    result = batch(str(tree), str(answers), "-o", str(out2), "--no-cache")
+    result = batch(str(tree), str(answers), "-o", str(out2), "--no-cache", "--allow-errors")
     assert "not valid JSON" in result.stderr
     rows = {(r["task"], r["model"]): r for r in read_rows(out2)}
     assert rows[("seed-python-0", "m1")]["status"] == "ok"

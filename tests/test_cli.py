@@ -76,7 +76,11 @@ def test_bad_input_never_tracebacks(tmp_path, content, output_schema):
     (task / "PROMPT.md").write_bytes(content[:2000])
     result = grade(str(task))
     assert result.exit_code == 0, result.output
-    validate(json.loads(result.stdout), output_schema)
+    data = json.loads(result.stdout)
+    validate(data, output_schema)
+    if content.startswith(b"\x00"):  # an unreadable answer is graded as empty, carrying the finding that says why
+        assert any(f["check"] == "STR007" and f["status"] == "fail" and "binary" in f["message"]
+                   for f in data["subjects"][0]["findings"])
 
 
 def test_hostile_file_names_never_escape(tmp_path):

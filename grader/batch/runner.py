@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .. import __version__, isolation
-from ..ingest.task import InputError, load_task
+from ..ingest.task import InputError, load_task, nothing_to_grade
 from . import cache
 from .items import Item
 
@@ -84,6 +84,8 @@ def _grade(item: Item, rubric_path: str | None, row: dict[str, Any]) -> dict[str
             subjects = ("response", "ideal", "code")
         rubric = resolve_rubric(task, rubric_path)
         result = grade_task(task, rubric, subjects=subjects)
+        if not result["subjects"]:
+            return {**row, "status": "error", "error": nothing_to_grade(task), "result": None}
         meta = {k: v for k, v in task.metadata.items() if isinstance(v, (str, int, float, bool))}  # for --by
         return {**row, "status": "ok", "error": None, "result": result, "meta": meta}
     except InputError as exc:
@@ -355,8 +357,10 @@ class _progress:
             def render(self, task):
                 return Text(f"{task.speed:.1f} items/s" if task.speed else "- items/s")
 
+        from rich.console import Console
+
         self.bar = Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), Rate(), TimeRemainingColumn(),
-                            TextColumn("{task.description}"), transient=False)
+                            TextColumn("{task.description}"), transient=False, console=Console(stderr=True))
         self.bar.start()
         self.task = self.bar.add_task("", total=self.total)
         return lambda item: self.bar.update(self.task, advance=1, description=item.label()[:40])

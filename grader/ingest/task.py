@@ -166,6 +166,15 @@ def load_task(path: str | None, prompt: str | None = None, response: str | None 
                 task.code.append(SourceFile(clean_path(p.name), LANG_BY_EXT.get(p.suffix, "text"), text))
         else:
             raise InputError(f"no such code file: {item}")
+    task.problems = problems
+    settle_platform(task)
+    if root is None and not any((task.prompt, task.response, task.ideal, task.code)):
+        raise InputError("nothing to grade: give a task folder or --prompt/--response/--code")
+    return task
+
+
+def settle_platform(task: Task) -> Task:
+    """Platform and language from metadata.json, else inferred from the code (a Task built in memory too)."""
     if not isinstance(task.metadata, dict):
         task.metadata = {}
     platform = PLATFORMS.get(str(task.metadata.get("platform", "")).lower())
@@ -174,7 +183,11 @@ def load_task(path: str | None, prompt: str | None = None, response: str | None 
         platform, guessed_language = infer_platform(task.code, [t for t in (task.ideal, task.response) if t])
         language = language or guessed_language
     task.platform, task.language = platform, language
-    task.problems = problems
-    if root is None and not any((task.prompt, task.response, task.ideal, task.code)):
-        raise InputError("nothing to grade: give a task folder or --prompt/--response/--code")
     return task
+
+
+def nothing_to_grade(task: Task) -> str:
+    """The one-line reason a task has no gradable subject."""
+    where = f" in {task.path}" if task.path else ""
+    why = "; ".join(task.problems) if task.problems else "no MODEL_RESPONSE.md, IDEAL_RESPONSE.md or code files"
+    return f"nothing to grade{where}: {why}"

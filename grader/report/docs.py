@@ -37,8 +37,12 @@ def catalogue() -> str:
 
 
 def generated(docs: Path) -> dict[Path, str]:
+    from ..rubric.io import SCHEMA_FILE
+
+    rubric = json.dumps(rubric_schema(), indent=2, sort_keys=True) + "\n"
     return {
         docs / "output.schema.json": json.dumps(output_schema(), indent=2, sort_keys=True) + "\n",
-        docs / "rubric.schema.json": json.dumps(rubric_schema(), indent=2, sort_keys=True) + "\n",
+        docs / "rubric.schema.json": rubric,
+        SCHEMA_FILE: rubric,  # shipped in the package, for the `$schema` line of derived rubrics
         docs / "checks.md": catalogue(),
     }

@@ -58,4 +58,5 @@ def requirement_summary(requirement) -> dict[str, Any]:
     if requirement.confidence == "low":
         required += " (unclear)"
     return {"id": requirement.id, "area": requirement.area, "label": label, "required": required,
-            "text": requirement.text, "line": requirement.line, "polarity": requirement.polarity, "confidence": requirement.confidence}
+            "text": requirement.text, "line": requirement.line, "weight": requirement.weight,
+            "polarity": requirement.polarity, "confidence": requirement.confidence}

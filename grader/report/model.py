@@ -74,12 +74,16 @@ class RequirementOut(_Strict):
     required: str
     text: str
     line: int | None
+    weight: float | None = None  # the requirement's weight in the score (optional, additive)
     polarity: Literal["required", "forbidden", "optional", "alternatives"] = "required"
     confidence: Literal["high", "low"] = "high"
 
 
 class Result(_Strict):
     schema_version: Literal[2]
+    grader_version: str | None = None  # the grader that produced the result (optional, additive)
+    rubric_sha256: str | None = None  # sha256 of the rubric used, as YAML after includes (optional, additive)
+    generated_at: str | None = None  # UTC time, only with `grade --timestamp` (default output stays byte-identical)
     task: TaskOut
     subjects: list[SubjectOut]
     requirements: list[RequirementOut] = []

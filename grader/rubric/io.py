@@ -7,6 +7,7 @@ rubric's own folder, and an error in an included file never quotes that file.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -17,16 +18,26 @@ from ..ingest.files import Refused, contained, read_input
 from ..ingest.task import InputError
 from .model import Rubric
 
-PACKS = Path(__file__).resolve().parent.parent.parent / "rubrics"
+PACKS = Path(__file__).resolve().parent / "packs"  # package data: present after a non-editable install
+SCHEMA_FILE = Path(__file__).resolve().parent / "rubric.schema.json"  # package data, same text as docs/rubric.schema.json
+SCHEMA_LINE = "# yaml-language-server: $schema={}\n"
 MAX_RUBRIC_BYTES = 1024 * 1024
 
 
 class RubricError(InputError):
-    """A rubric that does not load; `line` is where, when known."""
+    """A rubric that does not load: `problems` lists every problem (each with its YAML line where known);
+    `line` is where the first one is, when known."""
 
-    def __init__(self, message: str, line: int | None = None):
+    def __init__(self, message: str, line: int | None = None, problems: list[str] | None = None):
         super().__init__(message)
         self.line = line
+        self.problems = problems or [message]
+
+    @classmethod
+    def listing(cls, name: str, problems: list[str]) -> "RubricError":
+        """One error carrying several problems of the rubric `name`."""
+        shown = [p if p.startswith(name) else f"{name}: {p}" for p in problems]
+        return cls(f"{name}: {len(problems)} rubric problem{'s' if len(problems) > 1 else ''}: " + "; ".join(problems), None, shown)
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -86,17 +97,23 @@ def _line_of(data: Any, key_lines: dict[int, dict[Any, int]], loc: tuple) -> int
 
 
 def parse_rubric(text: str, name: str = "rubric") -> Rubric:
+    """A validated rubric; every schema error at once (RubricError), each with its YAML line."""
     data, key_lines = _parse(text, name)
     if not isinstance(data, dict):
         raise RubricError(f"{name}: a rubric is a YAML mapping with a 'requirements' list")
     try:
-        return Rubric.model_validate(data)
+        rubric = Rubric.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        line = _line_of(data, key_lines, tuple(first["loc"]))
-        where = f" (line {line})" if line else ""
-        path = ".".join(str(p) for p in first["loc"])
-        raise RubricError(f"{name}: {path}: {first['msg']}{where}", line) from exc
+        problems = []
+        for error in exc.errors():
+            line = _line_of(data, key_lines, tuple(error["loc"]))
+            path = ".".join(str(p) for p in error["loc"])
+            problems.append(f"line {line}: {path}: {error['msg']}" if line else f"{path}: {error['msg']}")
+        raise RubricError.listing(name, problems) from exc
+    rubric._sources = {
+        r.id: (name, _line_of(data, key_lines, ("requirements", i, "id"))) for i, r in enumerate(rubric.requirements)
+    }
+    return rubric
 
 
 def load_rubric(path: str | Path, _seen: frozenset[str] = frozenset()) -> Rubric:
@@ -124,6 +141,7 @@ def resolve_pack(name: str, base: Path) -> Path:
 
 def merge_includes(rubric: Rubric, base: Path, seen: frozenset[str] = frozenset()) -> Rubric:
     requirements = list(rubric.requirements)
+    sources = dict(rubric._sources)
     ids = {r.id for r in requirements}
     for name in rubric.include:
         pack_path = resolve_pack(name, base)
@@ -138,7 +156,10 @@ def merge_includes(rubric: Rubric, base: Path, seen: frozenset[str] = frozenset(
             if requirement.id not in ids:
                 requirements.append(requirement)
                 ids.add(requirement.id)
-    return rubric.model_copy(update={"requirements": requirements})
+                sources[requirement.id] = pack._sources.get(requirement.id, (pack_path.name, None))
+    merged = rubric.model_copy(update={"requirements": requirements})
+    merged._sources = sources
+    return merged
 
 
 class _NoAliasDumper(yaml.SafeDumper):
@@ -148,7 +169,14 @@ class _NoAliasDumper(yaml.SafeDumper):
         return True
 
 
-def dump_rubric(rubric: Rubric) -> str:
+def dump_rubric(rubric: Rubric, schema_url: str | None = None) -> str:
+    """Rubric YAML; with `schema_url`, a first line that points YAML editors at the rubric JSON Schema."""
     data = rubric.model_dump(mode="json", exclude_defaults=False)
     data["include"] = list(rubric.include)
-    return yaml.dump(data, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=120)
+    text = yaml.dump(data, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=120)
+    return (SCHEMA_LINE.format(schema_url) if schema_url else "") + text
+
+
+def rubric_hash(rubric: Rubric) -> str:
+    """sha256 of the rubric as graded (after includes): two results with the same hash used the same rubric."""
+    return hashlib.sha256(dump_rubric(rubric).encode("utf-8")).hexdigest()

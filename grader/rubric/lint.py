@@ -1,4 +1,4 @@
-"""`grader rubric validate`: what the schema cannot say about a rubric."""
+"""The rubric linter (`grader rubric validate`, and before every `grade` / `batch`): what the schema cannot say."""
 
 from __future__ import annotations
 
@@ -6,31 +6,54 @@ from ..checks.base import REGISTRY, all_checks
 from .model import Rubric
 
 
-def lint(rubric: Rubric) -> list[str]:
-    """Problems, one line each (empty when the rubric is usable)."""
+def _where(rubric: Rubric, req) -> str:
+    name, line = rubric._sources.get(req.id, (None, None))
+    prompt = f", prompt line {req.line}" if req.line else ""
+    yaml_at = f"{name} line {line}: " if name and line else ""
+    return f"{yaml_at}requirement {req.id}" + (f" ({prompt[2:]})" if prompt else "")
+
+
+def problems(rubric: Rubric) -> tuple[list[str], list[str]]:
+    """(errors, warnings), one line each. Errors make a rubric unusable: `grade` and `batch` refuse it."""
     all_checks()
-    problems: list[str] = []
+    errors: list[str] = []
+    warnings: list[str] = []
     seen: set[str] = set()
     for req in rubric.requirements:
-        where = f"requirement {req.id}" + (f" (prompt line {req.line})" if req.line else "")
+        where = _where(rubric, req)
         if req.id in seen:
-            problems.append(f"{where}: duplicate requirement id")
+            errors.append(f"{where}: duplicate requirement id")
         seen.add(req.id)
         if not req.checks:
-            problems.append(f"{where}: has no check, so it can never pass or fail")
+            warnings.append(f"{where}: has no check, so it can never pass or fail")
         for spec in req.checks:
             cls = REGISTRY.get(spec.id)
             if cls is None:
-                problems.append(f"{where}: check {spec.id} does not exist")
+                errors.append(f"{where}: check {spec.id} does not exist")
             elif not cls.rubric_driven:
-                problems.append(f"{where}: check {spec.id} always runs; it cannot be tied to a requirement")
+                errors.append(f"{where}: check {spec.id} always runs; it cannot be tied to a requirement")
             else:
                 unknown = sorted(set(spec.params) - set(cls.params))
                 if unknown:
-                    problems.append(f"{where}: check {spec.id} has no parameter {', '.join(unknown)}")
+                    errors.append(f"{where}: check {spec.id} has no parameter {', '.join(unknown)}"
+                                  f" (it reads: {', '.join(sorted(cls.params)) or 'none'})")
+    from ..checks.select import SelectorError, parse_selectors
+
+    for key in ("select", "skip"):
+        for selector in getattr(rubric, key):
+            try:
+                parse_selectors([selector])
+            except SelectorError as exc:
+                errors.append(f"{key}: {exc}")
     weights = [r.weight for r in rubric.requirements]
     if weights and sum(weights) == 0:
-        problems.append("all weights are 0: the rubric cannot score anything")
+        errors.append("all weights are 0: the rubric cannot score anything")
     elif weights and max(weights) > 20 * max(min(w for w in weights if w > 0), 1e-9):
-        problems.append("one requirement outweighs another more than 20 to 1; check the weights")
-    return problems
+        warnings.append("one requirement outweighs another more than 20 to 1; check the weights")
+    return errors, warnings
+
+
+def lint(rubric: Rubric) -> list[str]:
+    """Every problem, errors first (empty when the rubric is clean)."""
+    errors, warnings = problems(rubric)
+    return errors + warnings

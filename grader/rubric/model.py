@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from ..report.model import Area
 
@@ -43,14 +43,25 @@ class Requirement(_Strict):
 class Rubric(_Strict):
     version: Literal[1] = 1
     title: str = ""
-    include: list[str] = Field(default_factory=list, description="Packs from rubrics/ (by name) or files to merge in.")
+    include: list[str] = Field(default_factory=list, description="Packs shipped with the grader (by name) or files to merge in.")
     platform: str | None = None
     language: str | None = None
+    select: list[str] = Field(default_factory=list, description="Keep only findings of these check ids, areas or severities.")
+    skip: list[str] = Field(default_factory=list, description="Drop findings of these check ids, areas or severities.")
     requirements: list[Requirement] = Field(default_factory=list)
+    _sources: dict[str, tuple[str, int | None]] = PrivateAttr(default_factory=dict)  # requirement id -> (file, YAML line)
 
 
 def json_schema() -> dict:
+    """The rubric schema, with every rubric-driven check's id and typed parameters."""
+    from ..checks.base import all_checks
+    from .params import check_params_schema
+
     schema = Rubric.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "grader rubric"
+    driven = [c for c in all_checks() if c.rubric_driven]
+    spec = schema["$defs"]["CheckSpec"]
+    spec["properties"]["id"]["enum"] = [c.id for c in driven]
+    spec["allOf"] = [check_params_schema(c.id, c.params) for c in driven]
     return schema

@@ -1,0 +1,1 @@
+"""Adapters for evaluation frameworks: `inspect_ai` (a scorer) and `promptfoo` (a Python assertion)."""
