@@ -27,6 +27,7 @@ from .types import CFN_TO_TF, cdktf_type, cfn_type, pulumi_type, snake
 SDK_ROOTS = {"pulumi_aws": "pulumi", "aws_cdk": "cdk", "cdktf_cdktf_provider_aws": "cdktf", "cdktf": "cdktf", "pulumi": "pulumi"}
 _BUILTINS = set(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__path__", "__builtins__", "__package__",
                                   "__loader__", "__annotations__", "__dict__", "__module__", "__qualname__", "__class__"}
+_STACK = re.compile(r"(?:^|\.)\w*Stack$")  # aws_cdk.Stack or a class named like one (TapStack)
 _LOOPS = frozenset({cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp})  # exact types: fast
 
 
@@ -86,6 +87,7 @@ class _Collector(cst.CSTVisitor):
         self.functions: list[str] = []  # enclosing classes and functions: construct ids are unique per scope
         self.branches: list[tuple[int, str]] = []  # (if statement, "body" | "orelse") around the current node
         self.call_kwargs: dict[int, list[str]] = {}  # keyword names as written, for schema checks
+        self.stack_class: list[bool] = []  # per enclosing class: does it subclass a Stack
 
     # ---- helpers -------------------------------------------------------------------
     def line(self, node: cst.CSTNode) -> int:
@@ -162,9 +164,20 @@ class _Collector(cst.CSTVisitor):
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.facts.classes.append(node.name.value)
         self.functions.append(node.name.value)
+        self.stack_class.append(any(_STACK.search(self.qualify(b.value) or "") for b in node.bases))
 
     def leave_ClassDef(self, node: cst.ClassDef) -> None:
         self.functions.pop()
+        self.stack_class.pop()
+
+    def stack_tags(self, node: cst.Call, path: str) -> None:
+        """`TapStack(app, "T", tags={...})`, `super().__init__(scope, id, tags=tags)` in a Stack subclass: the
+        stack's tags, which AWS CDK applies to every resource in it."""
+        if not (_STACK.search(path) or path == "super.__init__" and self.stack_class and self.stack_class[-1]):
+            return
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value == "tags":
+                self.facts.stack_tags.append(self.value(arg.value))
 
     # The two arms of an `if` never both run: the same id declared in each is one declaration.
     def visit_If_body(self, node: cst.If) -> None:
@@ -238,9 +251,18 @@ class _Collector(cst.CSTVisitor):
                 if isinstance(element, cst.DictElement):
                     key = self.value(element.key)
                     out[key if isinstance(key, str) else self.code(element.key)] = self.value(element.value)
+                else:  # `{**common_tags, "Name": n}`: the spread dict's entries, when it is known
+                    spread = self.value(element.value)
+                    if not isinstance(spread, dict):
+                        return Expr(self.code(node), refs=self.refs_in(node))
+                    out.update(spread)
             return out
         if isinstance(node, cst.Call):
             return self.call_value(node)
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+            left, right = self.value(node.left), self.value(node.right)  # `common_tags | {"Name": n}`
+            if isinstance(left, dict) and isinstance(right, dict):
+                return {**left, **right}
         if isinstance(node, (cst.Name, cst.Attribute)):
             dotted = _dotted(node)
             if dotted is not None:
@@ -251,7 +273,22 @@ class _Collector(cst.CSTVisitor):
                     return bound
                 resolved = self.qualify(node)
                 return Expr(resolved or dotted, refs=self.refs_in(node))
-        return Expr(self.code(node), refs=self.refs_in(node), is_template=isinstance(node, cst.FormattedString))
+        if isinstance(node, cst.FormattedString):
+            return self.formatted(node)
+        return Expr(self.code(node), refs=self.refs_in(node))
+
+    def formatted(self, node: cst.FormattedString) -> Any:
+        """f"logs-{suffix}" with `suffix = "dev"` bound -> "logs-dev"; an Expr when a part is not known."""
+        parts = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                parts.append(part.value)
+                continue
+            value = self.value(part.expression)
+            if part.format_spec or part.conversion or not isinstance(value, (str, int)) or isinstance(value, bool):
+                return Expr(self.code(node), refs=self.refs_in(node), is_template=True)
+            parts.append(str(value))
+        return "".join(parts).replace("{{", "{").replace("}}", "}")
 
     def refs_in(self, node: cst.CSTNode) -> tuple[str, ...]:
         finder = _RefFinder(self.lookup)
@@ -286,7 +323,11 @@ class _Collector(cst.CSTVisitor):
         path = self.qualify(node.func) or ""
         if path in ("json.dumps", "dict") or path.endswith(".jsonencode"):
             if path == "dict":
-                return self.kwargs(node)[0]
+                positional = [a for a in node.args if a.keyword is None and not a.star]
+                base = self.value(positional[0].value) if positional else {}
+                if not isinstance(base, dict) or len(positional) > 1:  # `dict(common_tags, Name=n)`
+                    return Expr(self.code(node), refs=self.refs_in(node))
+                return {**base, **self.kwargs(node)[0]}
             if not node.args:
                 return Expr(self.code(node))
             inner = self.value(node.args[0].value)
@@ -311,10 +352,14 @@ class _Collector(cst.CSTVisitor):
                 bound.meta.setdefault("calls", []).append(self.code(node)[:2000])
         if not path:
             method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
+            if method == "__init__" and uses_cdk and self.code(node.func.value) == "super()":
+                self.stack_tags(node, "super.__init__")
             if method in cdk_l2.METHODS and uses_cdk:
                 self.method_resource(node, method)
             return
         self.facts.calls.append((path, self.line(node)))
+        if uses_cdk:
+            self.stack_tags(node, path)
         parts = path.split(".")
         root = parts[0]
         if root not in SDK_ROOTS:
