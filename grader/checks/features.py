@@ -283,12 +283,17 @@ def _concept_resources(program: Program, concept_id: str) -> list[Resource]:
     return found
 
 
+_AZ_LETTER = re.compile(r"\}[a-f]['\"]?$")
+
+
 def _az_count(program: Program) -> int | None:
     azs = set()
     for r in program.of_type("aws_subnet"):
         az = resolve(r.attributes.get("availability_zone"), program)
         if isinstance(az, str):
             azs.add(az)
+        elif isinstance(az, Expr) and az.is_template and _AZ_LETTER.search(az.text):
+            azs.add(az.text)  # f"{region}a" and f"{region}b": two zones of one region, whatever the region
     for r in program.of_type("aws_vpc"):
         if isinstance(r.attributes.get("max_azs"), int):
             return r.attributes["max_azs"]

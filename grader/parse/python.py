@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 import libcst as cst
+import yaml
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .. import schema
@@ -27,6 +28,7 @@ from .types import CFN_TO_TF, cdktf_type, cfn_type, pulumi_type, snake
 SDK_ROOTS = {"pulumi_aws": "pulumi", "aws_cdk": "cdk", "cdktf_cdktf_provider_aws": "cdktf", "cdktf": "cdktf", "pulumi": "pulumi"}
 _BUILTINS = set(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__path__", "__builtins__", "__package__",
                                   "__loader__", "__annotations__", "__dict__", "__module__", "__qualname__", "__class__"}
+_ENV_INPUT = re.compile(r"env|suffix|stage", re.I)  # environment_suffix, self.env, stage
 _STACK = re.compile(r"(?:^|\.)\w*Stack$")  # aws_cdk.Stack or a class named like one (TapStack)
 _LOOPS = frozenset({cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp})  # exact types: fast
 
@@ -39,6 +41,15 @@ def _dotted(node: cst.BaseExpression) -> str | None:
     if isinstance(node, cst.Name):
         parts.append(node.value)
         return ".".join(reversed(parts))
+    return None
+
+
+def _constant(node: cst.BaseExpression) -> bool | None:
+    """The truth of a condition written as a constant (`False`, `0`, `None`, `True`), else None."""
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return node.value == "True"
+    if isinstance(node, cst.Integer) and node.value in ("0", "1"):
+        return node.value == "1"
     return None
 
 
@@ -195,6 +206,14 @@ class _Collector(cst.CSTVisitor):
     def on_visit(self, node: cst.CSTNode) -> bool:
         if type(node) in _LOOPS:
             self.loop_depth += 1
+        if isinstance(node, (cst.If, cst.IfExp)):
+            test = _constant(node.test)
+            if test is not None:  # `x if False else None`, `if False:`: only the arm that runs is read
+                live = node.body if test else node.orelse
+                if live is not None:
+                    live.visit(self)
+                super().on_visit(node)
+                return False
         return super().on_visit(node)
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
@@ -280,15 +299,28 @@ class _Collector(cst.CSTVisitor):
     def formatted(self, node: cst.FormattedString) -> Any:
         """f"logs-{suffix}" with `suffix = "dev"` bound -> "logs-dev"; an Expr when a part is not known."""
         parts = []
+        symbolic = False
         for part in node.parts:
             if isinstance(part, cst.FormattedStringText):
-                parts.append(part.value)
+                parts.append(part.value.replace("{{", "{").replace("}}", "}"))
                 continue
+            code = self.code(part.expression)
             value = self.value(part.expression)
-            if part.format_spec or part.conversion or not isinstance(value, (str, int)) or isinstance(value, bool):
+            bound, rest = self.lookup(_dotted(part.expression) or "")
+            if isinstance(bound, Expr) and bound.is_template and not rest and bound.text.startswith('f"'):
+                value = Expr(bound.text[2:-1])  # a name bound to a partly known f-string: inline it
+            elif _ENV_INPUT.search(code) and not part.format_spec and not part.conversion:
+                value = Expr("{" + code + "}")
+            if part.format_spec or part.conversion or not isinstance(value, (str, int, Expr)) or isinstance(value, bool) or (
+                    isinstance(value, Expr) and not value.text.startswith("{") and value.text == code):
                 return Expr(self.code(node), refs=self.refs_in(node), is_template=True)
-            parts.append(str(value))
-        return "".join(parts).replace("{{", "{").replace("}}", "}")
+            if isinstance(value, Expr):
+                parts.append(value.text)  # the environment input stays visible: names are checked for it
+                symbolic = True
+            else:
+                parts.append(value.text if isinstance(value, Expr) else str(value))
+        text = "".join(parts)
+        return Expr(f'f"{text}"', refs=self.refs_in(node), is_template=True) if symbolic else text
 
     def refs_in(self, node: cst.CSTNode) -> tuple[str, ...]:
         finder = _RefFinder(self.lookup)
@@ -661,11 +693,20 @@ def parse_python_files(program: Program, files: list[SourceFile]) -> None:
 
 
 def _read_pulumi_config(program: Program, files: list[SourceFile]) -> None:
-    """Pulumi.<stack>.yaml `aws:region` sets the default provider's region."""
+    """`aws:region` in Pulumi.yaml (`config:`, a value or `default:`/`value:`) or Pulumi.<stack>.yaml sets the
+    default provider's region."""
     for source in files:
         name = source.path.rsplit("/", 1)[-1]
-        if name.startswith("Pulumi") and name.endswith((".yaml", ".yml")):
-            m = re.search(r"^\s*aws:region:\s*(?:value:\s*)?[\"']?([a-z]{2}-[a-z]+-\d)", source.text, re.M)
-            if m:
-                program.providers.append(Provider("aws", Location(source.path, None), region=m.group(1)))
-            source.parsed = True
+        if not (name.startswith("Pulumi") and name.endswith((".yaml", ".yml"))):
+            continue
+        try:
+            document = yaml.safe_load(source.text)
+        except yaml.YAMLError:
+            continue  # not YAML: left unparsed
+        source.parsed = True
+        config = document.get("config") if isinstance(document, dict) else None
+        region = config.get("aws:region") if isinstance(config, dict) else None
+        if isinstance(region, dict):
+            region = region.get("value", region.get("default"))
+        if isinstance(region, str) and re.fullmatch(r"[a-z]{2}(?:-gov)?-[a-z]+-\d", region.strip()):
+            program.providers.append(Provider("aws", Location(source.path, None), region=region.strip()))
