@@ -83,8 +83,8 @@ def test_references_and_construct_ids_are_not_names():
     assert judge("REQ082", hcl) == {"pass"}
 
 
-def test_names_from_helpers_are_not_judged():
-    files = {"tap.py": PULUMI + "environment_suffix = 'x'\ndef make(name):\n    aws.s3.Bucket('b', bucket=name_of(name))\n"}
+def test_names_from_parameters_are_not_judged():
+    files = {"tap.py": PULUMI + "environment_suffix = 'x'\ndef make(name):\n    aws.s3.Bucket('b', bucket=name)\n"}
     assert judge("REQ082", files) == {"unknown"}
     assert not judge("REQ081", files, pattern="{app}-{name}-{environment}") & BAD
 

@@ -1121,7 +1121,9 @@ def _name_text(program: Program, value: Any, scope: str, depth: int = 0) -> tupl
         return as_text(value), not isinstance(value, (dict, list))
     ref = _INPUT_REF.fullmatch(value.text.strip())
     if depth > 5 or not (ref or value.is_template and "${" in value.text):
-        return value.text, False
+        # a helper call's text still shows its parts (`self._name("logs", region)`); a bare variable does not
+        return value.text, not value.is_template and "(" in value.text
+
     known = True
 
     def follow(kind: str, name: str) -> str:
