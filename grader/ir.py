@@ -246,6 +246,7 @@ class PythonFacts:
     classes: list[str] = field(default_factory=list)
     calls: list[tuple[str, int]] = field(default_factory=list)  # resolved dotted call targets
     lazy_values: list[tuple[str, int]] = field(default_factory=list)  # json.dumps over deploy-time values
+    stack_tags: list[Any] = field(default_factory=list)  # `tags=` given to an AWS CDK stack: tags every resource in it
 
 
 REF_RE = re.compile(

@@ -32,6 +32,8 @@ def resolve(value: Any, program: Program, scope: str = "", depth: int = 0) -> An
             return value
         local = program.local(name, scope)
         return resolve(local, program, scope, depth + 1) if local is not None else value
+    if not value.is_template and value.text.strip().startswith("merge("):
+        return _merge(value, program, scope, depth)
     if value.is_template and "${" in value.text:  # an HCL template (Python f-strings stay unknown)
         parts: list[str] = []
         last = 0
@@ -47,6 +49,45 @@ def resolve(value: Any, program: Program, scope: str = "", depth: int = 0) -> An
             return value
         return "".join(parts) + rest
     return value
+
+
+def _arguments(text: str) -> list[str] | None:
+    """The top-level arguments of a call written `f(a, {b = 1}, c)`, or None when it is more than one call."""
+    start = text.index("(")
+    args: list[str] = []
+    depth, quote, last = 0, False, start + 1
+    for i, ch in enumerate(text[start:], start):
+        if quote:
+            quote = ch != '"' or text[i - 1] == "\\"
+        elif ch == '"':
+            quote = True
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth == 0:
+                args.append(text[last:i])
+                return [a.strip() for a in args if a.strip()] if not text[i + 1:].strip() else None
+        elif ch == "," and depth == 1:
+            args.append(text[last:i])
+            last = i + 1
+    return None
+
+
+def _merge(value: Expr, program: Program, scope: str, depth: int) -> Any:
+    """`merge(var.tags, local.extra, { Name = "x" })`: the merged map when every argument is known."""
+    from .parse.hcl import object_literal  # the HCL front end reads the `{ ... }` arguments
+
+    args = _arguments(value.text.strip())
+    if not args:
+        return value
+    merged: dict[str, Any] = {}
+    for arg in args:
+        part = object_literal(arg) if arg.startswith("{") else resolve(Expr(arg), program, scope, depth + 1)
+        if not isinstance(part, dict):
+            return value
+        merged.update(part)
+    return merged
 
 
 def provider_regions(program: Program) -> list[tuple[str | None, Location, str]]:

@@ -283,12 +283,17 @@ def _concept_resources(program: Program, concept_id: str) -> list[Resource]:
     return found
 
 
+_AZ_LETTER = re.compile(r"\}[a-f]['\"]?$")
+
+
 def _az_count(program: Program) -> int | None:
     azs = set()
     for r in program.of_type("aws_subnet"):
         az = resolve(r.attributes.get("availability_zone"), program)
         if isinstance(az, str):
             azs.add(az)
+        elif isinstance(az, Expr) and az.is_template and _AZ_LETTER.search(az.text):
+            azs.add(az.text)  # f"{region}a" and f"{region}b": two zones of one region, whatever the region
     for r in program.of_type("aws_vpc"):
         if isinstance(r.attributes.get("max_azs"), int):
             return r.attributes["max_azs"]
@@ -1018,29 +1023,47 @@ class InstanceTypes(_RubricCheck):
             yield self.finding("pass", f"Instance types as asked ({', '.join(sorted({v for _, v in found}))}).", _locs([r for r, _ in found]))
 
 
-def _default_tag_keys(program: Program) -> set[str]:
+def _default_tag_keys(program: Program) -> tuple[set[str], bool]:
+    """Tag keys applied to every resource (provider default_tags, CDK `Tags.of(...).add`, stack `tags=`),
+    and whether all of them are known."""
     keys: set[str] = set()
+    complete = True
     for p in program.providers:
         for block in walk_values(p.attributes.get("default_tags")):
-            if isinstance(block, dict) and isinstance(block.get("tags"), dict):
-                keys |= set(block["tags"])
-            elif isinstance(block, dict) and isinstance(block.get("tags"), Expr):
-                value = resolve(block["tags"], program)
-                if isinstance(value, dict):
-                    keys |= set(value)
+            tags = block.get("tags") if isinstance(block, dict) else None
+            if tags is None:
+                continue
+            value = resolve(tags, program, scope_of(p.location.file))
+            if isinstance(value, dict):
+                keys |= set(value)
+            else:
+                complete = False
+    for facts in program.python:
+        for tags in facts.stack_tags:
+            if "cdk" not in program.dialects:
+                break
+            if isinstance(tags, dict):
+                keys |= set(tags)
+            else:
+                complete = False
     for f in program.files:
         if f.language == "python":
-            keys |= set(re.findall(r"Tags\.of\([^)]*\)\.add\(\s*['\"]([\w:-]+)['\"]", f.text))
-    return keys
+            for m in re.finditer(r"Tags\.of\([^)]*\)\.add\(\s*(?:['\"]([\w:-]+)['\"])?", f.text):
+                if m.group(1):
+                    keys.add(m.group(1))
+                else:  # `Tags.of(self).add(key, value)` in a loop: keys not known statically
+                    complete = False
+    return keys, complete
 
 
-def _resource_tag_keys(program: Program, r: Resource) -> set[str] | None:
+def _resource_tag_keys(program: Program, r: Resource) -> tuple[set[str], bool]:
+    """The tag keys a resource is known to carry, and whether those are all its keys."""
     tags = r.attributes.get("tags")
     if tags is None:
-        return set()
+        return set(), "**" not in r.meta.get("kwargs", [])  # `Bucket(self, "B", **kwargs)` may pass tags
     value = resolve(tags, program, scope_of(r.location.file))
     if isinstance(value, dict):
-        return set(value)
+        return set(value), True
     text = as_text(tags)
     keys: set[str] = set()
     for ref in (tags.refs if isinstance(tags, Expr) else ()):
@@ -1049,7 +1072,7 @@ def _resource_tag_keys(program: Program, r: Resource) -> set[str] | None:
             if isinstance(inner, dict):
                 keys |= set(inner)
     keys |= set(re.findall(r"([A-Za-z][\w:-]*)\s*=", text)) | set(re.findall(r"['\"]([\w:-]+)['\"]\s*:", text))
-    return keys or None
+    return keys, False
 
 
 @register
@@ -1066,7 +1089,7 @@ class RequiredTags(_RubricCheck):
 
     def evaluate(self, program, ctx, requirement, params) -> Iterator[Finding]:
         keys = set(params.get("keys", []))
-        defaults = _default_tag_keys(program)
+        defaults, defaults_known = _default_tag_keys(program)
         taggable = [r for r in program.managed() if r.synthesized_from is None and r.type.startswith("aws_")
                     and "tags" in (schema.terraform_resource(r.type) or {}).get("args", [])]
         if not taggable:
@@ -1075,16 +1098,18 @@ class RequiredTags(_RubricCheck):
         missing: list[tuple[Resource, set[str]]] = []
         unknown = 0
         for r in taggable:
-            have = _resource_tag_keys(program, r)
-            if have is None:
-                unknown += 1
-                continue
+            have, complete = _resource_tag_keys(program, r)
             lacking = keys - have - defaults
-            if lacking:
+            if lacking and not (complete and defaults_known):
+                unknown += 1  # tags from a value the analysis cannot follow: not judged
+            elif lacking:
                 missing.append((r, lacking))
-        if not missing:
-            yield self.finding("pass" if not unknown else "unknown", f"Tags {', '.join(sorted(keys))} are on every taggable resource"
-                               + (" (provider default tags)" if defaults >= keys else "") + (f"; {unknown} resources' tags not known statically." if unknown else "."))
+        if not missing and unknown:
+            yield self.finding("unknown", f"Required tags {', '.join(sorted(keys))}: {unknown} of {len(taggable)} taggable resources take "
+                               "their tags from values not known statically (not judged).")
+        elif not missing:
+            yield self.finding("pass", f"Tags {', '.join(sorted(keys))} are on every taggable resource"
+                               + (" (provider default tags)." if defaults >= keys else "."))
         else:
             lacking_keys = sorted(set().union(*(m for _, m in missing)))
             status = "fail" if len(missing) == len(taggable) else "partial"
@@ -1093,7 +1118,51 @@ class RequiredTags(_RubricCheck):
                                found=f"missing {', '.join(lacking_keys)}")
 
 
-def _physical_names(program: Program) -> list[tuple[Resource, str, Any]]:
+_BARE_REF = re.compile(r"[\w.\[\]\"'*-]+")
+_HCL_INTERP = re.compile(r"\$\{([^}]*)\}")
+_INPUT_REF = re.compile(r"(var|local)\.([A-Za-z_][\w-]*)")
+_ENV = re.compile(r"suffix|env", re.I)
+
+
+def _name_text(program: Program, value: Any, scope: str, depth: int = 0) -> tuple[str, bool]:
+    """A name as far as it can be followed, and whether it is fully known. HCL locals and variables are substituted,
+    except a variable named for the environment (`${var.environment_suffix}` stays: the name is built from it)."""
+    if not isinstance(value, Expr):
+        return as_text(value), not isinstance(value, (dict, list))
+    ref = _INPUT_REF.fullmatch(value.text.strip())
+    if depth > 5 or not (ref or value.is_template and "${" in value.text):
+        # a helper call's text still shows its parts (`self._name("logs", region)`); a bare variable does not
+        return value.text, not value.is_template and "(" in value.text
+
+    known = True
+
+    def follow(kind: str, name: str) -> str:
+        nonlocal known
+        if kind == "var" and _ENV.search(name):
+            return "${var." + name + "}"
+        if kind == "local" and program.local(name, scope) is not None:
+            text, whole = _name_text(program, program.local(name, scope), scope, depth + 1)
+        else:
+            resolved = resolve(Expr(f"{kind}.{name}"), program, scope)
+            text, whole = (str(resolved), True) if isinstance(resolved, (str, int)) else ("${" + kind + "." + name + "}", False)
+        known = known and whole
+        return text
+
+    def substitute(m: re.Match) -> str:
+        nonlocal known
+        inner = _INPUT_REF.fullmatch(m.group(1).strip())
+        if inner:
+            return follow(*inner.groups())
+        known = False
+        return m.group(0)
+
+    text = follow(*ref.groups()) if ref else _HCL_INTERP.sub(substitute, value.text)
+    return text, known
+
+
+def _physical_names(program: Program) -> list[tuple[Resource, str, str, bool]]:
+    """(resource, attribute, name text, fully known) for each explicit physical name. A construct id or HCL label
+    is not a name, and neither is a reference to another resource (`bucket = aws_s3_bucket.logs.id`)."""
     keys = ("name", "bucket", "function_name", "identifier", "cluster_identifier", "table_name", "role_name", "bucket_name",
             "queue_name", "topic_name", "alarm_name", "name_prefix")
     out = []
@@ -1102,7 +1171,12 @@ def _physical_names(program: Program) -> list[tuple[Resource, str, Any]]:
             continue
         for key in keys:
             if key in r.attributes:
-                out.append((r, key, r.attributes[key]))
+                value = r.attributes[key]
+                if (isinstance(value, Expr) and not value.is_template and _BARE_REF.fullmatch(value.text.strip())
+                        and any(not ref.startswith(("var.", "local.")) for ref in value.refs)):
+                    break  # names the resource it belongs to, not itself
+                text, known = _name_text(program, value, scope_of(r.location.file))
+                out.append((r, key, text, known))
                 break
     return out
 
@@ -1132,9 +1206,13 @@ class NamingPattern(_RubricCheck):
             if any(part.strip("-_") and part.strip("-_").lower() not in text.lower() for part in literal_parts):
                 return False
             return len(re.split(r"[-_]", re.sub(r"\$\{[^}]*\}|\{[^}]*\}", "X", text))) >= max(segments - 1, 1)
-        off = [(r, v) for r, _, v in names if not fits(v)]
-        if not off:
-            yield self.finding("pass", f"{len(names)} names follow `{pattern}`.", _locs([r for r, _, _ in names]))
+        off = [(r, v) for r, _, v, known in names if known and not fits(v)]
+        unsure = [r for r, _, v, known in names if not known and not fits(v)]
+        if not off and unsure:
+            yield self.finding("unknown", f"Names should follow `{pattern}`; {len(unsure)} of {len(names)} are built from values "
+                               f"not known statically (e.g. on {_names(unsure, 2)}), so not judged.", _locs(unsure))
+        elif not off:
+            yield self.finding("pass", f"{len(names)} names follow `{pattern}`.", _locs([r for r, _, _, _ in names]))
         else:
             yield self.finding("partial" if len(off) < len(names) else "fail", f"Names should follow `{pattern}`; {len(off)} of {len(names)} do not "
                                f"(e.g. `{as_text(off[0][1])[:50]}` on `{off[0][0].address}`).", _locs([r for r, _ in off]), found="Partial")
@@ -1161,9 +1239,14 @@ class EnvironmentSuffix(_RubricCheck):
         if not names:
             yield self.finding("pass", "An environment suffix exists and no resource sets an explicit physical name.")
             return
-        missing = [r for r, _, v in names if not re.search(r"suffix|env", as_text(v), re.I) and not re.search(r"suffix|env", r.name, re.I)]
-        if not missing:
-            yield self.finding("pass", f"All {len(names)} explicit names include the environment suffix.", _locs([r for r, _, _ in names]))
+        without = [(r, known) for r, _, v, known in names if not _ENV.search(v)]
+        missing = [r for r, known in without if known]
+        unsure = [r for r, known in without if not known]
+        if not missing and unsure:
+            yield self.finding("unknown", f"{len(unsure)} of {len(names)} explicit names are built from values not known statically "
+                               f"(e.g. {_names(unsure, 2)}), so whether they include the environment suffix is not judged.", _locs(unsure))
+        elif not missing:
+            yield self.finding("pass", f"All {len(names)} explicit names include the environment suffix.", _locs([r for r, _, _, _ in names]))
         else:
             yield self.finding("partial" if len(missing) < len(names) else "fail", f"{len(missing)} of {len(names)} explicit names omit the "
                                f"environment suffix (e.g. {_names(missing, 2)}).", _locs(missing), found="Partial")

@@ -106,6 +106,15 @@ def convert(value: Any) -> Any:
     return value
 
 
+def object_literal(text: str) -> dict[str, Any] | None:
+    """An HCL object expression written as text (`{ Name = "x" }`) as a dict, or None when it does not parse."""
+    try:
+        value = convert(hcl2.loads(f"x = {text}\n").get("x"))
+    except Exception:  # lark raises many types; all mean "not an object literal"
+        return None
+    return value if isinstance(value, dict) else None
+
+
 _ROOT_BLOCKS = frozenset({"terraform", "provider", "resource", "data", "variable", "output", "locals", "module",
                           "moved", "import", "removed", "check", "ephemeral"})
 

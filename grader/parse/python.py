@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 import libcst as cst
+import yaml
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .. import schema
@@ -27,6 +28,8 @@ from .types import CFN_TO_TF, cdktf_type, cfn_type, pulumi_type, snake
 SDK_ROOTS = {"pulumi_aws": "pulumi", "aws_cdk": "cdk", "cdktf_cdktf_provider_aws": "cdktf", "cdktf": "cdktf", "pulumi": "pulumi"}
 _BUILTINS = set(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__path__", "__builtins__", "__package__",
                                   "__loader__", "__annotations__", "__dict__", "__module__", "__qualname__", "__class__"}
+_ENV_INPUT = re.compile(r"env|suffix|stage", re.I)  # environment_suffix, self.env, stage
+_STACK = re.compile(r"(?:^|\.)\w*Stack$")  # aws_cdk.Stack or a class named like one (TapStack)
 _LOOPS = frozenset({cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp})  # exact types: fast
 
 
@@ -38,6 +41,15 @@ def _dotted(node: cst.BaseExpression) -> str | None:
     if isinstance(node, cst.Name):
         parts.append(node.value)
         return ".".join(reversed(parts))
+    return None
+
+
+def _constant(node: cst.BaseExpression) -> bool | None:
+    """The truth of a condition written as a constant (`False`, `0`, `None`, `True`), else None."""
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return node.value == "True"
+    if isinstance(node, cst.Integer) and node.value in ("0", "1"):
+        return node.value == "1"
     return None
 
 
@@ -86,6 +98,7 @@ class _Collector(cst.CSTVisitor):
         self.functions: list[str] = []  # enclosing classes and functions: construct ids are unique per scope
         self.branches: list[tuple[int, str]] = []  # (if statement, "body" | "orelse") around the current node
         self.call_kwargs: dict[int, list[str]] = {}  # keyword names as written, for schema checks
+        self.stack_class: list[bool] = []  # per enclosing class: does it subclass a Stack
 
     # ---- helpers -------------------------------------------------------------------
     def line(self, node: cst.CSTNode) -> int:
@@ -162,9 +175,20 @@ class _Collector(cst.CSTVisitor):
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.facts.classes.append(node.name.value)
         self.functions.append(node.name.value)
+        self.stack_class.append(any(_STACK.search(self.qualify(b.value) or "") for b in node.bases))
 
     def leave_ClassDef(self, node: cst.ClassDef) -> None:
         self.functions.pop()
+        self.stack_class.pop()
+
+    def stack_tags(self, node: cst.Call, path: str) -> None:
+        """`TapStack(app, "T", tags={...})`, `super().__init__(scope, id, tags=tags)` in a Stack subclass: the
+        stack's tags, which AWS CDK applies to every resource in it."""
+        if not (_STACK.search(path) or path == "super.__init__" and self.stack_class and self.stack_class[-1]):
+            return
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value == "tags":
+                self.facts.stack_tags.append(self.value(arg.value))
 
     # The two arms of an `if` never both run: the same id declared in each is one declaration.
     def visit_If_body(self, node: cst.If) -> None:
@@ -182,6 +206,14 @@ class _Collector(cst.CSTVisitor):
     def on_visit(self, node: cst.CSTNode) -> bool:
         if type(node) in _LOOPS:
             self.loop_depth += 1
+        if isinstance(node, (cst.If, cst.IfExp)):
+            test = _constant(node.test)
+            if test is not None:  # `x if False else None`, `if False:`: only the arm that runs is read
+                live = node.body if test else node.orelse
+                if live is not None:
+                    live.visit(self)
+                super().on_visit(node)
+                return False
         return super().on_visit(node)
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
@@ -238,9 +270,18 @@ class _Collector(cst.CSTVisitor):
                 if isinstance(element, cst.DictElement):
                     key = self.value(element.key)
                     out[key if isinstance(key, str) else self.code(element.key)] = self.value(element.value)
+                else:  # `{**common_tags, "Name": n}`: the spread dict's entries, when it is known
+                    spread = self.value(element.value)
+                    if not isinstance(spread, dict):
+                        return Expr(self.code(node), refs=self.refs_in(node))
+                    out.update(spread)
             return out
         if isinstance(node, cst.Call):
             return self.call_value(node)
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+            left, right = self.value(node.left), self.value(node.right)  # `common_tags | {"Name": n}`
+            if isinstance(left, dict) and isinstance(right, dict):
+                return {**left, **right}
         if isinstance(node, (cst.Name, cst.Attribute)):
             dotted = _dotted(node)
             if dotted is not None:
@@ -251,7 +292,35 @@ class _Collector(cst.CSTVisitor):
                     return bound
                 resolved = self.qualify(node)
                 return Expr(resolved or dotted, refs=self.refs_in(node))
-        return Expr(self.code(node), refs=self.refs_in(node), is_template=isinstance(node, cst.FormattedString))
+        if isinstance(node, cst.FormattedString):
+            return self.formatted(node)
+        return Expr(self.code(node), refs=self.refs_in(node))
+
+    def formatted(self, node: cst.FormattedString) -> Any:
+        """f"logs-{suffix}" with `suffix = "dev"` bound -> "logs-dev"; an Expr when a part is not known."""
+        parts = []
+        symbolic = False
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                parts.append(part.value.replace("{{", "{").replace("}}", "}"))
+                continue
+            code = self.code(part.expression)
+            value = self.value(part.expression)
+            bound, rest = self.lookup(_dotted(part.expression) or "")
+            if isinstance(bound, Expr) and bound.is_template and not rest and bound.text.startswith('f"'):
+                value = Expr(bound.text[2:-1])  # a name bound to a partly known f-string: inline it
+            elif _ENV_INPUT.search(code) and not part.format_spec and not part.conversion:
+                value = Expr("{" + code + "}")
+            if part.format_spec or part.conversion or not isinstance(value, (str, int, Expr)) or isinstance(value, bool) or (
+                    isinstance(value, Expr) and not value.text.startswith("{") and value.text == code):
+                return Expr(self.code(node), refs=self.refs_in(node), is_template=True)
+            if isinstance(value, Expr):
+                parts.append(value.text)  # the environment input stays visible: names are checked for it
+                symbolic = True
+            else:
+                parts.append(value.text if isinstance(value, Expr) else str(value))
+        text = "".join(parts)
+        return Expr(f'f"{text}"', refs=self.refs_in(node), is_template=True) if symbolic else text
 
     def refs_in(self, node: cst.CSTNode) -> tuple[str, ...]:
         finder = _RefFinder(self.lookup)
@@ -286,7 +355,11 @@ class _Collector(cst.CSTVisitor):
         path = self.qualify(node.func) or ""
         if path in ("json.dumps", "dict") or path.endswith(".jsonencode"):
             if path == "dict":
-                return self.kwargs(node)[0]
+                positional = [a for a in node.args if a.keyword is None and not a.star]
+                base = self.value(positional[0].value) if positional else {}
+                if not isinstance(base, dict) or len(positional) > 1:  # `dict(common_tags, Name=n)`
+                    return Expr(self.code(node), refs=self.refs_in(node))
+                return {**base, **self.kwargs(node)[0]}
             if not node.args:
                 return Expr(self.code(node))
             inner = self.value(node.args[0].value)
@@ -311,10 +384,14 @@ class _Collector(cst.CSTVisitor):
                 bound.meta.setdefault("calls", []).append(self.code(node)[:2000])
         if not path:
             method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
+            if method == "__init__" and uses_cdk and self.code(node.func.value) == "super()":
+                self.stack_tags(node, "super.__init__")
             if method in cdk_l2.METHODS and uses_cdk:
                 self.method_resource(node, method)
             return
         self.facts.calls.append((path, self.line(node)))
+        if uses_cdk:
+            self.stack_tags(node, path)
         parts = path.split(".")
         root = parts[0]
         if root not in SDK_ROOTS:
@@ -616,11 +693,20 @@ def parse_python_files(program: Program, files: list[SourceFile]) -> None:
 
 
 def _read_pulumi_config(program: Program, files: list[SourceFile]) -> None:
-    """Pulumi.<stack>.yaml `aws:region` sets the default provider's region."""
+    """`aws:region` in Pulumi.yaml (`config:`, a value or `default:`/`value:`) or Pulumi.<stack>.yaml sets the
+    default provider's region."""
     for source in files:
         name = source.path.rsplit("/", 1)[-1]
-        if name.startswith("Pulumi") and name.endswith((".yaml", ".yml")):
-            m = re.search(r"^\s*aws:region:\s*(?:value:\s*)?[\"']?([a-z]{2}-[a-z]+-\d)", source.text, re.M)
-            if m:
-                program.providers.append(Provider("aws", Location(source.path, None), region=m.group(1)))
-            source.parsed = True
+        if not (name.startswith("Pulumi") and name.endswith((".yaml", ".yml"))):
+            continue
+        try:
+            document = yaml.safe_load(source.text)
+        except yaml.YAMLError:
+            continue  # not YAML: left unparsed
+        source.parsed = True
+        config = document.get("config") if isinstance(document, dict) else None
+        region = config.get("aws:region") if isinstance(config, dict) else None
+        if isinstance(region, dict):
+            region = region.get("value", region.get("default"))
+        if isinstance(region, str) and re.fullmatch(r"[a-z]{2}(?:-gov)?-[a-z]+-\d", region.strip()):
+            program.providers.append(Provider("aws", Location(source.path, None), region=region.strip()))
