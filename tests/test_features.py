@@ -65,9 +65,16 @@ CASES = [
     ("REQ060", {"all": False},
      {"main.tf": 'resource "aws_s3_bucket" "b" {}\n'},
      {"main.tf": 'resource "aws_s3_bucket" "b" {}\nresource "aws_s3_bucket" "logs" {}\nresource "aws_s3_bucket_versioning" "v" {\n  bucket = aws_s3_bucket.b.id\n  versioning_configuration {\n    status = "Enabled"\n  }\n}\n'}),
-    ("REQ041", {"ports": [443]},
-     {"main.tf": 'resource "aws_security_group" "s" {\n  ingress {\n    from_port = 22\n    to_port = 22\n    protocol = "tcp"\n  }\n}\n'},
-     {"main.tf": 'resource "aws_security_group" "s" {\n  ingress {\n    from_port = 443\n    to_port = 443\n    protocol = "tcp"\n  }\n}\n'}),
+    ("REQ041", {"ports": [443]},  # only what the internet may reach is judged against the allowlist
+     {"main.tf": 'resource "aws_security_group" "s" {\n  ingress {\n    from_port = 22\n    to_port = 22\n    protocol = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n'},
+     {"main.tf": 'resource "aws_security_group" "s" {\n  ingress {\n    from_port = 443\n    to_port = 443\n    protocol = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n'
+                 '  ingress {\n    from_port = 5432\n    to_port = 5432\n    protocol = "tcp"\n    cidr_blocks = ["10.0.0.0/16"]\n  }\n}\n'}),
+    ("REQ043", {"scope": ["db"]},
+     {"main.tf": 'resource "aws_db_instance" "d" {\n  publicly_accessible = true\n}\n'},
+     {"main.tf": 'resource "aws_s3_bucket" "b" {}\nresource "aws_db_instance" "d" {\n  publicly_accessible = false\n}\n'}),
+    ("REQ010", {"regions": ["us-west-2"], "also": ["us-east-1"]},
+     {"main.tf": 'provider "aws" {\n  region = "eu-west-1"\n}\nprovider "aws" {\n  alias = "w"\n  region = "us-west-2"\n}\n'},
+     {"main.tf": 'provider "aws" {\n  region = "us-east-1"\n}\nprovider "aws" {\n  alias = "w"\n  region = "us-west-2"\n}\n'}),
     ("REQ042", {},
      {"main.tf": 'resource "aws_security_group" "s" {\n  egress {\n    from_port = 0\n    to_port = 0\n    protocol = "-1"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n'},
      {"main.tf": 'resource "aws_security_group" "s" {\n  egress {\n    from_port = 443\n    to_port = 443\n    protocol = "tcp"\n    cidr_blocks = ["10.0.0.0/16"]\n  }\n}\n'}),
@@ -163,7 +170,7 @@ CASES = [
     # Python variants of the families tested above in HCL only
     ("REQ041", {"ports": [443]},
      {"__main__.py": 'import pulumi_aws as aws\naws.ec2.SecurityGroup("s", ingress=[aws.ec2.SecurityGroupIngressArgs(protocol="tcp", from_port=22, to_port=22, cidr_blocks=["0.0.0.0/0"])])\n'},
-     {"__main__.py": 'import pulumi_aws as aws\naws.ec2.SecurityGroup("s", ingress=[aws.ec2.SecurityGroupIngressArgs(protocol="tcp", from_port=443, to_port=443, cidr_blocks=["10.0.0.0/8"])])\n'}),
+     {"__main__.py": 'import pulumi_aws as aws\naws.ec2.SecurityGroup("s", ingress=[aws.ec2.SecurityGroupIngressArgs(protocol="tcp", from_port=443, to_port=443, cidr_blocks=["0.0.0.0/0"])])\n'}),
     ("REQ042", {},
      {"lib/tap_stack.py": "from aws_cdk import Stack, aws_ec2 as ec2\nclass S(Stack):\n    def f(self, vpc):\n        ec2.SecurityGroup(self, 'G', vpc=vpc, allow_all_outbound=True)\n"},
      {"lib/tap_stack.py": "from aws_cdk import Stack, aws_ec2 as ec2\nclass S(Stack):\n    def f(self, vpc):\n        ec2.SecurityGroup(self, 'G', vpc=vpc, allow_all_outbound=False)\n"}),

@@ -212,3 +212,11 @@ def test_several_files_beside_a_single_file_phrase_are_not_sure():
     assert mixed.confidence == "low" and mixed.checks[0].params["single_file"] is False
     plain = by_key("- Put everything in a single file `tap_stack.tf`.\n")["deliverable-files"]
     assert plain.confidence == "high" and plain.checks[0].params == {"files": ["tap_stack.tf"], "single_file": True}
+
+
+def test_port_lists_public_access_scope_and_regions_named_aside():
+    assert by_key("- Allows inbound traffic on ports 80 and 443 only.\n")["allowed-ports"].checks[0].params["ports"] == [80, 443]
+    assert by_key("- Aurora must be in private subnets only (not publicly accessible).\n")["no-public-access"].checks[0].params == {"scope": ["db"]}
+    assert by_key("- S3 buckets must block all public access.\n")["no-public-access"].checks[0].params == {"scope": ["s3"]}
+    regions = by_key("## Transit Gateway Hub (us-east-1)\n\n- Peer the hub with us-west-2 and eu-west-1.\n")["regions"]
+    assert regions.checks[0].params == {"regions": ["us-west-2", "eu-west-1"], "also": ["us-east-1"]}

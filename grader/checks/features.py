@@ -123,7 +123,7 @@ class Regions(_RubricCheck):
     area = "region"
     severity = "high"
     description = "The code deploys to exactly the regions the prompt names (providers, stack env, or region lists in code)."
-    params = {"regions": "the regions the prompt requires"}
+    params = {"regions": "the regions the prompt requires", "also": "regions the prompt also names (allowed, not required)"}
     bad = 'prompt: deploy in us-east-1 and us-west-2; code: provider "aws" { region = "us-east-2" }'
     good = 'prompt: deploy in us-east-1; code: provider "aws" { region = "us-east-1" }'
     fix = "Configure one provider (or stack) per required region, with exactly those regions."
@@ -139,7 +139,7 @@ class Regions(_RubricCheck):
         seen = found | in_code
         locations = [loc for _, loc, _ in configured][:3]
         missing = [r for r in required if r not in seen]
-        extra = sorted((found or in_code) - set(required))
+        extra = sorted((found or in_code) - set(required) - set(params.get("also", [])))
         if not seen:
             if any(r is None for r, _, _ in configured):
                 yield self.finding("unknown", f"Expected {', '.join(required)}; the region is set from a variable with no known value.", locations)
@@ -557,17 +557,20 @@ class AllowedPorts(_RubricCheck):
     name = "allowed-ingress-ports"
     area = "networking"
     severity = "high"
-    description = "Security groups open only the ingress ports the prompt allows."
+    description = "Security groups open only the ingress ports the prompt allows to the internet (0.0.0.0/0, ::/0)."
     params = {"ports": "the ports inbound traffic may use"}
     bad = "prompt: allow only 443 inbound; code: ingress from_port = 22, cidr 0.0.0.0/0"
-    good = "prompt: allow only 443 inbound; code: ingress from_port = 443 to_port = 443"
+    good = "prompt: allow only 443 inbound; code: ingress from_port = 443 to_port = 443 from 0.0.0.0/0, 5432 from the app group"
     fix = "Remove ingress rules for other ports (SSH through SSM instead)."
 
     def evaluate(self, program, ctx, requirement, params) -> Iterator[Finding]:
         allowed = set(params.get("ports", []))
-        ingress = [(r, rule) for r, d, rule in _rules(program) if d == "ingress"]
-        cdk_rules = [m for f in program.files if f.language == "python" for m in re.finditer(r"Port\.tcp\((\d+)\)", f.text)]
-        if not ingress and not cdk_rules:
+        # the allowlist is about what the internet may reach: rules from other groups or private ranges are not judged
+        every = [(r, rule) for r, d, rule in _rules(program) if d == "ingress"]
+        ingress = [(r, rule) for r, rule in every if _open(rule)]
+        cdk_any = [f for f in program.files if f.language == "python" and re.search(r"Port\.tcp\(", f.text)]
+        cdk_rules = [m for f in cdk_any for m in re.finditer(r"Peer\.any_ipv[46]\(\)\s*,\s*(?:connection=)?ec2\.Port\.tcp\((\d+)\)", f.text)]
+        if not every and not cdk_any:
             yield self.finding("unknown", "No security group ingress rules found to judge.")
             return
         bad = []
@@ -583,7 +586,8 @@ class AllowedPorts(_RubricCheck):
             yield self.finding("fail", f"Only ports {', '.join(map(str, sorted(allowed)))} may be open inbound; found {', '.join(ports)}.",
                                [r.location for r, _ in bad if r][:3], found=", ".join(ports))
         else:
-            yield self.finding("pass", f"Ingress is limited to ports {', '.join(map(str, sorted(allowed)))}.", [r.location for r, _ in ingress[:3]])
+            yield self.finding("pass", f"Ingress from the internet is limited to ports {', '.join(map(str, sorted(allowed)))}.",
+                               [r.location for r, _ in (ingress or every)[:3]])
 
 
 @register
@@ -618,18 +622,21 @@ class NoPublicAccess(_RubricCheck):
     name = "no-public-access"
     area = "security"
     severity = "high"
-    description = "S3 buckets block public access (all four flags) and databases are not publicly accessible."
+    description = "S3 buckets block public access (all four flags) and databases are not publicly accessible (what the prompt names)."
+    params = {"scope": "what the prompt names: s3, db (default: both)"}
     bad = 'resource "aws_s3_bucket" "data" {}\n(no aws_s3_bucket_public_access_block)'
     good = 'resource "aws_s3_bucket_public_access_block" "data" {\n  bucket = aws_s3_bucket.data.id\n  block_public_acls = true ...\n}'
     fix = "Add a public access block per bucket (block_public_access=BLOCK_ALL in CDK); publicly_accessible = false on databases."
 
     def evaluate(self, program, ctx, requirement, params) -> Iterator[Finding]:
-        buckets = [b for b in program.of_type("aws_s3_bucket")]
+        scope = set(params.get("scope") or ("s3", "db"))
+        buckets = program.of_type("aws_s3_bucket") if "s3" in scope else []
         blocks = program.of_type("aws_s3_bucket_public_access_block")
         account_block = program.of_type("aws_s3_account_public_access_block")
         unblocked = [b for b in buckets if not account_block and not any(b.address in x.refs for x in blocks)]
-        public_db = [d for d in program.of_type("aws_db_instance", "aws_rds_cluster_instance") if truthy(resolve(d.attributes.get("publicly_accessible"), program))]
-        if not buckets and not public_db and not program.of_type("aws_db_instance"):
+        dbs = program.of_type("aws_db_instance", "aws_rds_cluster_instance") if "db" in scope else []
+        public_db = [d for d in dbs if truthy(resolve(d.attributes.get("publicly_accessible"), program))]
+        if not buckets and not dbs:
             yield self.finding("unknown", "No buckets or databases found to check public access on.")
         elif unblocked or public_db:
             parts = []

@@ -229,8 +229,10 @@ def _regions(stmts: list[Statement], b: _Builder) -> None:
             b.add(f"all-regions-{concept.id if concept else 'any'}", "region", s.text, s.line, "REQ011",
                   {"concept": concept.id if concept else None}, severity="high", reading=_reading(s, r"\ball\b[^.]*regions") or REQUIRED)
     regions = sure or loose
+    also = [r for r in loose if r not in sure] if sure else []  # named in headings or asides: allowed, not demanded
     if regions and first is not None:
-        b.add("regions", "region", f"Deploy in {', '.join(regions)}", first.line, "REQ010", {"regions": regions}, severity="high",
+        b.add("regions", "region", f"Deploy in {', '.join(regions)}", first.line, "REQ010",
+              {"regions": regions, **({"also": also} if also else {})}, severity="high",
               reading=REQUIRED if sure else Reading("required", "low", "regions offered as alternatives or only mentioned"))
 
 
@@ -319,7 +321,9 @@ def _security(stmts: list[Statement], b: _Builder) -> None:
         if m:
             b.add("least-privilege", "security", t, s.line, "REQ040", {}, severity="high",
                   reading=REQUIRED if m.group(0) == "no wildcard" else s.reading(m.start(), m.end()))
-        ports = [int(p) for p in re.findall(r"\bports?\s+(\d{2,5})|\((\d{2,5})\)|\b(\d{2,5})\s*\(https?\)", low) for p in p if p] if "port" in low or "inbound" in low else []
+        listed = [n for group in re.findall(r"\bports?\s+((?:\d{2,5}(?:\s*(?:,|and|or|/|&)\s*)?)+)", low) for n in re.findall(r"\d{2,5}", group)]
+        ports = [int(p) for p in listed + [p for g in re.findall(r"\((\d{2,5})\)|\b(\d{2,5})\s*\(https?\)", low) for p in g if p]] \
+            if "port" in low or "inbound" in low else []
         if ports and re.search(r"\bonly\b|\brestrict|\ballow", low) and re.search(r"inbound|ingress|security group|allow", low):
             # a port rule names the ports one entry point needs; it is an allowlist for all groups only when it says so
             sure = re.search(r"\bonly\b[^.]*\b(?:inbound|ingress|ports?)\b|\b(?:inbound|ingress)\b[^.]*\bonly\b|\ball (?:other )?(?:inbound|ingress|ports)[^.]*(?:blocked|denied|closed)", low)
@@ -330,7 +334,8 @@ def _security(stmts: list[Statement], b: _Builder) -> None:
             b.add("egress-restricted", "networking", t, s.line, "REQ042", {}, severity="medium", reading=s.reading(m.start(), m.end()))
         m = re.search(r"block (?:all )?public access|not (?:be )?publicly accessible|no public access|private(?:ly)? access only|public access (?:must be |should be )?blocked", low)
         if m:
-            b.add("no-public-access", "security", t, s.line, "REQ043", {}, severity="high")
+            scope = [name for name, pattern in (("s3", r"\bs3\b|bucket"), ("db", r"\brds\b|database|aurora|postgres|mysql|\bdb\b")) if re.search(pattern, low)]
+            b.add("no-public-access", "security", t, s.line, "REQ043", {"scope": scope} if scope else {}, severity="high")
         if re.search(r"bucket polic(?:y|ies)[^.]*(?:role|principal|restrict|limit)", low):
             b.add("bucket-policy-restricted", "security", t, s.line, "REQ044", {}, severity="medium",
                   reading=_reading(s, r"bucket polic") or REQUIRED)

@@ -28,7 +28,8 @@ PARAM_SCHEMAS: dict[str, dict] = {
     "any_of": _STRINGS,
     "stores": _STRINGS,
     "all": {"type": "boolean"},
-    "scope": {"type": "array", "items": {"enum": ["s3", "alb", "rds"]}},
+    "scope": {"type": "array", "items": {"enum": ["s3", "alb", "rds", "db"]}},
+    "also": _STRINGS,
 }
 
 
