@@ -220,3 +220,8 @@ def test_port_lists_public_access_scope_and_regions_named_aside():
     assert by_key("- S3 buckets must block all public access.\n")["no-public-access"].checks[0].params == {"scope": ["s3"]}
     regions = by_key("## Transit Gateway Hub (us-east-1)\n\n- Peer the hub with us-west-2 and eu-west-1.\n")["regions"]
     assert regions.checks[0].params == {"regions": ["us-west-2", "eu-west-1"], "also": ["us-east-1"]}
+
+
+def test_pitr_under_an_rds_item_is_not_a_dynamodb_requirement():
+    assert "dynamodb-pitr" not in by_key("- RDS PostgreSQL database:\n  - Automated backups and point-in-time recovery\n")
+    assert "dynamodb-pitr" in by_key("- DynamoDB table for sessions:\n  - Enable point-in-time recovery\n")

@@ -376,7 +376,8 @@ def _data(stmts: list[Statement], b: _Builder) -> None:
         if m:
             b.add("multi-az", "database", s.text, s.line, "REQ062", {}, severity="medium", reading=s.reading(m.start(), m.end()))
         m = re.search(r"point[- ]in[- ]time recovery|\bpitr\b", low)
-        if m and not (re.search(r"\brds\b|aurora|postgres|mysql|database instance", low) and "dynamo" not in low):
+        context = f"{s.lead} {s.section} {low}".lower()  # "- RDS PostgreSQL:\n  - point-in-time recovery" is about RDS
+        if m and not (re.search(r"\brds\b|aurora|postgres|mysql|database instance", context) and "dynamo" not in context):
             b.add("dynamodb-pitr", "database", s.text, s.line, "REQ063", {}, severity="medium", reading=s.reading(m.start(), m.end()))
         m = re.search(r"(python\s*3\.\d+|node(?:\.?js)?\s*\d+|latest (?:lambda )?runtime|runtime[^.]{0,20}latest)", low)
         if m and re.search(r"\blambda\b|\bruntime\b|\bfunctions?\b", low):  # "Python 3.9+ and CDK 2.x" is tooling, not a runtime
