@@ -225,3 +225,11 @@ def test_port_lists_public_access_scope_and_regions_named_aside():
 def test_pitr_under_an_rds_item_is_not_a_dynamodb_requirement():
     assert "dynamodb-pitr" not in by_key("- RDS PostgreSQL database:\n  - Automated backups and point-in-time recovery\n")
     assert "dynamodb-pitr" in by_key("- DynamoDB table for sessions:\n  - Enable point-in-time recovery\n")
+
+
+def test_output_lists_capacity_and_runtime_error_handling():
+    assert "outputs" in by_key("- Output the VPC ID and the bucket name.\n")
+    assert by_key("- Output reports (versioning enabled, encrypted).\n")["outputs"].confidence == "low"
+    assert by_key("- Compute environments configured with EC2 or Fargate.\n")["any-ec2-ecs"].confidence == "low"
+    assert by_key("- Must handle failures gracefully.\n")["validation"].confidence == "low"
+    assert by_key("- Validate the input variables.\n")["validation"].confidence == "high"

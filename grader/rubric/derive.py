@@ -442,9 +442,10 @@ def _outputs(stmts: list[Statement], b: _Builder) -> None:
         r = s.reading(m.start(), m.end())
         tail = s.text[m.end():]
         names = re.findall(r"`([\w-]+)`", tail)
-        if not names and re.match(r"^\W*(?:outputs?|export)\b\s*(?::|the|all|a|an)?", s.text, re.I) and not s.heading:
+        if not names and re.match(r"^\W*(?:outputs?\s*:|(?:outputs?|export)\s+(?:the|all)\b)", s.text, re.I) and not s.heading:
             # an imperative list: "Output the VPC ID, the ALB DNS name and the API URL."
-            names = [re.sub(r"^(?:the|a|an)\s+", "", w.strip(" .:").lower()) for w in re.split(r",|\band\b", re.sub(r"^\W*(?:outputs?|export)\b\s*:?", "", s.text, flags=re.I))]
+            listed = re.sub(r"\([^)]*\)", " ", re.sub(r"^\W*(?:outputs?|export)\b\s*:?", "", s.text, flags=re.I))
+            names = [re.sub(r"^(?:the|a|an|all)\s+", "", w.strip(" .:").lower()) for w in re.split(r",|\band\b", listed)]
             names = [n for n in names if 0 < len(n) < 40]
         if not names:  # names read from other prose: a guess, judged only when the code has none
             r = Reading(r.polarity, "low", "output names read from prose")
@@ -456,4 +457,7 @@ def _error_handling(stmts: list[Statement], b: _Builder) -> None:
         m = re.search(r"input validation|validat(?:e|ion) (?:of )?(?:the )?(?:configuration )?(?:inputs?|variables?|parameters?)"
                       r"|validate the configuration|error handling|handle (?:\w+ )?(?:errors|failures)", s.text, re.I)
         if m:
-            b.add("validation", "error-handling", s.text, s.line, "REQ100", {}, severity="low", reading=s.reading(m.start(), m.end()))
+            r = s.reading(m.start(), m.end())
+            if not re.search(r"validat", m.group(0), re.I):  # the check sees validation and raised errors, not retries or runtime handling
+                r = Reading(r.polarity, "low", "error handling at run time is not visible in the code's structure")
+            b.add("validation", "error-handling", s.text, s.line, "REQ100", {}, severity="low", reading=r)

@@ -124,6 +124,8 @@ def read_mention(text: str, start: int, end: int, section: str = "", lead: str =
         return Reading("required", "low", "mentioned as the service of a VPC endpoint")
     if _LINKED_ROLE.search(after) or _LINKED_ROLE_BEFORE.search(before):
         return Reading("required", "low", "mentioned as the service of a role")
+    if re.search(r"\b(?:configured|backed|powered|provisioned)\s+(?:with|by)\s+(?:the\s+)?$", before, re.I):
+        return Reading("required", "low", "named as what something else is built on")
     if _PURPOSE_BEFORE.search(before):
         return Reading("required", "low", "named as what something else is for")
     if _GRANTEE_BEFORE.search(before) and re.match(r"^[\w ,-]{0,40}?\bto\b", after):
