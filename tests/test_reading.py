@@ -233,3 +233,9 @@ def test_output_lists_capacity_and_runtime_error_handling():
     assert by_key("- Compute environments configured with EC2 or Fargate.\n")["any-ec2-ecs"].confidence == "low"
     assert by_key("- Must handle failures gracefully.\n")["validation"].confidence == "low"
     assert by_key("- Validate the input variables.\n")["validation"].confidence == "high"
+
+
+def test_a_placeholder_allowed_anywhere_weakens_every_demand_for_it():
+    prompt = "- HTTPS listener using an ACM certificate.\n\n### Note\n- Use a placeholder ACM certificate ARN in variables.\n"
+    assert by_key(prompt)["concept-acm"].confidence == "low"
+    assert by_key("- HTTPS listener using an ACM certificate.\n")["concept-acm"].confidence == "high"

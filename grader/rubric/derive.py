@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from ..resolve import REGION
 from .catalog import CONCEPTS
 from .model import CheckSpec, Requirement, Rubric
-from .reading import REQUIRED, Reading, alternatives, read_mention
+from .reading import PLACEHOLDER, REQUIRED, Reading, alternatives, read_mention
 
 _MD = MarkdownIt("commonmark").enable("table")
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -142,6 +142,13 @@ class _Builder:
         self.requirements.append(Requirement(id=rid, **new))
 
 
+    def weaken(self, key: str, reading: Reading) -> None:
+        """Make a required thing low confidence whatever else the prompt says of it (a placeholder is allowed)."""
+        if key in self.index and self.requirements[self.index[key]].polarity == "required":
+            i = self.index[key]
+            self.requirements[i] = self.requirements[i].model_copy(update={"confidence": "low", "reading": reading.reason})
+
+
 def _rank_of(polarity: str, confidence: str) -> int:
     """Which reading wins when several statements speak of one thing: a sure demand or exclusion beats the rest."""
     return {("forbidden", "high"): 4, ("required", "high"): 3, ("alternatives", "high"): 2, ("optional", "high"): 1}.get((polarity, confidence), 0)
@@ -237,6 +244,7 @@ def _regions(stmts: list[Statement], b: _Builder) -> None:
 
 
 def _concepts(stmts: list[Statement], b: _Builder) -> None:
+    placeholders: set[str] = set()  # concepts the prompt lets the answer stand in for: no sure demand anywhere
     for s in stmts:
         mentions: list[tuple[object, re.Match]] = []
         for concept in CONCEPTS:
@@ -260,6 +268,8 @@ def _concepts(stmts: list[Statement], b: _Builder) -> None:
                 continue
             for i, r in zip(group, readings):
                 concept, m = mentions[i]
+                if r is PLACEHOLDER:
+                    placeholders.add(concept.id)
                 params: dict = {"concept": concept.id}
                 count = _count(s.text, m.start())
                 if count and count > 1:
@@ -272,6 +282,8 @@ def _concepts(stmts: list[Statement], b: _Builder) -> None:
             word = m.group(1).lower()
             b.add("az-count", "networking", s.text, s.line, "REQ021", {"count": int(word) if word.isdigit() else _NUMBERS[word]},
                   reading=s.reading(m.start(), m.end()))
+    for concept_id in sorted(placeholders):
+        b.weaken(f"concept-{concept_id}", PLACEHOLDER)
 
 
 def _coordinated(s: Statement, spans: list[tuple[int, int]]) -> list[Reading]:

@@ -67,7 +67,8 @@ _PURPOSE_BEFORE = re.compile(r"\b(?:subnets?|groups?|roles?|profiles?|permission
 _GRANTEE_BEFORE = re.compile(r"\b(?:allow|allows|allowing|permit|permits|let|lets)\s+(?:the\s+|only\s+)?$", re.I)
 _NAMESPACE_AFTER = re.compile(r"^\s*(?:service\s+)?for\s+(?:the\s+)?(?:subnets|nat gateways|internet gateways?|route tables|security groups"
                               r"|node groups)\b", re.I)
-_ALLOWS_PLACEHOLDER = re.compile(r"\bplaceholder|\bdummy\b|\bfake\b|provided (?:later|by the user|at deploy)|to be (?:replaced|provided)", re.I)
+_ALLOWS_PLACEHOLDER = re.compile(r"\bplaceholder|\bdummy\b|\bfake\b|provided (?:later|by the user|at deploy)|to be (?:replaced|provided)"
+                                 r"|created manually|manually created|must be created (?:manually|beforehand|in advance)|pre-?created", re.I)
 _CONSTRAINT_BEFORE = re.compile(r"\b(?:all|every|each|any|no)\s+(?:[\w-]+\s+){0,1}$|\b(?:ensure|make sure|verify)\s+(?:that\s+)?(?:the\s+|all\s+)?$", re.I)
 _CONSTRAINT_AFTER = re.compile(r"^[\w ,-]{0,30}?\b(?:must|should|shall|are|is|will|need to)\s+(?:not\s+|never\s+|only\s+|always\s+)?"
                                r"(?:be|have|use|run|get|stay|remain|enforce|follow|carry|send|log|reside)\b"
@@ -82,6 +83,7 @@ class Reading:
 
 
 REQUIRED = Reading("required", "high")
+PLACEHOLDER = Reading("required", "low", "the prompt allows a placeholder for it, or has it made outside the code")
 
 
 def clause(text: str, start: int, end: int) -> tuple[str, str]:
@@ -116,6 +118,8 @@ def read_mention(text: str, start: int, end: int, section: str = "", lead: str =
         return Reading("none", "high", "the prompt says it is not needed")
     if _CONDITIONAL.search(before + text[start:end] + after[:60]) or _CONDITIONAL.search(lead) or _OPTIONAL_SECTION.search(section):
         return Reading("optional", "high", "the prompt makes it optional or conditional")
+    if _ALLOWS_PLACEHOLDER.search(text):
+        return PLACEHOLDER
     if _BACKGROUND.search(before + text[start:end] + after) or _BACKGROUND.match(text) or _BACKGROUND_SECTION.search(section):
         return Reading("required", "low", "mentioned as background or an example, not asked for")
     if _PERMISSION_BEFORE.search(before) or _PERMISSION_AFTER.search(after):
@@ -138,8 +142,6 @@ def read_mention(text: str, start: int, end: int, section: str = "", lead: str =
         return Reading("required", "low", "mentioned as a qualifier of something else")
     if re.search(r"\bany\s+(?:[\w-]+\s+)?$|\bin (?:the )?(?:same|existing|provided|given|their|its)\s+$", before, re.I):
         return Reading("required", "low", "refers to such resources where they exist, not a demand to create them")
-    if _ALLOWS_PLACEHOLDER.search(text):
-        return Reading("required", "low", "the prompt allows a placeholder for it")
     if _EXAMPLE_BEFORE.search(before):
         return Reading("required", "low", "mentioned as an example")
     if _CONSTRAINT_BEFORE.search(before) and _CONSTRAINT_AFTER.search(after) or re.match(r"^\s*(?:\w+\s+){0,2}(?:without|with no|must not|should not|cannot|may not|must never)\b", after, re.I):
