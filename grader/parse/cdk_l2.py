@@ -242,6 +242,9 @@ def _function(props: dict[str, Any]) -> Expansion:
     if "vpc" in attrs:
         attrs["vpc_config"] = [{"vpc": attrs["vpc"]}]
     out: Expansion = [("aws_lambda_function", attrs)]
+    if "role" not in props:  # CDK creates the execution role (AWSLambdaBasicExecutionRole attached)
+        out.append(("aws_iam_role", {"assume_role_policy": {"Statement": [{
+            "Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "lambda.amazonaws.com"}}]}}))
     if "log_retention" in props:
         out.append(("aws_cloudwatch_log_group", {"retention_in_days": retention_days(props["log_retention"])}))
     return out
