@@ -284,7 +284,8 @@ def _widen_nested_fences(markdown: str) -> str:
 
 
 _ANSWER_HEADING = re.compile(r"^#{1,6}\s*\**answer\**\s*:?\s*$", re.I)
-_MAX_RESTARTS = 50
+_MAX_RESTARTS = 8  # each costs a parse of the rest of the document; real answers start over once or twice
+_RESTART_LINE = re.compile(r"^(?:#{1,6}\s*\**answer\**\s*:?\s*|(?:`{3,}|~{3,})\s*\w[\w+-]*\s*)$", re.I | re.M)
 
 
 def _restart(tok, lines: list[str]) -> int | None:
@@ -315,20 +316,32 @@ def _written(index: int, inserted: list[int]) -> int:
     return index + 1 - sum(k < index for k in inserted)
 
 
-def _close_restarts(markdown: str) -> tuple[str, list[int]]:
-    """Close a fence where its author started over (see `_restart`): the text and the inserted lines (0-based)."""
+def _close_restarts(markdown: str) -> tuple[str, list[int], list | None]:
+    """Close a fence where its author started over (see `_restart`): the text, the inserted lines
+    (0-based) and, when nothing was inserted, the tokens of the parse that found no cut.
+
+    After each cut only the text from the inserted line on is parsed again (fences before it are settled).
+    """
+    if not _RESTART_LINE.search(markdown):
+        return markdown, [], None
+    lines = re.split(r"\r\n|\r|\n", markdown)  # markdown-it's line breaks, so its line numbers index this list
     inserted: list[int] = []
+    offset = 0
     for _ in range(_MAX_RESTARTS):
-        lines = markdown.split("\n")
-        after = inserted[-1] if inserted else -1
-        cut = next(((k, tok.markup) for tok in _MD.parse(markdown) if tok.type == "fence" and tok.map and tok.map[0] > after
-                    for k in [_restart(tok, lines)] if k is not None), None)
+        rest = lines[offset:]
+        cut = None
+        tokens = _MD.parse("\n".join(rest))
+        for tok in tokens:
+            if tok.type == "fence" and tok.map and (k := _restart(tok, rest)) is not None:
+                cut = (offset + k, tok.markup)
+                break
         if cut is None:
-            break
+            return markdown, inserted, (None if inserted else tokens)
         lines.insert(cut[0], cut[1])
         inserted.append(cut[0])
+        offset = cut[0] + 1
         markdown = "\n".join(lines)
-    return markdown, inserted
+    return markdown, inserted, None
 
 
 _PY_DECLARATION = re.compile(r"^(?:class|def)\s+(\w+)", re.M)
@@ -436,11 +449,13 @@ def _is_test(path: str) -> bool:
 def extract(markdown: str) -> Extraction:
     """Pull named source files out of a markdown document."""
     result = Extraction()
-    markdown, inserted = _close_restarts(_widen_nested_fences(markdown))
-    tokens = _MD.parse(markdown)
+    markdown, inserted, tokens = _close_restarts(_widen_nested_fences(markdown))
+    tokens = tokens or _MD.parse(markdown)
     lines = markdown.splitlines()
     start = _answer_start(tokens)
-    unfenced, covered = _unfenced_code(lines, tokens)
+    code_fence = any(tok.type == "fence" and LANG_BY_INFO.get((tok.info.split() or [""])[0].lower()) in CODE_LANGUAGES
+                     for tok in tokens)
+    unfenced, covered = ([], set()) if code_fence else _unfenced_code(lines, tokens)  # runs without any fenced code
     all_blocks = _blocks(tokens, lines, inserted, covered)
     blocks = all_blocks
     if start is not None:
@@ -514,7 +529,7 @@ def extract(markdown: str) -> Extraction:
         if block.partial:
             result.partial[name] = f'its label says "{block.partial}"'
     if not any(f.language in CODE_LANGUAGES for f in files.values()):
-        for name, language, text, line in unfenced:
+        for name, language, text, line in (_unfenced_code(lines, tokens)[0] if code_fence else unfenced):
             if name not in files:
                 files[name] = SourceFile(path=name, language=language, text=text)
                 result.origins[name] = _written(line - 1, inserted)
