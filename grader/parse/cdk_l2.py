@@ -196,9 +196,9 @@ def _vpc(props: dict[str, Any]) -> Expansion:
     egress = groups is None or any(g in _EGRESS for g in groups)
     nat = props.get("nat_gateways", azs if public and egress else 0)
     nat = nat if isinstance(nat, int) or nat is None else None
-    per_az = lambda n: azs * n if azs is not None and groups is not None else None  # noqa: E731
-    subnets = per_az(len(groups or ()))
-    routed = per_az(sum(g == "PUBLIC" or (g in _EGRESS and nat != 0) for g in groups or ()))
+    known = azs is not None and groups is not None
+    subnets = azs * len(groups) if known else None
+    routed = azs * sum(g == "PUBLIC" or (g in _EGRESS and nat != 0) for g in groups) if known else None
     out: Expansion = [("aws_vpc", attrs)]
     if public:
         out.append(("aws_internet_gateway", {}))
