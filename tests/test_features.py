@@ -29,6 +29,26 @@ CASES = [
     ("REQ020", {"concept": "nat_gateway"},
      {"lib/tap_stack.py": "from aws_cdk import Stack, aws_ec2 as ec2\nclass S(Stack):\n    def f(self):\n        ec2.Vpc(self, 'V', nat_gateways=0)\n"},
      {"lib/tap_stack.py": "from aws_cdk import Stack, aws_ec2 as ec2\nclass S(Stack):\n    def f(self):\n        ec2.Vpc(self, 'V', max_azs=2)\n"}),
+    # ec2.Vpc synthesizes route tables and, with a public subnet group, an internet gateway
+    ("REQ020", {"concept": "route_table"},
+     {"lib/tap_stack.py": "from aws_cdk import Stack, aws_ec2 as ec2\nclass S(Stack):\n    def f(self):\n        ec2.Vpc.from_lookup(self, 'V', vpc_id='vpc-1')\n"},
+     {"lib/tap_stack.py": "from aws_cdk import Stack, aws_ec2 as ec2\nclass S(Stack):\n    def f(self):\n        ec2.Vpc(self, 'V', max_azs=2)\n"}),
+    ("REQ020", {"concept": "internet_gateway"},
+     {"lib/tap_stack.py": "from aws_cdk import Stack, aws_ec2 as ec2\nclass S(Stack):\n    def f(self):\n        ec2.Vpc(self, 'V', subnet_configuration=["
+                          "ec2.SubnetConfiguration(name='i', subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)])\n"},
+     {"lib/tap_stack.py": "from aws_cdk import Stack, aws_ec2 as ec2\nclass S(Stack):\n    def f(self):\n        ec2.Vpc(self, 'V')\n"}),
+    # a lambda_.Function without `role=` gets its execution role from CDK
+    ("REQ020", {"concept": "iam_role"},
+     {"lib/tap_stack.py": "from aws_cdk import Stack, aws_s3 as s3\nclass S(Stack):\n    def f(self):\n        s3.Bucket(self, 'B')\n"},
+     {"lib/tap_stack.py": "from aws_cdk import Stack, aws_lambda as lambda_\nclass S(Stack):\n    def f(self, code):\n"
+                          "        lambda_.Function(self, 'F', runtime=lambda_.Runtime.PYTHON_3_12, handler='i.h', code=code)\n"}),
+    # rds.DatabaseCluster readers are Aurora replicas
+    ("REQ020", {"concept": "read_replica"},
+     {"lib/tap_stack.py": "from aws_cdk import Stack, aws_rds as rds\nclass S(Stack):\n    def f(self, vpc, engine):\n"
+                          "        rds.DatabaseCluster(self, 'C', engine=engine, vpc=vpc, writer=rds.ClusterInstance.provisioned('w'))\n"},
+     {"lib/tap_stack.py": "from aws_cdk import Stack, aws_rds as rds\nclass S(Stack):\n    def f(self, vpc, engine):\n"
+                          "        rds.DatabaseCluster(self, 'C', engine=engine, vpc=vpc, writer=rds.ClusterInstance.provisioned('w'),\n"
+                          "                            readers=[rds.ClusterInstance.serverless_v2('r')])\n"}),
     ("REQ020", {"concept": "read_replica"},
      {"main.tf": 'resource "aws_db_instance" "db" {}\n'},
      {"main.tf": 'resource "aws_db_instance" "db" {}\nresource "aws_db_instance" "r" {\n  replicate_source_db = aws_db_instance.db.arn\n}\n'}),

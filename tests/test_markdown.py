@@ -135,3 +135,83 @@ def test_a_fix_shown_again_in_part_does_not_replace_the_whole_file():
     short_py = "import pulumi\n\nclass Stack:\n    pass\n"
     doc = f"## app.py\n```python\n{long_py}```\n## app.py\n```python\n{short_py}```\n"
     assert extract(doc).files[0].text == short_py
+
+
+HCL_DRAFT = 'variable "region" {}\nresource "aws_s3_bucket" "data" {\n  bucket = "data"\n}\nresource "aws_sqs_queue" "jobs" {}\n'
+HCL_FINAL = ('data "aws_caller_identity" "current" {}\n' + HCL_DRAFT + 'resource "aws_sns_topic" "alerts" {}\n')
+
+
+def test_a_later_complete_rewrite_of_unnamed_hcl_replaces_the_draft():
+    doc = f"Draft:\n{FENCE}hcl\n{HCL_DRAFT}{FENCE}\nThat misses the caller identity. Fixed:\n{FENCE}hcl\n{HCL_FINAL}{FENCE}\n"
+    (f,) = extract(doc).files
+    assert f.path == "tap_stack.tf" and f.text == HCL_FINAL
+    # blocks that each declare something else still pile up in the one file
+    doc = f"{FENCE}hcl\n{HCL_DRAFT}{FENCE}\n{FENCE}hcl\nresource \"aws_sns_topic\" \"alerts\" {{}}\n{FENCE}\n"
+    (f,) = extract(doc).files
+    assert "aws_sqs_queue" in f.text and "aws_sns_topic" in f.text
+    # a module's file that repeats one variable of a bigger root is still another module, not a rewrite
+    root = HCL_FINAL + 'resource "aws_vpc" "main" {}\nresource "aws_subnet" "a" {}\n'
+    doc = f"{FENCE}hcl\n{root}{FENCE}\n{FENCE}hcl\nvariable \"region\" {{}}\noutput \"id\" {{ value = 1 }}\n{FENCE}\n"
+    assert [f.path for f in extract(doc).files] == ["tap_stack.tf", "unnamed-2/main.tf"]
+
+
+def test_a_file_named_paragraphs_before_the_fence_does_not_name_it():
+    doc = ("The stack reads `aws_region` from the existing `provider.tf`.\n\nIt needs:\n\n- buckets\n\n- queues\n\n"
+           f"Let's start:\n\n{FENCE}hcl\n{HCL_DRAFT}{FENCE}\n")
+    assert names(doc) == ["tap_stack.tf"]
+    doc = f"The stack goes in `main.tf`.\n\nIt declares the buckets:\n\n{FENCE}hcl\n{HCL_DRAFT}{FENCE}\n"
+    assert names(doc) == ["main.tf"]
+
+
+def test_a_docstring_that_starts_with_the_file_name_names_the_block():
+    body = "from aws_cdk import Stack\n\nclass Helper(Stack):\n    pass\n"
+    doc = f'{FENCE}python\n"""lib/helper_stack.py - the helper stack."""\n{body}{FENCE}\n'
+    ex = extract(doc)
+    assert [f.path for f in ex.files] == ["lib/helper_stack.py"] and ex.unnamed == []
+    # a bare file name on the TapStack class is the file where that class lives
+    doc = f'{FENCE}python\n"""tap_stack.py\nThe main stack.\n"""\nclass TapStack:\n    pass\n{FENCE}\n'
+    assert names(doc) == ["lib/tap_stack.py"]
+    # a path later in a docstring's prose is not the block's name
+    doc = f'{FENCE}python\n"""Reads settings from config.json."""\n{body}{FENCE}\n'
+    ex = extract(doc)
+    assert ex.unnamed == [1]
+
+
+def test_example_files_are_documentation_not_the_deliverable():
+    doc = (f"## File: main.tf\n{FENCE}hcl\nvariable \"ami_id\" {{}}\n{FENCE}\n"
+           f"## File: terraform.tfvars.example\n{FENCE}hcl\nami_id = \"ami-0123456789abcdef0\"\n{FENCE}\n"
+           f"## File: terraform.tfvars\n{FENCE}hcl\nami_id = \"ami-0fedcba9876543210\"\n{FENCE}\n")
+    ex = extract(doc)
+    assert [f.path for f in ex.files] == ["main.tf", "terraform.tfvars"]
+    assert "0fedcba" in ex.files[1].text
+    assert names(doc.split("## File: terraform.tfvars\n")[0]) == ["main.tf"]  # only the sample: no tfvars delivered
+
+
+def test_an_attempt_cut_off_and_started_over_is_replaced_and_not_truncation():
+    cut = 'resource "aws_s3_bucket" "data" {\n  bucket = "da'
+    doc = f"## main.tf\n{FENCE}hcl\n{cut}\n\nLet me write it again.\n\n{FENCE}hcl\n{HCL_FINAL}{FENCE}\n"
+    ex = extract(doc)
+    assert [(f.path, f.text) for f in ex.files] == [("main.tf", HCL_FINAL)]
+    assert not ex.truncated
+    assert [b.line for b in ex.blocks] == [2, 8]  # lines of the document as written
+    # cut off at the very end, with nothing after: truncated
+    assert extract(f"## main.tf\n{FENCE}hcl\n{cut}\n").truncated
+
+
+def test_a_trace_fence_cut_off_before_the_answer_heading_is_closed_there():
+    doc = (f"### Reasoning Trace\n{FENCE}hcl\n{HCL_DRAFT}resource \"aws_sqs_queue\" \"dlq\" {{\n"
+           f"### Answer\n---\n## main.tf\n{FENCE}hcl\n{HCL_FINAL}{FENCE}\n")
+    ex = extract(doc)
+    assert ex.has_answer_section and not ex.used_trace and not ex.truncated
+    assert [(f.path, f.text) for f in ex.files] == [("main.tf", HCL_FINAL)]
+    assert ex.origins == {"main.tf": 12}  # the line in the document as written
+
+
+def test_unfenced_code_keeps_blocks_that_commonmark_reads_as_indented_code():
+    hcl = ('resource "aws_s3_bucket_replication_configuration" "r" {\n  bucket = "b"\n\n  rule {\n    id = "all"\n\n'
+           '    destination {\n      bucket = "arn:aws:s3:::dst"\n    }\n  }\n}\n')
+    py = "import json\n\ndef handler(event, context):\n    x = 1\n\n    return json.dumps(x)\n"
+    doc = f"Here is the code.\n\n# main.tf\n{hcl}\nAnd the function:\n\n# handler.py\n{py}\nSecurity Improvements\n\n- none\n"
+    ex = extract(doc)
+    assert {f.path: f.text.rstrip("\n") for f in ex.files} == {"main.tf": hcl.rstrip("\n"), "handler.py": py.rstrip("\n")}
+    assert ex.unfenced == ["main.tf", "handler.py"]

@@ -93,6 +93,37 @@ def test_cdk_l2_constructs_expand_to_what_they_synthesize():
     assert [o.name for o in p.outputs] == ["BucketName"]
 
 
+def _synthesized(body: str) -> dict[str, int | None]:
+    p = program_of({"lib/tap_stack.py": "from aws_cdk import Stack, Duration, aws_ec2 as ec2, aws_rds as rds\n"
+                    "class S(Stack):\n    def f(self, vpc, engine):\n        " + body + "\n"})
+    return {r.type: r.count for r in p.resources}
+
+
+def test_cdk_vpc_expands_subnets_route_tables_routes_and_nat_per_az():
+    default = _synthesized("ec2.Vpc(self, 'V', max_azs=2)")  # a public and a private (egress) group
+    assert default == {"aws_vpc": 1, "aws_internet_gateway": 1, "aws_subnet": 4, "aws_route_table": 4,
+                       "aws_route_table_association": 4, "aws_route": 4, "aws_eip": 2, "aws_nat_gateway": 2}
+    isolated = _synthesized("ec2.Vpc(self, 'V', max_azs=3, subnet_configuration=["
+                            "ec2.SubnetConfiguration(name='p', subnet_type=ec2.SubnetType.PUBLIC),"
+                            "ec2.SubnetConfiguration(name='i', subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)])")
+    assert isolated == {"aws_vpc": 1, "aws_internet_gateway": 1, "aws_subnet": 6, "aws_route_table": 6,
+                        "aws_route_table_association": 6, "aws_route": 3}  # no NAT without egress subnets
+    one_nat = _synthesized("ec2.Vpc(self, 'V', max_azs=3, nat_gateways=1)")
+    assert one_nat["aws_nat_gateway"] == 1 and one_nat["aws_eip"] == 1 and one_nat["aws_route"] == 6
+
+
+def test_cdk_database_cluster_readers_are_cluster_instances():
+    readers = _synthesized("rds.DatabaseCluster(self, 'C', engine=engine, writer=rds.ClusterInstance.provisioned('w'), "
+                           "readers=[rds.ClusterInstance.provisioned('r1'), rds.ClusterInstance.serverless_v2('r2')], "
+                           "backup=rds.BackupProps(retention=Duration.days(7)))")
+    assert readers == {"aws_rds_cluster": 1, "aws_rds_cluster_instance": 2}
+    assert _synthesized("rds.DatabaseCluster(self, 'C', engine=engine, instances=3, instance_props=None)")["aws_rds_cluster_instance"] == 2
+    assert _synthesized("rds.DatabaseCluster(self, 'C', engine=engine, writer=rds.ClusterInstance.provisioned('w'))") == {"aws_rds_cluster": 1}
+    p = program_of({"lib/tap_stack.py": "from aws_cdk import Stack, Duration, aws_rds as rds\nclass S(Stack):\n    def f(self):\n"
+                    "        rds.DatabaseCluster(self, 'C', backup=rds.BackupProps(retention=Duration.days(7)))\n"})
+    assert p.by_address()["aws_rds_cluster.C"].attributes["backup_retention_period"] == 7
+
+
 def test_cdktf_classes_map_one_to_one():
     p = program_of({"lib/tap_stack.py": CDKTF})
     by = p.by_address()

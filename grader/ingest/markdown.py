@@ -2,17 +2,29 @@
 
 Naming rules, in order (first that yields a path wins):
 1. the nearest heading before the fence that names a path (`## File: lib/main.tf`, `### 2. variables.tf`);
-2. a comment on the block's first line that names a path (`# main.tf`, `// file: versions.tf`);
-3. the last text line before the fence that names a path (`**main.tf**`, "Create `lib/tap_stack.py`:");
+2. a comment on the block's first line that names a path (`# main.tf`, `// file: versions.tf`), or a Python
+   docstring that starts with one (`'''lib/tap_stack.py - the stack.'''`);
+3. the last text line before the fence that names a path (`**main.tf**`, "Create `lib/tap_stack.py`:"), if
+   at most two paragraphs without one come between (a file named further back is what that prose was about);
 4. the fence info string (```` ```hcl title="main.tf" ````, ```` ```hcl variables.tf ````).
 Unnamed blocks are assigned by language and content (see `_default_name`) and counted; when
 the document also has named files of the same language, an unnamed block is taken for an
 illustrative snippet and not delivered (a before/after fragment must not break the real files).
 
+A name with a sample suffix (`terraform.tfvars.example`, `.sample`, `.template`, `.dist`) is documentation
+and not delivered.
+
 Merge rule for a file named twice: the later block replaces the earlier one, unless the
 earlier block was cut off (unclosed fence) or the later block's label says it continues
 ("continued", "cont.", "part 2"), in which case it is appended; a later block under half the
 size that declares nothing new is an excerpt (a fix shown again) and the file stays whole.
+Unnamed HCL blocks pile up in `tap_stack.tf`. Whatever the earlier block, a later one that declares
+again at least half of what the file declares so far, at no less than half its size, is the author's
+next attempt at the whole file and replaces it (a draft revised, an attempt cut off and started over).
+
+A fence its author plainly abandoned is closed where they started over: at an `Answer` heading inside it
+(a trace cut off mid-code runs on into the answer) or at a fresh opening fence of its own language. Such a
+block is cut off but does not make the answer truncated: only a fence open at the end of the document does.
 
 When the document has an `Answer` heading (after a reasoning trace), only the text after
 the last such heading is graded, unless that part holds no code: then the whole document
@@ -21,6 +33,7 @@ is used and the fallback is recorded.
 
 from __future__ import annotations
 
+import keyword
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -31,8 +44,13 @@ from ..ir import SourceFile
 
 _MD = MarkdownIt("commonmark")
 _EXT = r"(?:tf|tfvars|hcl|py|json|ya?ml|sh|txt|cfg|toml|ini|js|ts|go|java|cs|md)"
-_PATH = re.compile(rf"(?<![\w/.-])((?:\.{{0,2}}/)?[\w.@-]+(?:/[\w.@-]+)*\.{_EXT})(?![\w-])")
+# A name may end in a documentation suffix (`terraform.tfvars.example`): that is a sample of the file, not the file.
+_DOC_SUFFIX = r"(?:\.(?:example|sample|template|tmpl|dist|orig|bak))"
+_PATH = re.compile(rf"(?<![\w/.-])((?:\.{{0,2}}/)?[\w.@-]+(?:/[\w.@-]+)*\.{_EXT}{_DOC_SUFFIX}?)(?![\w-])")
+_DOCUMENTATION = re.compile(rf"{_DOC_SUFFIX}$")
 _COMMENT = re.compile(r"^\s*(?:#|//|/\*|--|<!--)\s*(?:file(?:name)?\s*[:=]\s*|=+\s*file:\s*)?(.*)$", re.I)
+# A Python module docstring that opens with the file's name: `"""lib/tap_stack.py - the main stack."""`.
+_DOCSTRING = re.compile(r"""^\s*[rRuU]?(?:'{3}|"{3})\s*(?:file(?:name)?\s*[:=]\s*)?([\w./@-]+?)[\s:,;.-]*(?:\s|'{3}|"{3}|$)""", re.I)
 _DECLARATION = re.compile(r'^\s*((?:resource|data)\s+"[\w-]+"\s+"[\w-]+"|(?:variable|output|module|locals)\b\s*"?[\w-]*"?)', re.M)
 _LOCAL_MODULE = re.compile(r'^\s*source\s*=\s*"\./modules/', re.M)
 _CONTINUED = re.compile(r"\b(continued|continuation|cont\.|part\s*[2-9])\b", re.I)
@@ -72,6 +90,7 @@ class Block:
     closed: bool
     continued: bool = False
     partial: str = ""  # its label says it shows part of the file: "(additional variables)"
+    cut: bool = False  # not closed: its author started over (a new fence of its language, an Answer heading)
 
 
 @dataclass
@@ -133,6 +152,9 @@ def _fits(name: str, info_language: str | None) -> bool:
 
 def _comment_name(content: str) -> str | None:
     first = next((line for line in content.splitlines() if line.strip()), "")
+    doc = _DOCSTRING.match(first)
+    if doc:  # only a name the docstring starts with: a path further on is prose about another file
+        return _path_in(doc.group(1)) if _PATH.fullmatch(doc.group(1)) else None
     m = _COMMENT.match(first)
     if not m:
         return None
@@ -172,10 +194,13 @@ def _answer_start(tokens) -> int | None:
     return start
 
 
-def _blocks(tokens, lines: list[str]) -> list[Block]:
+_TEXT_REACH = 2  # paragraphs (or list items) without a file name between a text line naming one and the fence
+
+
+def _blocks(tokens, lines: list[str], inserted: list[int], unfenced: set[int]) -> list[Block]:
     blocks: list[Block] = []
     heading = None
-    text_path = None
+    text_path, since = None, 0
     for i, tok in enumerate(tokens):
         if tok.type == "heading_open":
             heading = tokens[i + 1].content
@@ -183,13 +208,18 @@ def _blocks(tokens, lines: list[str]) -> list[Block]:
         elif tok.type == "inline" and tokens[i - 1].type != "heading_open":
             found = _path_in(tok.content)
             if found:
-                text_path = (found, tok.content)
+                text_path, since = (found, tok.content), 0
+            elif text_path and (since := since + 1) > _TEXT_REACH:
+                text_path = None  # a file named paragraphs back is what the prose was about, not this block's name
+        elif tok.type == "code_block" and tok.map and tok.map[0] in unfenced:
+            continue  # indented lines inside code written without fences: part of that code, not a block
         elif tok.type in ("fence", "code_block") and tok.map:
             info = tok.info.strip() if tok.type == "fence" else ""
             content = tok.content
             start, end = tok.map
             closing = lines[end - 1].strip() if 0 < end <= len(lines) else ""
-            closed = tok.type == "code_block" or (end - 1 > start and closing.startswith(("```", "~~~")))
+            cut = end - 1 in inserted
+            closed = not cut and (tok.type == "code_block" or (end - 1 > start and closing.startswith(("```", "~~~"))))
             label = ""
             name, how = None, "default"
             heading_name = _path_in(heading) if heading else None
@@ -206,9 +236,11 @@ def _blocks(tokens, lines: list[str]) -> list[Block]:
                     name, how, label = candidate, source, raw
                     break
             language = _language(info, name, content)
+            if name is None and blocks and blocks[-1].cut and blocks[-1].name and blocks[-1].language == language:
+                name, how = blocks[-1].name, blocks[-1].named_by  # the next attempt at the file just cut off
             partial = _PARTIAL.search(label) if name else None
-            blocks.append(Block(info, language, content, start + 1, name, how, closed, bool(_CONTINUED.search(label)),
-                                partial.group(0) if partial else ""))
+            blocks.append(Block(info, language, content, _written(start, inserted), name, how, closed, bool(_CONTINUED.search(label)),
+                                partial.group(0) if partial else "", cut))
             heading = None  # a heading names the first block under it only
             text_path = None
     return blocks
@@ -251,11 +283,78 @@ def _widen_nested_fences(markdown: str) -> str:
     return "\n".join(lines)
 
 
+_ANSWER_HEADING = re.compile(r"^#{1,6}\s*\**answer\**\s*:?\s*$", re.I)
+_MAX_RESTARTS = 8  # each costs a parse of the rest of the document; real answers start over once or twice
+_RESTART_LINE = re.compile(r"^(?:#{1,6}\s*\**answer\**\s*:?\s*|(?:`{3,}|~{3,})\s*\w[\w+-]*\s*)$", re.I | re.M)
+
+
+def _restart(tok, lines: list[str]) -> int | None:
+    """Document line (0-based) inside a fence where the author plainly started over, or None.
+
+    A trace whose code fence was cut off runs on into the `### Answer` heading (CommonMark then reads
+    the whole answer as part of the cut fence); an attempt cut off before its closing fence is
+    followed by a fresh opening fence of the same language (```` ```hcl ```` inside ```` ```hcl ````).
+    Neither line can be code of the fence's own language.
+    """
+    info = tok.info.strip().split()
+    language = LANG_BY_INFO.get(info[0].lower()) if info else None
+    if language == "markdown":
+        return None  # a README legitimately holds fences and headings
+    fence = tok.markup
+    for k in range(tok.map[0] + 1, min(tok.map[1], len(lines))):
+        if _ANSWER_HEADING.match(lines[k]):
+            return k
+        again = _FENCE_LINE.match(lines[k])
+        if again and language in CODE_LANGUAGES and not again.group(1) and again.group(2).startswith(fence) \
+                and LANG_BY_INFO.get(again.group(3).lower()) == language:
+            return k
+    return None
+
+
+def _written(index: int, inserted: list[int]) -> int:
+    """The 1-based line, in the document as written, of line `index` (0-based) after `_close_restarts`."""
+    return index + 1 - sum(k < index for k in inserted)
+
+
+def _close_restarts(markdown: str) -> tuple[str, list[int], list | None]:
+    """Close a fence where its author started over (see `_restart`): the text, the inserted lines
+    (0-based) and, when nothing was inserted, the tokens of the parse that found no cut.
+
+    After each cut only the text from the inserted line on is parsed again (fences before it are settled).
+    """
+    if not _RESTART_LINE.search(markdown):
+        return markdown, [], None
+    lines = re.split(r"\r\n|\r|\n", markdown)  # markdown-it's line breaks, so its line numbers index this list
+    inserted: list[int] = []
+    offset = 0
+    for _ in range(_MAX_RESTARTS):
+        rest = lines[offset:]
+        cut = None
+        tokens = _MD.parse("\n".join(rest))
+        for tok in tokens:
+            if tok.type == "fence" and tok.map and (k := _restart(tok, rest)) is not None:
+                cut = (offset + k, tok.markup)
+                break
+        if cut is None:
+            return markdown, inserted, (None if inserted else tokens)
+        lines.insert(cut[0], cut[1])
+        inserted.append(cut[0])
+        offset = cut[0] + 1
+        markdown = "\n".join(lines)
+    return markdown, inserted, None
+
+
 _PY_DECLARATION = re.compile(r"^(?:class|def)\s+(\w+)", re.M)
 
 
 def _declarations(text: str) -> set[str]:
     return set(_DECLARATION.findall(text)) | set(_PY_DECLARATION.findall(text))
+
+
+def _rewrite_of(later: set[str], later_size: int, earlier: set[str], earlier_size: int) -> bool:
+    """A later block that declares again at least half of what the file so far declares, at no less than
+    half its size: the author's next attempt at the whole file (after a draft, or one cut off), which replaces it."""
+    return bool(earlier) and len(later & earlier) * 2 >= len(earlier) and later_size * 2 >= earlier_size
 
 
 def _excerpt_of(later: str, earlier: str) -> bool:
@@ -274,15 +373,25 @@ _PY_START = re.compile(r"^(?:import\s+\w[\w.]*(?:\s+as\s+\w+)?\s*$|from\s+[\w.]+
 _PROSE = re.compile(r"^(?:[A-Z][\w'’,-]*(?:\s+[\w'’,./()-]+){3,}[.:!?]|[-*]\s+\S.*|\d+\.\s+\S.*|\*\*.*|#{2,}\s.*)$")
 
 
-def _unfenced_code(lines: list[str], tokens) -> list[tuple[str, str, str, int]]:
+_WORDS = re.compile(r"^([A-Za-z][\w'’-]*)(?:[ \t]+[\w'’-]+)+[ \t]*[.:!?]?$")
+
+
+def _prose_words(line: str) -> bool:
+    """An unindented line of plain words (`Security Improvements`), which no Python statement is."""
+    m = _WORDS.match(line)
+    return bool(m) and not keyword.iskeyword(m.group(1)) and not keyword.issoftkeyword(m.group(1))
+
+
+def _unfenced_code(lines: list[str], tokens) -> tuple[list[tuple[str, str, str, int]], set[int]]:
     """Code written outside any fence: HCL blocks (brace-balanced) and Python modules (from their first import).
 
     Models sometimes drop the fences and write `# main.tf` and the code as plain text. Each run
-    of code takes the file name of the nearest line before it that names one.
+    of code takes the file name of the nearest line before it that names one. Returns the files
+    and the (0-based) lines the runs cover.
     """
     fenced = set()
-    for tok in tokens:
-        if tok.type in ("fence", "code_block") and tok.map:
+    for tok in tokens:  # not `code_block`: CommonMark reads a blank line then indented code as one
+        if tok.type == "fence" and tok.map:
             fenced.update(range(tok.map[0], tok.map[1]))
     runs: list[tuple[str, str, list[str], int]] = []  # (name, language, lines, first line)
     name_hint: str | None = None
@@ -311,13 +420,15 @@ def _unfenced_code(lines: list[str], tokens) -> list[tuple[str, str, str, int]]:
             continue
         if _PY_START.match(line):
             j = i
-            while j < len(lines) and j not in fenced and not (_PROSE.match(lines[j]) and not lines[j].startswith("#")):
+            while j < len(lines) and j not in fenced and not (_PROSE.match(lines[j]) and not lines[j].startswith("#")) \
+                    and not _prose_words(lines[j]):
                 j += 1
             runs.append((name_hint if name_hint and name_hint.endswith(".py") else "tap_stack.py", "python", lines[i:j], i + 1))
             i = j
             continue
         i += 1
     out: dict[str, tuple[str, str, str, int]] = {}
+    covered = {first - 1 + k for _, _, chunk, first in runs for k in range(len(chunk))}
     for name, language, chunk, first in runs:
         if not name.endswith((".tf", ".py")) or LANG_BY_EXT.get(posixpath.splitext(name)[1]) != language:
             name = "main.tf" if language == "hcl" else "tap_stack.py"
@@ -326,7 +437,7 @@ def _unfenced_code(lines: list[str], tokens) -> list[tuple[str, str, str, int]]:
             out[name] = (name, language, out[name][2] + "\n" + "\n".join(chunk), out[name][3])
         else:
             out[name] = (name, language, "\n".join(chunk), first)
-    return list(out.values())
+    return list(out.values()), covered
 
 
 def _is_test(path: str) -> bool:
@@ -338,22 +449,26 @@ def _is_test(path: str) -> bool:
 def extract(markdown: str) -> Extraction:
     """Pull named source files out of a markdown document."""
     result = Extraction()
-    markdown = _widen_nested_fences(markdown)
-    tokens = _MD.parse(markdown)
+    markdown, inserted, tokens = _close_restarts(_widen_nested_fences(markdown))
+    tokens = tokens or _MD.parse(markdown)
     lines = markdown.splitlines()
     start = _answer_start(tokens)
-    all_blocks = _blocks(tokens, lines)
+    code_fence = any(tok.type == "fence" and LANG_BY_INFO.get((tok.info.split() or [""])[0].lower()) in CODE_LANGUAGES
+                     for tok in tokens)
+    unfenced, covered = ([], set()) if code_fence else _unfenced_code(lines, tokens)  # runs without any fenced code
+    all_blocks = _blocks(tokens, lines, inserted, covered)
     blocks = all_blocks
     if start is not None:
         result.has_answer_section = True
-        answer_line = tokens[start - 3].map[0] + 1 if tokens[start - 3].map else 0
+        answer_line = _written(tokens[start - 3].map[0], inserted) if tokens[start - 3].map else 0
         answer_blocks = [b for b in all_blocks if b.line > answer_line]
         if any(b.language in CODE_LANGUAGES for b in answer_blocks):
             blocks = answer_blocks
         elif any(b.language in CODE_LANGUAGES for b in all_blocks):
             result.used_trace = True
     result.blocks = blocks
-    result.truncated = bool(all_blocks) and not all_blocks[-1].closed
+    # Cut off at the end of the answer; a fence left open where its author started over is not.
+    result.truncated = bool(all_blocks) and not all_blocks[-1].closed and not all_blocks[-1].cut
 
     files: dict[str, SourceFile] = {}
     last_closed: dict[str, bool] = {}
@@ -365,12 +480,17 @@ def extract(markdown: str) -> Extraction:
     default_modules = False
     code_chars = 0
     for index, block in enumerate(blocks, start=1):
+        rewrite = False
         is_code = block.language in CODE_LANGUAGES
         wanted = is_code or (block.name is not None and block.language in ("json", "yaml", "shell", "text", "javascript", "typescript", "go"))
-        if not wanted or "├──" in block.content or "└──" in block.content or (block.name and _is_test(block.name)):
-            continue  # directory trees and test files are not part of the graded deliverable
+        if not wanted or "├──" in block.content or "└──" in block.content or \
+                (block.name and (_is_test(block.name) or _DOCUMENTATION.search(block.name))):
+            continue  # directory trees, test files and samples (`terraform.tfvars.example`) are not the deliverable
         code_chars += len(block.content)
         name = block.name
+        if name and block.named_by == "comment" and "/" not in name and \
+                posixpath.basename(default := _default_name(block.language, block.content, index)) == name:
+            name = default  # `"""tap_stack.py ..."""` on the TapStack class: the file where it lives, lib/tap_stack.py
         if name is None:
             result.unnamed.append(block.line)
             name = _default_name(block.language, block.content, index)
@@ -382,13 +502,17 @@ def extract(markdown: str) -> Extraction:
             if so_far is not default_text:  # a named block replaced it since: scan it again
                 default_text, default_declared = so_far, set(_DECLARATION.findall(so_far))
                 default_modules = bool(_LOCAL_MODULE.search(so_far))
-            if declared & default_declared or default_modules:
-                # The same blocks declared again, or the first block calls local modules it does not define:
+            rewrite = not default_modules and _rewrite_of(declared, len(block.content), default_declared, len(so_far))
+            if not rewrite and (declared & default_declared or default_modules):
+                # Some blocks declared again, or the first block calls local modules it does not define:
                 # this block is another module's file, not a continuation.
                 name = f"unnamed-{index}/main.tf"
+        elif name in files:
+            rewrite = _rewrite_of(_declarations(block.content), len(block.content),
+                                  _declarations(files[name].text), len(files[name].text))
         language = LANG_BY_EXT.get(posixpath.splitext(name)[1].lower(), block.language)
         if name in files:
-            if block.continued or not last_closed.get(name, True) or (name == "tap_stack.tf" and block.name is None):
+            if block.continued or (not rewrite and (not last_closed.get(name, True) or (name == "tap_stack.tf" and block.name is None))):
                 files[name].text += "\n" + block.content
                 if name == "tap_stack.tf" and block.name is None:  # unnamed HCL blocks pile up here
                     default_text = files[name].text
@@ -405,10 +529,10 @@ def extract(markdown: str) -> Extraction:
         if block.partial:
             result.partial[name] = f'its label says "{block.partial}"'
     if not any(f.language in CODE_LANGUAGES for f in files.values()):
-        for name, language, text, line in _unfenced_code(lines, tokens):
+        for name, language, text, line in (_unfenced_code(lines, tokens)[0] if code_fence else unfenced):
             if name not in files:
                 files[name] = SourceFile(path=name, language=language, text=text)
-                result.origins[name] = line
+                result.origins[name] = _written(line - 1, inserted)
                 result.unfenced.append(name)
                 code_chars += len(text)
     result.files = list(files.values())

@@ -58,7 +58,6 @@ SIMPLE: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("aws_apigateway", "LambdaRestApi"): ("aws_api_gateway_rest_api", {"rest_api_name": "name"}),
     ("aws_apigateway", "SpecRestApi"): ("aws_api_gateway_rest_api", {"rest_api_name": "name"}),
     ("aws_apigatewayv2", "HttpApi"): ("aws_apigatewayv2_api", {"api_name": "name"}),
-    ("aws_rds", "DatabaseCluster"): ("aws_rds_cluster", {"cluster_identifier": "cluster_identifier"}),
     ("aws_rds", "ServerlessCluster"): ("aws_rds_cluster", {}),
     ("aws_rds", "SubnetGroup"): ("aws_db_subnet_group", {}),
     ("aws_rds", "ParameterGroup"): ("aws_db_parameter_group", {}),
@@ -162,15 +161,75 @@ def _bucket(props: dict[str, Any]) -> Expansion:
     return out
 
 
+_EGRESS = ("PRIVATE_WITH_EGRESS", "PRIVATE_WITH_NAT", "PRIVATE")
+
+
+def _subnet_groups(props: dict[str, Any]) -> list[str] | None:
+    """The subnet type of each subnet group (`SubnetType.PUBLIC`, ...); None when not known statically.
+
+    Without `subnet_configuration` CDK makes one public and one private (egress) group.
+    """
+    config = props.get("subnet_configuration")
+    if config is None:
+        return ["PUBLIC", "PRIVATE_WITH_EGRESS"]
+    if not isinstance(config, list):
+        return None
+    kinds = []
+    for group in config:
+        m = re.search(r"SubnetType\.(\w+)", as_text(group.get("subnet_type") if isinstance(group, dict) else group))
+        if not m:
+            return None
+        kinds.append(m.group(1))
+    return kinds
+
+
 def _vpc(props: dict[str, Any]) -> Expansion:
+    """`ec2.Vpc` synthesizes, per AZ and subnet group, a subnet with its own route table and association,
+    a default route for public (to the internet gateway) and private-with-egress subnets (to a NAT
+    gateway), and one NAT gateway with an Elastic IP per AZ unless `nat_gateways` says otherwise."""
     attrs = _rename(props, {"cidr": "cidr_block", "ip_addresses": "cidr_block"})
-    azs = props.get("max_azs", 3) if not isinstance(props.get("max_azs"), Expr) else None
-    nat = props.get("nat_gateways", azs)
-    out: Expansion = [("aws_vpc", attrs), ("aws_internet_gateway", {}), ("aws_subnet", {"__count__": None})]
+    listed = props.get("availability_zones")
+    azs = len(listed) if isinstance(listed, list) else props.get("max_azs", 3)
+    azs = azs if isinstance(azs, int) else None
+    groups = _subnet_groups(props)
+    public = groups is None or "PUBLIC" in groups
+    egress = groups is None or any(g in _EGRESS for g in groups)
+    nat = props.get("nat_gateways", azs if public and egress else 0)
+    nat = nat if isinstance(nat, int) or nat is None else None
+    known = azs is not None and groups is not None
+    subnets = azs * len(groups) if known else None
+    routed = azs * sum(g == "PUBLIC" or (g in _EGRESS and nat != 0) for g in groups) if known else None
+    out: Expansion = [("aws_vpc", attrs)]
+    if public:
+        out.append(("aws_internet_gateway", {}))
+    out += [("aws_subnet", {"__count__": subnets}), ("aws_route_table", {"__count__": subnets}),
+            ("aws_route_table_association", {"__count__": subnets})]
+    if routed != 0:
+        out.append(("aws_route", {"destination_cidr_block": "0.0.0.0/0", "__count__": routed}))
     if nat != 0:
-        out.append(("aws_nat_gateway", {"__count__": nat if isinstance(nat, int) else None}))
+        out += [("aws_eip", {"domain": "vpc", "__count__": nat}), ("aws_nat_gateway", {"__count__": nat})]
     if "flow_logs" in props:
         out.append(("aws_flow_log", {}))
+    return out
+
+
+def _cluster(props: dict[str, Any]) -> Expansion:
+    """`rds.DatabaseCluster`: the cluster (its writer folded in) and its reader instances, which CDK
+    spreads over the VPC's AZs: each reader is an Aurora replica (`instances=n` is a writer and n-1 readers)."""
+    attrs = _rename(props, {"cluster_identifier": "cluster_identifier"})
+    if isinstance(props.get("backup"), dict) and "retention" in props["backup"]:  # backup=rds.BackupProps(retention=...)
+        attrs["backup_retention_period"] = duration_days(props["backup"]["retention"])
+    readers: int | None = 0
+    if isinstance(props.get("readers"), list):
+        readers = len(props["readers"])
+    elif "readers" in props:
+        readers = None
+    elif "writer" not in props and ("instances" in props or "instance_props" in props):
+        instances = props.get("instances", 2)  # the legacy API's default is two instances
+        readers = instances - 1 if isinstance(instances, int) else None
+    out: Expansion = [("aws_rds_cluster", attrs)]
+    if readers != 0:
+        out.append(("aws_rds_cluster_instance", {"__count__": readers}))
     return out
 
 
@@ -183,6 +242,9 @@ def _function(props: dict[str, Any]) -> Expansion:
     if "vpc" in attrs:
         attrs["vpc_config"] = [{"vpc": attrs["vpc"]}]
     out: Expansion = [("aws_lambda_function", attrs)]
+    if "role" not in props:  # CDK creates the execution role (AWSLambdaBasicExecutionRole attached)
+        out.append(("aws_iam_role", {"assume_role_policy": {"Statement": [{
+            "Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "lambda.amazonaws.com"}}]}}))
     if "log_retention" in props:
         out.append(("aws_cloudwatch_log_group", {"retention_in_days": retention_days(props["log_retention"])}))
     return out
@@ -227,6 +289,7 @@ def _key(props: dict[str, Any]) -> Expansion:
 EXPANDERS: dict[tuple[str, str], Callable[[dict[str, Any]], Expansion]] = {
     ("aws_s3", "Bucket"): _bucket,
     ("aws_ec2", "Vpc"): _vpc,
+    ("aws_rds", "DatabaseCluster"): _cluster,
     ("aws_lambda", "Function"): _function,
     ("aws_lambda_python_alpha", "PythonFunction"): _function,
     ("aws_lambda_nodejs", "NodejsFunction"): _function,
