@@ -239,3 +239,9 @@ def test_a_placeholder_allowed_anywhere_weakens_every_demand_for_it():
     prompt = "- HTTPS listener using an ACM certificate.\n\n### Note\n- Use a placeholder ACM certificate ARN in variables.\n"
     assert by_key(prompt)["concept-acm"].confidence == "low"
     assert by_key("- HTTPS listener using an ACM certificate.\n")["concept-acm"].confidence == "high"
+
+
+def test_auto_scaling_of_other_services_is_not_an_auto_scaling_group():
+    assert "concept-asg" not in by_key("- Enable DynamoDB auto scaling for read and write capacity.\n")
+    assert "concept-asg" not in by_key("- Configure ECS service auto scaling on CPU.\n")
+    assert "concept-asg" in by_key("- Run EC2 instances with auto scaling behind the ALB.\n")
