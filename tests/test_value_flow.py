@@ -49,7 +49,10 @@ def test_tags_followed(bad, good):
     {"main.tf": 'variable "t" {}\nresource "aws_s3_bucket" "b" {\n  tags = merge(var.t, { Name = "b" })\n}\n'},  # no default
     {"tap.py": CDK + "class S(Stack):\n    def f(self, tags):\n        s3.CfnBucket(self, 'B')\n        for k, v in tags.items():\n"
                "            Tags.of(self).add(k, v)\n"},
-], ids=["parameter", "kwargs", "variable-without-default", "tags-of-in-loop"])
+    {"main.py": "from cdktf_cdktf_provider_aws.provider import AwsProvider\nfrom cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
+                "def make(scope, kwargs):\n    default_tags = kwargs.get('default_tags', {})\n"
+                "    AwsProvider(scope, 'aws', default_tags=[default_tags])\n    S3Bucket(scope, 'b', bucket='b')\n"},  # unreadable default tags
+], ids=["parameter", "kwargs", "variable-without-default", "tags-of-in-loop", "provider-default-tags-from-a-value"])
 def test_unfollowed_tags_are_not_judged(files):
     assert judge("REQ080", files, keys=["Environment"]) == {"unknown"}
 

@@ -928,7 +928,9 @@ class MultiAz(_RubricCheck):
             return
         single = [d for d in instances if not truthy(resolve(d.attributes.get("multi_az"), program))]
         members = program.of_type("aws_rds_cluster_instance")
-        if clusters and (_count(members) or 0) < 2 and not any("readers" in c.attributes or "instances" in c.attributes for c in clusters) and members:
+        count = _count(members)  # None: made in a loop the analysis cannot count, so not claimed single
+        if clusters and count is not None and count < 2 and not any("readers" in c.attributes or "instances" in c.attributes
+                                                                    for c in clusters) and members:
             single += clusters
         if single:
             yield self.finding("fail", f"Multi-AZ required; {_names(single)} run in one AZ.", _locs(single), found="No")
@@ -1036,10 +1038,12 @@ def _default_tag_keys(program: Program) -> tuple[set[str], bool]:
     keys: set[str] = set()
     complete = True
     for p in program.providers:
-        for block in walk_values(p.attributes.get("default_tags")):
-            tags = block.get("tags") if isinstance(block, dict) else None
-            if tags is None:
-                continue
+        given = p.attributes.get("default_tags")
+        blocks = [b for b in walk_values(given) if isinstance(b, dict) and b.get("tags") is not None]
+        if given is not None and not blocks:
+            complete = False  # default tags set from a value the analysis cannot read: not judged, never "missing"
+        for block in blocks:
+            tags = block.get("tags")
             value = resolve(tags, program, scope_of(p.location.file))
             if isinstance(value, dict):
                 keys |= set(value)
