@@ -246,6 +246,10 @@ class PythonFacts:
     classes: list[str] = field(default_factory=list)
     calls: list[tuple[str, int]] = field(default_factory=list)  # resolved dotted call targets
     lazy_values: list[tuple[str, int]] = field(default_factory=list)  # json.dumps over deploy-time values
+    # SDK paths read or called (`aws_cdk.aws_elasticloadbalancingv2.HealthCheck`, an instance's member as
+    # `aws_cdk.aws_autoscaling.AutoScalingGroup.scale_on_cpu_utilization`), with the keywords of a call
+    # (None when only read; "**" for an unknown dict), for the signature checks.
+    sdk_uses: list[tuple[str, tuple[str, ...] | None, int]] = field(default_factory=list)
 
 
 REF_RE = re.compile(

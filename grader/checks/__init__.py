@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-RULE_MODULES = ("structure", "references", "schema_checks", "conventions", "values", "features", "baseline", "wiring", "aws_values", "truncation", "kinds")
+RULE_MODULES = ("structure", "references", "schema_checks", "conventions", "values", "features", "baseline", "wiring", "aws_values", "truncation", "kinds", "signatures")
 
 
 def load_all() -> None:

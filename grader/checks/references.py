@@ -230,6 +230,9 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return sorted(out)
 
 
+_SDK_MODULE_ROOTS = frozenset({"aws_cdk", "pulumi", "pulumi_aws", "cdktf", "cdktf_cdktf_provider_aws"})
+
+
 @register
 class UndefinedPythonName(Check):
     id = "DEP005"
@@ -250,14 +253,19 @@ class UndefinedPythonName(Check):
             return
         defined_anywhere = {bound for facts in program.python for bound, _, _ in facts.imports}
         defined_anywhere |= {c for facts in program.python for c in facts.classes}
+        # `import aws_cdk as cdk` in one file does not bind `cdk` in another: a file that imports from the same
+        # SDK itself is a whole file, and using the alias there is a NameError, not an excerpt.
+        sdk_aliases = {bound: full.split(".")[0] for facts in program.python for bound, full, _ in facts.imports
+                       if full.split(".")[0] in _SDK_MODULE_ROOTS and full.rsplit(".", 1)[-1][:1].islower()}
         count = 0
         for facts in program.python:
             # No imports at all, or `self` used outside any class: code lifted out of a file, not the file.
             excerpt = program.deliverable.source == "markdown" and (not facts.imports or any(n == "self" for n, _ in facts.undefined))
             cut = program.elided_file(facts.path)
+            own_roots = {full.split(".")[0] for _, full, _ in facts.imports}
             for name, line in facts.undefined:
                 count += 1
-                elsewhere = name in defined_anywhere
+                elsewhere = name in defined_anywhere and sdk_aliases.get(name) not in own_roots
                 # In a markdown answer, a file with no imports at all, or using names another file
                 # imports, is usually an excerpt of a file, not the file: unknown, not fail. So is a
                 # file that says it leaves code out.
@@ -297,7 +305,11 @@ def _known_symbol(path: str) -> bool | None:
             return True
         namespaces = {v.get("cdktf", "") for section in ("resources", "data") for v in schema.load()["terraform"][section].values()}
         known = {_snake_ns(ns) for ns in namespaces} | {"provider"}
-        return parts[1] in known
+        if parts[1] not in known:
+            return False
+        exported = schema.load()["terraform"].get("cdktf_symbols", {}).get(parts[1])
+        # `S3BucketVersioning` where provider 21.x names the class `S3BucketVersioningA`
+        return len(parts) == 2 or exported is None or parts[2] in exported
     return None
 
 
@@ -346,4 +358,4 @@ def _sdk_version(path: str) -> str:
     versions = schema.versions()
     root = path.split(".")[0]
     return {"pulumi_aws": f"pulumi-aws {versions['pulumi-aws']}", "aws_cdk": f"aws-cdk-lib {versions['aws-cdk-lib']}",
-            "cdktf_cdktf_provider_aws": f"terraform-provider-aws {versions['terraform-provider-aws']}"}.get(root, root)
+            "cdktf_cdktf_provider_aws": schema.load()["terraform"]["source"]}.get(root, root)

@@ -27,6 +27,7 @@ from .types import CFN_TO_TF, cdktf_type, cfn_type, pulumi_type, snake
 SDK_ROOTS = {"pulumi_aws": "pulumi", "aws_cdk": "cdk", "cdktf_cdktf_provider_aws": "cdktf", "cdktf": "cdktf", "pulumi": "pulumi"}
 _BUILTINS = set(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__path__", "__builtins__", "__package__",
                                   "__loader__", "__annotations__", "__dict__", "__module__", "__qualname__", "__class__"}
+_CHECKED_ROOTS = frozenset({"aws_cdk", "pulumi_aws", "cdktf_cdktf_provider_aws"})  # roots the shipped signatures cover
 _LOOPS = frozenset({cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp})  # exact types: fast
 
 
@@ -86,6 +87,7 @@ class _Collector(cst.CSTVisitor):
         self.functions: list[str] = []  # enclosing classes and functions: construct ids are unique per scope
         self.branches: list[tuple[int, str]] = []  # (if statement, "body" | "orelse") around the current node
         self.call_kwargs: dict[int, list[str]] = {}  # keyword names as written, for schema checks
+        self.self_types: dict[str, set[str]] = {}  # `self.x` -> the classes bound to it anywhere in the file
 
     # ---- helpers -------------------------------------------------------------------
     def line(self, node: cst.CSTNode) -> int:
@@ -119,6 +121,7 @@ class _Collector(cst.CSTVisitor):
             return
         if dotted.startswith("self.") and dotted.count(".") == 1:
             self.self_bindings[dotted] = value
+            self.self_types.setdefault(dotted, set()).add(value.source_type if isinstance(value, Resource) else "")
         elif "." not in dotted:
             self.bindings[-1][dotted] = value
             if dotted in self.aliases:  # `dynamodb = boto3.resource(...)` hides the SDK module
@@ -300,10 +303,34 @@ class _Collector(cst.CSTVisitor):
             return self.kwargs(node)[0]  # a struct / Args class: keep its fields
         return Expr(self.code(node), refs=self.refs_in(node))
 
+    # ---- SDK paths and members, for the signature checks ----------------------------
+    def sdk_path(self, node: cst.Attribute) -> str | None:
+        """`elbv2.HealthCheck` -> its SDK path; `fn.metric_x` on a CDK construct -> the class path + member."""
+        path = self.qualify(node)
+        if path and path.split(".")[0] in _CHECKED_ROOTS:
+            return path
+        owner = _dotted(node.value)
+        bound = self.lookup(owner)[0] if owner else None
+        if not isinstance(bound, Resource) or bound.synthesized_from or not bound.source_type.startswith("aws_cdk."):
+            return None
+        key = ".".join(owner.split(".")[:2]) if owner.startswith("self.") else None
+        if key and len(self.self_types.get(key, ())) > 1 or owner.count(".") > (1 if key else 0):
+            return None  # `self.x` holds different classes in this file; `a.b.c` is not the construct itself
+        return f"{bound.source_type}.{node.attr.value}"
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        path = self.sdk_path(node)
+        if path:
+            self.facts.sdk_uses.append((path, None, self.line(node)))
+
     # ---- calls that declare things -------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
         path = self.qualify(node.func)
         uses_cdk = any(full.startswith("aws_cdk") for full in self.aliases.values())
+        if isinstance(node.func, (cst.Attribute, cst.Name)):
+            called = self.sdk_path(node.func) if isinstance(node.func, cst.Attribute) else path
+            if called and called.split(".")[0] in _CHECKED_ROOTS:
+                self.facts.sdk_uses.append((called, tuple(self.keyword_names(node)), self.line(node)))
         if isinstance(node.func, cst.Attribute):
             owner = _dotted(node.func.value)
             bound = self.lookup(owner)[0] if owner else None
