@@ -132,3 +132,15 @@ def test_sdk_alias_bound_only_in_another_file_fails_in_a_whole_file():
     assert dep005(stack.replace("from aws_cdk import Stack", "import aws_cdk as cdk\nfrom aws_cdk import Stack")) == set()
     # a file that imports nothing from that SDK may be an excerpt: no claim
     assert dep005("class TapStack:\n    policy = cdk.RemovalPolicy.DESTROY\n") == {"unknown"}
+
+
+def test_json_dumps_over_pulumi_outputs_whatever_the_file_imports():
+    bad = ('import json\nimport pulumi_aws as aws\nbucket = aws.s3.Bucket("b")\n'
+           'aws.iam.Policy("p", policy=json.dumps({"Statement": [{"Effect": "Allow", "Resource": bucket.arn}]}))\n')
+    assert "fail" in {f.status for f in run_check("DEP025", {"lib/storage.py": bad})}
+    good = bad.replace('json.dumps({"Statement": [{"Effect": "Allow", "Resource": bucket.arn}]})',
+                       'bucket.arn.apply(lambda arn: json.dumps({"Statement": [{"Effect": "Allow", "Resource": arn}]}))')
+    assert "fail" not in {f.status for f in run_check("DEP025", {"lib/storage.py": good})}
+    # CDK attributes are tokens that json.dumps renders: no claim
+    cdk = 'import json\nfrom aws_cdk import aws_s3 as s3\nb = s3.Bucket(self, "B")\ndoc = json.dumps({"r": b.bucket_arn})\n'
+    assert "fail" not in {f.status for f in run_check("DEP025", {"lib/tap_stack.py": cdk})}

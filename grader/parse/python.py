@@ -256,6 +256,11 @@ class _Collector(cst.CSTVisitor):
                 return Expr(resolved or dotted, refs=self.refs_in(node))
         return Expr(self.code(node), refs=self.refs_in(node), is_template=isinstance(node, cst.FormattedString))
 
+    def pulumi_refs(self, refs: list[str] | tuple[str, ...]) -> bool:
+        """Whether any of these addresses is a Pulumi resource (its attributes are Outputs, whatever the file imports)."""
+        wanted = set(refs)
+        return bool(wanted) and any(r.dialect == "pulumi" and r.address in wanted for r in self.program.resources)
+
     def refs_in(self, node: cst.CSTNode) -> tuple[str, ...]:
         finder = _RefFinder(self.lookup)
         node.visit(finder)
@@ -293,7 +298,7 @@ class _Collector(cst.CSTVisitor):
             if not node.args:
                 return Expr(self.code(node))
             inner = self.value(node.args[0].value)
-            if path == "json.dumps" and expr_refs(inner) and "pulumi" in self.aliases.values():
+            if path == "json.dumps" and self.pulumi_refs(expr_refs(inner)):
                 self.facts.lazy_values.append((self.code(node), self.line(node)))
             return inner
         head = path.split(".")[0]
