@@ -123,13 +123,16 @@ def test_sdk_alias_bound_only_in_another_file_fails_in_a_whole_file():
     stack = ("from aws_cdk import Stack, aws_s3 as s3\nclass TapStack(Stack):\n    def build(self):\n"
              "        s3.Bucket(self, 'B', removal_policy=cdk.RemovalPolicy.DESTROY)\n")
 
-    def dep005(stack_text: str) -> set[str]:
-        answer = f"## app.py\n```python\n{app}```\n\n## lib/tap_stack.py\n```python\n{stack_text}```\n"
+    def dep005(stack_text: str, name: str = "cdk", app_text: str = app) -> set[str]:
+        answer = f"## app.py\n```python\n{app_text}```\n\n## lib/tap_stack.py\n```python\n{stack_text}```\n"
         program = program_for("response", Task(id="t", path="", response=answer))
-        return {f.status for f in REGISTRY["DEP005"]().run(program, Context()) if f.found == "cdk"}
+        return {f.status for f in REGISTRY["DEP005"]().run(program, Context()) if f.found == name}
 
     assert dep005(stack) == {"fail"}
     assert dep005(stack.replace("from aws_cdk import Stack", "import aws_cdk as cdk\nfrom aws_cdk import Stack")) == set()
+    # an SDK class imported in another file only: a NameError too
+    app_with_class = app.replace("import aws_cdk as cdk", "from aws_cdk import RemovalPolicy\nimport aws_cdk as cdk")
+    assert dep005(stack.replace("cdk.RemovalPolicy", "RemovalPolicy"), "RemovalPolicy", app_with_class) == {"fail"}
     # a file that imports nothing from that SDK may be an excerpt: no claim
     assert dep005("class TapStack:\n    policy = cdk.RemovalPolicy.DESTROY\n") == {"unknown"}
 
@@ -144,3 +147,26 @@ def test_json_dumps_over_pulumi_outputs_whatever_the_file_imports():
     # CDK attributes are tokens that json.dumps renders: no claim
     cdk = 'import json\nfrom aws_cdk import aws_s3 as s3\nb = s3.Bucket(self, "B")\ndoc = json.dumps({"r": b.bucket_arn})\n'
     assert "fail" not in {f.status for f in run_check("DEP025", {"lib/tap_stack.py": cdk})}
+
+
+def test_missing_required_fields_of_structs_and_method_options():
+    text = '''
+from aws_cdk import aws_apigateway as apigw, aws_ec2 as ec2
+fmt = apigw.AccessLogFormat.json_with_standard_fields()
+subnets = [ec2.SubnetConfiguration(name="app", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED, cidr_mask=24)]
+'''
+    findings = [f for f in run_check("DEP014", {"lib/tap_stack.py": text}) if f.status == "fail"]
+    assert len(findings) == 1 and "caller" in findings[0].found and "http_method" in findings[0].found
+    flags = ", ".join(f"{name}=True" for name in ("caller", "http_method", "ip", "protocol", "request_time",
+                                                   "resource_path", "response_length", "status", "user"))
+    assert failed("DEP014", text.replace("json_with_standard_fields()", f"json_with_standard_fields({flags})")) == set()
+    # `**dict` and `*args` make no claim, nor do options without required fields
+    for call in ("apigw.AccessLogFormat.json_with_standard_fields(**flags)", "apigw.AccessLogFormat.json_with_standard_fields(*flags)",
+                 "ec2.Vpc.from_lookup(self, 'V', vpc_id='vpc-1')"):
+        assert failed("DEP014", f"from aws_cdk import aws_apigateway as apigw, aws_ec2 as ec2\n{call}\n") == set(), call
+
+
+def test_star_args_are_not_an_unknown_argument_of_a_construct():
+    text = "from aws_cdk import aws_s3 as s3\ns3.Bucket(self, 'B', *extra)\n"
+    assert failed("DEP009", text) == set()
+    assert failed("DEP010", text) == set()

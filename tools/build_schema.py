@@ -275,7 +275,8 @@ def _type_key(fqn: str, assembly: str | None) -> str:
 
 def _keywords(parameters: list[dict], types: dict, key) -> list[str] | None:
     """A jsii callable's Python keyword arguments: its parameters, and a trailing struct's fields
-    (jsii's Python binding turns them into keyword-only arguments) as "@struct key". None when variadic."""
+    (jsii's Python binding turns them into keyword-only arguments, the required ones without a default even
+    when the struct parameter is optional) as "@struct key". None when variadic."""
     if any(p.get("variadic") for p in parameters):
         return None
     names = [snake(p["name"]) for p in parameters]
@@ -298,7 +299,7 @@ def cdktf_symbols(assembly: dict) -> dict[str, list[str]]:
 
 def jsii_types(assembly: dict, strip: bool = True) -> dict:
     """Compact signatures of an assembly's types, keyed as `_type_key` says:
-    struct {"s": [fields], "b": [parents]}; enum {"e": [members]}; class or interface {"b": [bases],
+    struct {"s": [fields], "r": [required fields], "b": [parents]}; enum {"e": [members]}; class or interface {"b": [bases],
     "m": [properties and methods], "k": {method: keywords}, "i": initializer keywords}.
     A method or initializer left out of "k"/"i" (variadic) is not checked. Python paths follow the fqn (aws_cdk.aws_s3.CfnBucket.VersioningConfigurationProperty)."""
     types = assembly["types"]
@@ -312,6 +313,9 @@ def jsii_types(assembly: dict, strip: bool = True) -> dict:
             entry["e"] = sorted(m["name"] for m in spec.get("members", []))
         elif kind == "interface" and spec.get("datatype"):
             entry["s"] = sorted(snake(p["name"]) for p in spec.get("properties", []))
+            required = sorted(snake(p["name"]) for p in spec.get("properties", []) if not p.get("optional"))
+            if required:
+                entry["r"] = required
             if spec.get("interfaces"):
                 entry["b"] = sorted(key(i) for i in spec["interfaces"])
         else:

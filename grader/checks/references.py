@@ -253,10 +253,10 @@ class UndefinedPythonName(Check):
             return
         defined_anywhere = {bound for facts in program.python for bound, _, _ in facts.imports}
         defined_anywhere |= {c for facts in program.python for c in facts.classes}
-        # `import aws_cdk as cdk` in one file does not bind `cdk` in another: a file that imports from the same
-        # SDK itself is a whole file, and using the alias there is a NameError, not an excerpt.
+        # `import aws_cdk as cdk` or `from aws_cdk import Duration` in one file binds nothing in another: a file
+        # that imports from the same SDK itself is a whole file, and using the name there is a NameError.
         sdk_aliases = {bound: full.split(".")[0] for facts in program.python for bound, full, _ in facts.imports
-                       if full.split(".")[0] in _SDK_MODULE_ROOTS and full.rsplit(".", 1)[-1][:1].islower()}
+                       if full.split(".")[0] in _SDK_MODULE_ROOTS}
         count = 0
         for facts in program.python:
             # No imports at all, or `self` used outside any class: code lifted out of a file, not the file.

@@ -79,17 +79,38 @@ def _expand(keywords: list[str] | None) -> frozenset[str] | None:
     return frozenset(names)
 
 
-def _method_keywords(key: str, method: str, depth: int = 0) -> frozenset[str] | None:
-    """The keywords of `method` where the class or its nearest base defines it."""
+@lru_cache(maxsize=4096)
+def _struct_required(key: str, depth: int = 0) -> frozenset[str] | None:
+    entry = _types().get(key)
+    if entry is None or "s" not in entry or depth > 12:
+        return None
+    required = set(entry.get("r", []))
+    for parent in entry.get("b", []):
+        inherited = _struct_required(parent, depth + 1)
+        if inherited is None:
+            return None
+        required |= inherited
+    return frozenset(required)
+
+
+def _required(keywords: list[str] | None) -> frozenset[str]:
+    """The required fields of a signature's trailing struct: jsii's Python binding makes them keyword-only
+    arguments without a default, even when the struct parameter itself is optional."""
+    struct = next((k for k in keywords or [] if k.startswith("@")), None)
+    return (_struct_required(struct[1:]) or frozenset()) if struct else frozenset()
+
+
+def _method_signature(key: str, method: str, depth: int = 0) -> list[str] | None:
+    """The raw signature of `method` where the class or its nearest base defines it."""
     entry = _types().get(key)
     if entry is None or depth > 12:
         return None
     if method in entry.get("k", {}):
-        return _expand(entry["k"][method])
+        return entry["k"][method]
     if method in entry.get("m", []):
         return None  # a property, or a variadic method
     for base in entry.get("b", []):
-        found = _method_keywords(base, method, depth + 1)
+        found = _method_signature(base, method, depth + 1)
         if found is not None:
             return found
     return None
@@ -117,18 +138,19 @@ def _unknown_keywords(keywords: tuple[str, ...], accepted: frozenset[str] | None
     if accepted is None or "**" in keywords:
         return []
     allowed = {_folded(a) for a in accepted}
-    return [k for k in keywords if _folded(k) not in allowed]
+    return [k for k in keywords if _folded(k) not in allowed and k != "*"]
 
 
-def _signature(path: str) -> tuple[str, frozenset[str] | None] | None:
-    """(what is called, its accepted keywords) for an SDK call path the schema knows; None otherwise."""
+def _signature(path: str) -> tuple[str, frozenset[str] | None, frozenset[str]] | None:
+    """(what is called, its accepted keywords, its required keywords) for an SDK call path the schema
+    knows; None otherwise. Required keywords are those of CDK structs (Pulumi's are left to DEP010)."""
     root = path.split(".")[0]
     if root == "pulumi_aws":
         parts = path.split(".")
         if len(parts) != 3 or not parts[2].endswith("Args"):
             return None  # resource constructors: unknown-argument (DEP009)
         params = (schema.pulumi_module(parts[1]) or {}).get("args_classes", {}).get(parts[2])
-        return (path, frozenset(params)) if params is not None else None
+        return (path, frozenset(params), frozenset()) if params is not None else None
     if root != "aws_cdk":
         return None
     split = _split(path)
@@ -138,11 +160,16 @@ def _signature(path: str) -> tuple[str, frozenset[str] | None] | None:
     entry = _types()[key]
     if member is None:
         if "s" in entry:
-            return key, _struct_fields(key)
+            return key, _struct_fields(key), _struct_required(key) or frozenset()
         if "i" in entry and not _is_construct(key):
-            return key, _expand(entry["i"])
+            return key, _expand(entry["i"]), _required(entry["i"])
         return None
-    return f"{key}.{member}", _method_keywords(key, member)
+    signature = _method_signature(key, member)
+    return f"{key}.{member}", _expand(signature), _required(signature)
+
+
+def _shown(called: str) -> str:
+    return called.split(".", 1)[-1] if called.startswith("pulumi_aws.") else called
 
 
 def _version(path: str) -> str:
@@ -182,8 +209,7 @@ class UnknownKeywordArgument(Check):
                         continue
                     seen.add((path, name, line))
                     problems += 1
-                    yield self.finding("fail", f"`{signature[0].split('.', 1)[-1] if path.startswith('pulumi_aws') else signature[0]}` "
-                                       f"takes no keyword argument `{name}` ({_version(path)}).",
+                    yield self.finding("fail", f"`{_shown(signature[0])}` takes no keyword argument `{name}` ({_version(path)}).",
                                        [Location(facts.path, line)], found=name)
         if checked and not problems:
             yield self.finding("pass", f"The keyword arguments of {checked} struct, Args and method calls exist in the SDK.")
@@ -224,3 +250,39 @@ class UnknownMember(Check):
                                        [Location(facts.path, line)], found=f"{key}.{member}")
         if checked and not problems:
             yield self.finding("pass", f"All {checked} members used exist on their aws-cdk-lib classes.")
+
+
+@register
+class MissingKeywordArgument(Check):
+    id = "DEP014"
+    example = "python"
+    name = "missing-keyword-argument"
+    area = "deployability"
+    severity = "critical"
+    description = ("A required field of an aws-cdk-lib struct or of a method's options is not passed "
+                   "(`apigw.AccessLogFormat.json_with_standard_fields()` without its nine flags).")
+    why = "Python: TypeError `missing N required keyword-only arguments` at synth."
+    fix = "Pass every required field (see the struct in the aws-cdk-lib reference for the pinned version)."
+    bad = "from aws_cdk import aws_ec2 as ec2\nsubnet = ec2.SubnetConfiguration(name='app', cidr_mask=24)"
+    good = ("from aws_cdk import aws_ec2 as ec2\n"
+            "subnet = ec2.SubnetConfiguration(name='app', cidr_mask=24, subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)")
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        checked = problems = 0
+        for facts in program.python:
+            for path, keywords, line in facts.sdk_uses:
+                if keywords is None or "**" in keywords or "*" in keywords:
+                    continue
+                signature = _signature(path)
+                if signature is None or signature[1] is None or not signature[2]:
+                    continue
+                checked += 1
+                given = {_folded(k) for k in keywords}
+                missing = sorted(name for name in signature[2] if _folded(name) not in given)
+                if missing:
+                    problems += 1
+                    yield self.finding("fail", f"`{_shown(signature[0])}` is missing the required keyword argument"
+                                       f"{'s' if len(missing) > 1 else ''} {', '.join(f'`{m}`' for m in missing)} ({_version(path)}).",
+                                       [Location(facts.path, line)], found=", ".join(missing))
+        if checked and not problems:
+            yield self.finding("pass", f"Required fields are passed in all {checked} struct and method calls checked.")

@@ -288,6 +288,8 @@ class _Collector(cst.CSTVisitor):
             elif arg.star == "**":
                 inner = self.value(arg.value)
                 names.extend(inner) if isinstance(inner, dict) else names.append("**")
+            elif arg.star == "*":
+                names.append("*")  # `*args` may supply anything positional
         return names
 
     def call_value(self, node: cst.Call) -> Any:
