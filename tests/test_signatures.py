@@ -170,3 +170,17 @@ def test_star_args_are_not_an_unknown_argument_of_a_construct():
     text = "from aws_cdk import aws_s3 as s3\ns3.Bucket(self, 'B', *extra)\n"
     assert failed("DEP009", text) == set()
     assert failed("DEP010", text) == set()
+
+
+def test_import_of_an_answer_module_that_is_not_delivered():
+    stack = "from lib.vpc_stack import VpcStack\nfrom lib import helpers\nfrom aws_cdk import Stack\nimport yaml.constructor\n"
+    files = {"tap.py": "from lib.tap_stack import TapStack\n", "lib/tap_stack.py": stack}
+    findings = [f for f in run_check("DEP015", files) if f.status == "fail"]
+    assert [f.found for f in findings] == ["lib.vpc_stack"]  # `from lib import helpers` may name what lib/__init__.py defines
+    delivered = {**files, "lib/vpc_stack.py": "class VpcStack: pass\n"}
+    assert not [f for f in run_check("DEP015", delivered) if f.status == "fail"]
+    relative = {"lib/tap_stack.py": "from .vpc_stack import VpcStack\nfrom . import helpers\n", "tap.py": "import lib.tap_stack\n"}
+    assert [f.found for f in run_check("DEP015", relative) if f.status == "fail"] == [".vpc_stack"]
+    assert not [f for f in run_check("DEP015", {**relative, "lib/vpc_stack.py": "x = 1\n"}) if f.status == "fail"]
+    # a package the answer does not have is a library: no claim
+    assert not [f for f in run_check("DEP015", {"main.py": "from common.utils import x\n"}) if f.status == "fail"]
