@@ -247,6 +247,10 @@ class PythonFacts:
     calls: list[tuple[str, int]] = field(default_factory=list)  # resolved dotted call targets
     lazy_values: list[tuple[str, int]] = field(default_factory=list)  # json.dumps over deploy-time values
     stack_tags: list[Any] = field(default_factory=list)  # `tags=` given to an AWS CDK stack: tags every resource in it
+    # SDK paths read or called (`aws_cdk.aws_elasticloadbalancingv2.HealthCheck`, an instance's member as
+    # `aws_cdk.aws_autoscaling.AutoScalingGroup.scale_on_cpu_utilization`), with the keywords of a call
+    # (None when only read; "**" for an unknown dict), for the signature checks.
+    sdk_uses: list[tuple[str, tuple[str, ...] | None, int]] = field(default_factory=list)
 
 
 REF_RE = re.compile(

@@ -23,3 +23,11 @@ def test_toolchain_errors_are_rejections_and_setting_failures_are_environment_on
     assert classify(none, set(), "pulumi")[0] == "environment"
     assert classify(none, set(), "cdk")[0] == "rejected"
     assert reclassify({"verdict": "rejected", "platform": "pulumi", "error": "TypeError: 'NoneType' object is not subscriptable"})["verdict"] == "environment"
+
+
+def test_a_driver_that_calls_the_stack_class_wrongly_is_the_environment():
+    missing = {"ok": False, "type": "TypeError", "message": "TapStack.__init__() missing 1 required positional argument: 'props'"}
+    assert classify({**missing, "where": "oracle_runner.py:104"}, set())[0] == "environment"
+    assert classify({**missing, "where": "tap.py:12"}, set())[0] == "rejected"  # the answer's own entry point
+    record = {"verdict": "rejected", "platform": "cdk", "where": "oracle_runner.py:104", "error": f"TypeError: {missing['message']}"}
+    assert reclassify(record)["verdict"] == "environment"

@@ -13,6 +13,11 @@ Sources (names, required flags, nesting and deprecations; no prose is copied):
 - pulumi-aws: module symbols, constructor keyword arguments, required arguments and
   deprecation notices, read with `ast` from the wheel's source (nothing is imported).
 - aws-cdk-lib: its jsii assembly gives the module symbols and construct props (L1 and L2).
+- Signatures for the Python checks of nested values and method calls (`types` sections): from the
+  jsii assemblies of aws-cdk-lib, constructs (the base of every construct) and the CDKTF provider,
+  every struct's keyword arguments (inherited ones included), every class's and interface's members
+  with its bases, the keyword arguments of its methods and initializer, and enum members; from
+  pulumi-aws, the keyword arguments of every `...Args` class. Member names are jsii's Python names.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ PINS = {
     "cdktf-cdktf-provider-aws": "21.22.1",
     "pulumi-aws": "7.51.1",
     "aws-cdk-lib": "2.275.0",
+    "constructs": "10.4.2",
 }
 # Answers often pin the previous major (`version = "~> 5.0"`); its last release is shipped too, so
 # they are checked against the provider they ask for. cdktf-cdktf-provider-aws 19.x is hashicorp/aws 5.x.
@@ -187,8 +193,10 @@ def pulumi_schema(whl: Path) -> dict:
                 if isinstance(node, ast.ClassDef):
                     inits = [f for f in node.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"]
                     if node.name.endswith("Args") and inits:
-                        _, required = _init_params(inits[0])
+                        params, required = _init_params(inits[0])
                         args_classes[node.name] = required
+                        if not (inits[0].args.vararg or inits[0].args.kwarg):  # `**kwargs`: no claim
+                            entry.setdefault("args_classes", {})[node.name] = sorted(params)
                     bases = {ast.unparse(b) for b in node.bases}
                     if "pulumi.CustomResource" in bases:
                         overloads = [f for f in inits if f.args.args[1:2] and f.args.args[1].arg == "resource_name"]
@@ -207,6 +215,8 @@ def pulumi_schema(whl: Path) -> dict:
                         del spec["deprecated"]
     for entry in modules.values():
         entry["symbols"] = sorted(set(entry["symbols"]))
+        if "args_classes" in entry:
+            entry["args_classes"] = dict(sorted(entry["args_classes"].items()))
     return dict(sorted(modules.items()))
 
 
@@ -255,6 +265,76 @@ def cdk_schema(assembly: dict) -> dict:
     return dict(sorted(modules.items()))
 
 
+# ---- jsii signatures: structs, class members, method keyword arguments ----------------
+
+def _type_key(fqn: str, assembly: str | None) -> str:
+    """aws-cdk-lib.aws_s3.Bucket -> aws_s3.Bucket (the Python path after the package); types of other
+    assemblies (constructs.Construct), and every type when `assembly` is None, keep their full name."""
+    return fqn[len(assembly) + 1:] if assembly and fqn.startswith(assembly + ".") else fqn
+
+
+def _keywords(parameters: list[dict], types: dict, key) -> list[str] | None:
+    """A jsii callable's Python keyword arguments: its parameters, and a trailing struct's fields
+    (jsii's Python binding turns them into keyword-only arguments, the required ones without a default even
+    when the struct parameter is optional) as "@struct key". None when variadic."""
+    if any(p.get("variadic") for p in parameters):
+        return None
+    names = [snake(p["name"]) for p in parameters]
+    last = parameters[-1] if parameters else None
+    fqn = last["type"].get("fqn") if last else None
+    if fqn and types.get(fqn, {}).get("datatype"):
+        names.append("@" + key(fqn))
+    return names
+
+
+def cdktf_symbols(assembly: dict) -> dict[str, list[str]]:
+    """The names each CDKTF provider module exports (`s3_bucket_versioning`: S3BucketVersioningA, ...)."""
+    out: dict[str, set[str]] = {}
+    for fqn in assembly["types"]:
+        parts = fqn.split(".")
+        if len(parts) == 3 and parts[0] == assembly["name"]:
+            out.setdefault(snake(parts[1]), set()).add(parts[2])
+    return {ns: sorted(names) for ns, names in sorted(out.items())}
+
+
+def jsii_types(assembly: dict, strip: bool = True) -> dict:
+    """Compact signatures of an assembly's types, keyed as `_type_key` says:
+    struct {"s": [fields], "r": [required fields], "b": [parents]}; enum {"e": [members]}; class or interface {"b": [bases],
+    "m": [properties and methods], "k": {method: keywords}, "i": initializer keywords}.
+    A method or initializer left out of "k"/"i" (variadic) is not checked. Python paths follow the fqn (aws_cdk.aws_s3.CfnBucket.VersioningConfigurationProperty)."""
+    types = assembly["types"]
+    name = assembly["name"] if strip else None
+    key = lambda fqn: _type_key(fqn, name)  # noqa: E731
+    out: dict[str, dict] = {}
+    for fqn, spec in types.items():
+        entry: dict = {}
+        kind = spec.get("kind")
+        if kind == "enum":
+            entry["e"] = sorted(m["name"] for m in spec.get("members", []))
+        elif kind == "interface" and spec.get("datatype"):
+            entry["s"] = sorted(snake(p["name"]) for p in spec.get("properties", []))
+            required = sorted(snake(p["name"]) for p in spec.get("properties", []) if not p.get("optional"))
+            if required:
+                entry["r"] = required
+            if spec.get("interfaces"):
+                entry["b"] = sorted(key(i) for i in spec["interfaces"])
+        else:
+            bases = ([spec["base"]] if spec.get("base") else []) + spec.get("interfaces", [])
+            if bases:
+                entry["b"] = [key(b) for b in bases]
+            entry["m"] = sorted({snake(p["name"]) for p in spec.get("properties", [])}
+                                | {snake(m["name"]) for m in spec.get("methods", [])})
+            methods = {snake(m["name"]): _keywords(m.get("parameters", []), types, key) for m in spec.get("methods", [])}
+            methods = {m: k for m, k in methods.items() if k is not None}
+            if methods:
+                entry["k"] = dict(sorted(methods.items()))
+            if "initializer" in spec:
+                init = _keywords(spec["initializer"].get("parameters", []), types, key)
+                entry["i"] = init if init is not None else None
+        out[key(fqn)] = entry
+    return dict(sorted(out.items()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--wheels", type=Path, help="folder holding (or receiving) the pinned wheels")
@@ -266,6 +346,9 @@ def main() -> None:
     for section in previous.values():
         for spec in section.values():
             spec.pop("cdktf", None)  # CDKTF code is checked against the current provider only
+    cdk_assembly = jsii_assembly(wheel(directory, "aws-cdk-lib"))
+    cdk_types = {**jsii_types(jsii_assembly(wheel(directory, "constructs")), strip=False), **jsii_types(cdk_assembly)}
+    terraform["cdktf_symbols"] = cdktf_symbols(jsii_assembly(wheel(directory, "cdktf-cdktf-provider-aws")))
     document = {
         "format": 1,
         "terraform": {"provider": "hashicorp/aws", "version": provider_version,
@@ -275,7 +358,8 @@ def main() -> None:
         "pulumi": {"version": PINS["pulumi-aws"], "source": f"pulumi-aws=={PINS['pulumi-aws']}",
                    "modules": pulumi_schema(wheel(directory, "pulumi-aws"))},
         "cdk": {"version": PINS["aws-cdk-lib"], "source": f"aws-cdk-lib=={PINS['aws-cdk-lib']}",
-                "modules": cdk_schema(jsii_assembly(wheel(directory, "aws-cdk-lib")))},
+                "modules": cdk_schema(cdk_assembly), "types": cdk_types,
+                "types_source": f"aws-cdk-lib=={PINS['aws-cdk-lib']}, constructs=={PINS['constructs']}"},
     }
     raw = json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
     OUT.parent.mkdir(parents=True, exist_ok=True)

@@ -82,6 +82,9 @@ def classify(raw: dict, answer_modules: set[str], platform: str = "") -> tuple[s
         return "environment", f"{error} (None from a mocked invoke or output)"
     if kind == "LookupError" and "no entry point" in message:
         return "environment", error
+    if kind == "TypeError" and raw.get("where", "").startswith("oracle_runner.py"):
+        # No entry point: the oracle's driver called the stack class and got its arguments wrong, not the answer.
+        return "environment", f"{error} (the oracle's driver could not call the stack class)"
     return "rejected", error
 
 
@@ -92,7 +95,8 @@ def reclassify(record: dict) -> dict:
     kind, _, message = record["error"].partition(": ")
     if kind == "ModuleNotFoundError" or " (" in message[-60:] and message.endswith(")"):
         return record  # needs the answer's file list, or already annotated
-    verdict, error = classify({"ok": False, "type": kind, "message": message}, set(), record.get("platform", ""))
+    verdict, error = classify({"ok": False, "type": kind, "message": message, "where": record.get("where", "")}, set(),
+                              record.get("platform", ""))
     return {**record, "verdict": verdict, "error": error}
 
 

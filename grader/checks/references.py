@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections import defaultdict
 from typing import Iterator
 
@@ -230,6 +231,9 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return sorted(out)
 
 
+_SDK_MODULE_ROOTS = frozenset({"aws_cdk", "pulumi", "pulumi_aws", "cdktf", "cdktf_cdktf_provider_aws"})
+
+
 @register
 class UndefinedPythonName(Check):
     id = "DEP005"
@@ -250,14 +254,19 @@ class UndefinedPythonName(Check):
             return
         defined_anywhere = {bound for facts in program.python for bound, _, _ in facts.imports}
         defined_anywhere |= {c for facts in program.python for c in facts.classes}
+        # `import aws_cdk as cdk` or `from aws_cdk import Duration` in one file binds nothing in another: a file
+        # that imports from the same SDK itself is a whole file, and using the name there is a NameError.
+        sdk_aliases = {bound: full.split(".")[0] for facts in program.python for bound, full, _ in facts.imports
+                       if full.split(".")[0] in _SDK_MODULE_ROOTS}
         count = 0
         for facts in program.python:
             # No imports at all, or `self` used outside any class: code lifted out of a file, not the file.
             excerpt = program.deliverable.source == "markdown" and (not facts.imports or any(n == "self" for n, _ in facts.undefined))
             cut = program.elided_file(facts.path)
+            own_roots = {full.split(".")[0] for _, full, _ in facts.imports}
             for name, line in facts.undefined:
                 count += 1
-                elsewhere = name in defined_anywhere
+                elsewhere = name in defined_anywhere and sdk_aliases.get(name) not in own_roots
                 # In a markdown answer, a file with no imports at all, or using names another file
                 # imports, is usually an excerpt of a file, not the file: unknown, not fail. So is a
                 # file that says it leaves code out.
@@ -297,7 +306,11 @@ def _known_symbol(path: str) -> bool | None:
             return True
         namespaces = {v.get("cdktf", "") for section in ("resources", "data") for v in schema.load()["terraform"][section].values()}
         known = {_snake_ns(ns) for ns in namespaces} | {"provider"}
-        return parts[1] in known
+        if parts[1] not in known:
+            return False
+        exported = schema.load()["terraform"].get("cdktf_symbols", {}).get(parts[1])
+        # `S3BucketVersioning` where provider 21.x names the class `S3BucketVersioningA`
+        return len(parts) == 2 or exported is None or parts[2] in exported
     return None
 
 
@@ -346,4 +359,60 @@ def _sdk_version(path: str) -> str:
     versions = schema.versions()
     root = path.split(".")[0]
     return {"pulumi_aws": f"pulumi-aws {versions['pulumi-aws']}", "aws_cdk": f"aws-cdk-lib {versions['aws-cdk-lib']}",
-            "cdktf_cdktf_provider_aws": f"terraform-provider-aws {versions['terraform-provider-aws']}"}.get(root, root)
+            "cdktf_cdktf_provider_aws": schema.load()["terraform"]["source"]}.get(root, root)
+
+
+@register
+class MissingAnswerModule(Check):
+    id = "DEP015"
+    example = "files"
+    name = "missing-answer-module"
+    area = "deployability"
+    severity = "critical"
+    description = ("An import of a module of the answer's own package (`from lib.vpc_stack import VpcStack`, with "
+                   "other files under `lib/`) that the deliverable does not contain.")
+    why = "Python: ModuleNotFoundError `No module named 'lib.vpc_stack'` when the entry point runs, before anything deploys."
+    fix = "Deliver the module (lib/vpc_stack.py), or import the class from the file that defines it."
+    bad = "lib/tap_stack.py: from lib.vpc_stack import VpcStack  (and no lib/vpc_stack.py)"
+    good = "lib/tap_stack.py: from lib.vpc_stack import VpcStack  (and lib/vpc_stack.py delivered)"
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        if not program.python:
+            return
+        paths = {f.path for f in program.files} | set(program.deliverable.other_files)
+        dirs = {"/".join(p.split("/")[:i]) for p in paths for i in range(1, p.count("/") + 1)}
+        checked = problems = 0
+        reported: set[tuple[str, str]] = set()
+        for facts in program.python:
+            for _, full, line in facts.imports:
+                dots = len(full) - len(full.lstrip("."))
+                parts = full.lstrip(".").split(".")
+                # `from pkg.mod import Name` / `from .mod import Name`: pkg/mod must be a file or folder. Shorter paths
+                # (`from pkg import mod`, `from . import mod`) may name something an __init__.py defines: no claim.
+                if dots:
+                    here = posixpath.dirname(facts.path)
+                    for _ in range(dots - 1):
+                        here = posixpath.dirname(here)
+                    if len(parts) < 2 or not here:
+                        continue
+                    bases, module = [here], "/".join(parts[:-1])
+                else:
+                    if len(parts) < 3 or parts[0] in _SDK_MODULE_ROOTS:
+                        continue
+                    bases = [d for d in dirs if d == parts[0] or d.endswith("/" + parts[0])]
+                    module = "/".join(parts[1:-1])
+                if not bases:
+                    continue  # not a package of the answer (a library, or the answer's layout is not known)
+                checked += 1
+                name = full[:dots] + ".".join(parts[:-1])
+                if any(f"{b}/{module}.py" in paths or f"{b}/{module}" in dirs for b in bases) or (facts.path, name) in reported:
+                    continue
+                reported.add((facts.path, name))
+                problems += 1
+                cut = program.deliverable.truncated or program.elided_file(facts.path)
+                yield self.finding("unknown" if cut else "fail",
+                                   f"`{name}` is imported in {facts.path} but the answer delivers no `{bases[0]}/{module}.py`"
+                                   + (" (the answer is cut or leaves code out)" if cut else "") + ".",
+                                   [Location(facts.path, line)], found=name)
+        if checked and not problems:
+            yield self.finding("pass", f"The {checked} imports of the answer's own modules name delivered files.")

@@ -163,7 +163,7 @@ class UnknownArgument(Check):
         if spec is None:
             return None, ""
         allowed = {_folded(a) for a in spec["accepted"]} | {"opts", "resourcename", "args"}
-        return [k for k in r.meta["kwargs"] if _folded(k) not in allowed and k != "**"], f" ({r.source_type})"
+        return [k for k in r.meta["kwargs"] if _folded(k) not in allowed and k not in ("**", "*")], f" ({r.source_type})"
 
 
 @register
@@ -209,7 +209,7 @@ class MissingRequiredArgument(Check):
             return [n for n in tf.get("required", []) if n != "id"], set(r.attributes), ""
         spec = _sdk_spec(r)
         kwargs = r.meta.get("kwargs") or []
-        if spec is None or "args" in kwargs or "**" in kwargs:
+        if spec is None or "args" in kwargs or "**" in kwargs or "*" in kwargs:
             return None, set(), ""  # positional Args objects or an unknown **dict may supply anything
         return spec.get("required", []), set(kwargs), f" ({r.source_type})"
 

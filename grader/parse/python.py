@@ -30,6 +30,7 @@ _BUILTINS = set(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__",
                                   "__loader__", "__annotations__", "__dict__", "__module__", "__qualname__", "__class__"}
 _ENV_INPUT = re.compile(r"env|suffix|stage", re.I)  # environment_suffix, self.env, stage
 _STACK = re.compile(r"(?:^|\.)\w*Stack$")  # aws_cdk.Stack or a class named like one (TapStack)
+_CHECKED_ROOTS = frozenset({"aws_cdk", "pulumi_aws", "cdktf_cdktf_provider_aws"})  # roots the shipped signatures cover
 _LOOPS = frozenset({cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp})  # exact types: fast
 
 
@@ -99,6 +100,7 @@ class _Collector(cst.CSTVisitor):
         self.branches: list[tuple[int, str]] = []  # (if statement, "body" | "orelse") around the current node
         self.call_kwargs: dict[int, list[str]] = {}  # keyword names as written, for schema checks
         self.stack_class: list[bool] = []  # per enclosing class: does it subclass a Stack
+        self.self_types: dict[str, set[str]] = {}  # `self.x` -> the classes bound to it anywhere in the file
 
     # ---- helpers -------------------------------------------------------------------
     def line(self, node: cst.CSTNode) -> int:
@@ -132,6 +134,7 @@ class _Collector(cst.CSTVisitor):
             return
         if dotted.startswith("self.") and dotted.count(".") == 1:
             self.self_bindings[dotted] = value
+            self.self_types.setdefault(dotted, set()).add(value.source_type if isinstance(value, Resource) else "")
         elif "." not in dotted:
             self.bindings[-1][dotted] = value
             if dotted in self.aliases:  # `dynamodb = boto3.resource(...)` hides the SDK module
@@ -322,6 +325,11 @@ class _Collector(cst.CSTVisitor):
         text = "".join(parts)
         return Expr(f'f"{text}"', refs=self.refs_in(node), is_template=True) if symbolic else text
 
+    def pulumi_refs(self, refs: list[str] | tuple[str, ...]) -> bool:
+        """Whether any of these addresses is a Pulumi resource (its attributes are Outputs, whatever the file imports)."""
+        wanted = set(refs)
+        return bool(wanted) and any(r.dialect == "pulumi" and r.address in wanted for r in self.program.resources)
+
     def refs_in(self, node: cst.CSTNode) -> tuple[str, ...]:
         finder = _RefFinder(self.lookup)
         node.visit(finder)
@@ -349,6 +357,8 @@ class _Collector(cst.CSTVisitor):
             elif arg.star == "**":
                 inner = self.value(arg.value)
                 names.extend(inner) if isinstance(inner, dict) else names.append("**")
+            elif arg.star == "*":
+                names.append("*")  # `*args` may supply anything positional
         return names
 
     def call_value(self, node: cst.Call) -> Any:
@@ -363,7 +373,7 @@ class _Collector(cst.CSTVisitor):
             if not node.args:
                 return Expr(self.code(node))
             inner = self.value(node.args[0].value)
-            if path == "json.dumps" and expr_refs(inner) and "pulumi" in self.aliases.values():
+            if path == "json.dumps" and self.pulumi_refs(expr_refs(inner)):
                 self.facts.lazy_values.append((self.code(node), self.line(node)))
             return inner
         head = path.split(".")[0]
@@ -373,10 +383,34 @@ class _Collector(cst.CSTVisitor):
             return self.kwargs(node)[0]  # a struct / Args class: keep its fields
         return Expr(self.code(node), refs=self.refs_in(node))
 
+    # ---- SDK paths and members, for the signature checks ----------------------------
+    def sdk_path(self, node: cst.Attribute) -> str | None:
+        """`elbv2.HealthCheck` -> its SDK path; `fn.metric_x` on a CDK construct -> the class path + member."""
+        path = self.qualify(node)
+        if path and path.split(".")[0] in _CHECKED_ROOTS:
+            return path
+        owner = _dotted(node.value)
+        bound = self.lookup(owner)[0] if owner else None
+        if not isinstance(bound, Resource) or bound.synthesized_from or not bound.source_type.startswith("aws_cdk."):
+            return None
+        key = ".".join(owner.split(".")[:2]) if owner.startswith("self.") else None
+        if key and len(self.self_types.get(key, ())) > 1 or owner.count(".") > (1 if key else 0):
+            return None  # `self.x` holds different classes in this file; `a.b.c` is not the construct itself
+        return f"{bound.source_type}.{node.attr.value}"
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        path = self.sdk_path(node)
+        if path:
+            self.facts.sdk_uses.append((path, None, self.line(node)))
+
     # ---- calls that declare things -------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
         path = self.qualify(node.func)
         uses_cdk = any(full.startswith("aws_cdk") for full in self.aliases.values())
+        if isinstance(node.func, (cst.Attribute, cst.Name)):
+            called = self.sdk_path(node.func) if isinstance(node.func, cst.Attribute) else path
+            if called and called.split(".")[0] in _CHECKED_ROOTS:
+                self.facts.sdk_uses.append((called, tuple(self.keyword_names(node)), self.line(node)))
         if isinstance(node.func, cst.Attribute):
             owner = _dotted(node.func.value)
             bound = self.lookup(owner)[0] if owner else None

@@ -1,0 +1,186 @@
+"""What the real toolchains reject in Python and construct-level checks miss: keyword arguments of nested
+structs, Args classes and methods (DEP012), members a class does not have (DEP013), CDKTF names a
+provider module does not export (DEP006), an SDK alias bound only in another file (DEP005)."""
+
+from grader.checks.base import REGISTRY, Context
+from grader.grade import program_for
+from grader.ingest.task import Task
+from tests.conftest import run_check
+
+
+def failed(check_id: str, text: str, path: str = "lib/tap_stack.py") -> set[str]:
+    return {f.found for f in run_check(check_id, {path: text}) if f.status == "fail"}
+
+
+CDK_STACK = '''
+from aws_cdk import Duration, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2
+class TapStack(Stack):
+    def __init__(self, scope, id):
+        super().__init__(scope, id)
+        asg = autoscaling.AutoScalingGroup(self, "Asg", vpc=vpc, instance_type=t, machine_image=m,
+                                           health_check=autoscaling.HealthCheck.elb(grace=Duration.minutes(5)))
+        asg.scale_on_cpu_utilization("Cpu", target_utilization_percent=60, cooldown_seconds=300)
+        tg = elbv2.ApplicationTargetGroup(self, "Tg", port=80, vpc=vpc,
+                                          health_check=elbv2.HealthCheck(path="/", interval_seconds=30))
+'''
+CDK_STACK_FIXED = (CDK_STACK.replace("grace=", "grace=").replace("cooldown_seconds=300", "cooldown=Duration.seconds(300)")
+                   .replace("interval_seconds=30", "interval=Duration.seconds(30)"))
+
+
+def test_unknown_keywords_of_structs_and_methods_in_cdk():
+    assert failed("DEP012", CDK_STACK) == {"cooldown_seconds", "interval_seconds"}
+    assert failed("DEP012", CDK_STACK_FIXED) == set()
+    # a static factory's keywords: HealthCheck.elb takes `grace`, not `grace_period`
+    assert failed("DEP012", CDK_STACK_FIXED.replace("grace=", "grace_period=")) == {"grace_period"}
+
+
+def test_method_keywords_follow_the_base_classes_and_props_of_constructs_are_left_to_dep009():
+    text = '''
+from aws_cdk import Stack, aws_s3 as s3, aws_iam as iam
+class TapStack(Stack):
+    def __init__(self, scope, id):
+        super().__init__(scope, id)
+        self.bucket = s3.Bucket(self, "B", versioned=True, not_a_prop=1)
+        self.bucket.add_lifecycle_rule(expiration_days=30)
+        iam.PolicyStatement(actions=["s3:GetObject"], resources=["*"], principal=iam.AnyPrincipal())
+'''
+    assert failed("DEP012", text) == {"expiration_days", "principal"}
+    fixed = text.replace("expiration_days=30", "expiration=Duration.days(30)").replace("principal=", "principals=[") \
+        .replace("AnyPrincipal())", "AnyPrincipal()])")
+    assert failed("DEP012", fixed) == set()
+    assert failed("DEP009", text) == {"not_a_prop"}  # the construct's own props stay with DEP009
+
+
+def test_pulumi_args_classes():
+    bad = '''
+import pulumi_aws as aws
+aws.apigateway.MethodSettings("s", rest_api=api.id, stage_name="prod", method_path="*/*",
+    settings=aws.apigateway.MethodSettingsSettingsArgs(metrics_enabled=True, require_ssl_certificate=True))
+'''
+    assert failed("DEP012", bad, "__main__.py") == {"require_ssl_certificate"}
+    assert failed("DEP012", bad.replace(", require_ssl_certificate=True", ""), "__main__.py") == set()
+
+
+def test_no_claim_without_a_known_signature():
+    unknown = '''
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+import pulumi_aws as aws
+opts = load_options()
+elbv2.HealthCheck(path="/", **opts)
+elbv2.NotAClass(whatever=1)
+aws.apigateway.NotAnArgsClass(whatever=1)
+thing = make_thing()
+thing.scale_on_cpu_utilization(cooldown_seconds=1)
+'''
+    assert failed("DEP012", unknown) == set()
+    assert failed("DEP013", unknown) == set()
+
+
+def test_unknown_members_of_classes_instances_and_enums():
+    text = '''
+from aws_cdk import RemovalPolicy, Stack, aws_lambda as _lambda
+class TapStack(Stack):
+    def __init__(self, scope, id):
+        super().__init__(scope, id)
+        fn = _lambda.Function(self, "F", runtime=_lambda.Runtime.PYTHON_3_12, handler="i.h", code=c)
+        _lambda.Function.metric_concurrent_executions()
+        fn.metric_throttles()
+        fn.metric_cold_starts()
+        fn.apply_removal_policy(RemovalPolicy.DESTORY)
+        fn.node.add_dependency(fn)
+'''
+    assert failed("DEP013", text) == {"aws_lambda.Function.metric_concurrent_executions",
+                                      "aws_lambda.Function.metric_cold_starts", "RemovalPolicy.DESTORY"}
+    fixed = (text.replace("metric_concurrent_executions", "metric_all_concurrent_executions")
+             .replace("metric_cold_starts", "metric_duration").replace("DESTORY", "DESTROY"))
+    assert failed("DEP013", fixed) == set()
+
+
+def test_self_attribute_holding_different_classes_is_not_checked():
+    text = '''
+from aws_cdk import Stack, aws_s3 as s3, aws_sqs as sqs
+class A(Stack):
+    def __init__(self, scope, id):
+        self.store = s3.Bucket(self, "B")
+class B(Stack):
+    def __init__(self, scope, id):
+        self.store = sqs.Queue(self, "Q")
+        self.store.grant_send_messages(role)
+'''
+    assert failed("DEP013", text) == set()
+    assert failed("DEP013", text.replace("sqs.Queue(self, \"Q\")", "s3.Bucket(self, \"C\")")) == {"aws_s3.Bucket.grant_send_messages"}
+
+
+def test_cdktf_names_a_provider_module_does_not_export():
+    bad = "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioning\n"
+    assert failed("DEP006", bad, "main.py") == {"cdktf_cdktf_provider_aws.s3_bucket_versioning.S3BucketVersioning"}
+    good = "from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA, S3BucketVersioningVersioningConfiguration\n"
+    assert failed("DEP006", good, "main.py") == set()
+
+
+def test_sdk_alias_bound_only_in_another_file_fails_in_a_whole_file():
+    app = "import aws_cdk as cdk\nfrom lib.tap_stack import TapStack\napp = cdk.App()\nTapStack(app, 'T')\napp.synth()\n"
+    stack = ("from aws_cdk import Stack, aws_s3 as s3\nclass TapStack(Stack):\n    def build(self):\n"
+             "        s3.Bucket(self, 'B', removal_policy=cdk.RemovalPolicy.DESTROY)\n")
+
+    def dep005(stack_text: str, name: str = "cdk", app_text: str = app) -> set[str]:
+        answer = f"## app.py\n```python\n{app_text}```\n\n## lib/tap_stack.py\n```python\n{stack_text}```\n"
+        program = program_for("response", Task(id="t", path="", response=answer))
+        return {f.status for f in REGISTRY["DEP005"]().run(program, Context()) if f.found == name}
+
+    assert dep005(stack) == {"fail"}
+    assert dep005(stack.replace("from aws_cdk import Stack", "import aws_cdk as cdk\nfrom aws_cdk import Stack")) == set()
+    # an SDK class imported in another file only: a NameError too
+    app_with_class = app.replace("import aws_cdk as cdk", "from aws_cdk import RemovalPolicy\nimport aws_cdk as cdk")
+    assert dep005(stack.replace("cdk.RemovalPolicy", "RemovalPolicy"), "RemovalPolicy", app_with_class) == {"fail"}
+    # a file that imports nothing from that SDK may be an excerpt: no claim
+    assert dep005("class TapStack:\n    policy = cdk.RemovalPolicy.DESTROY\n") == {"unknown"}
+
+
+def test_json_dumps_over_pulumi_outputs_whatever_the_file_imports():
+    bad = ('import json\nimport pulumi_aws as aws\nbucket = aws.s3.Bucket("b")\n'
+           'aws.iam.Policy("p", policy=json.dumps({"Statement": [{"Effect": "Allow", "Resource": bucket.arn}]}))\n')
+    assert "fail" in {f.status for f in run_check("DEP025", {"lib/storage.py": bad})}
+    good = bad.replace('json.dumps({"Statement": [{"Effect": "Allow", "Resource": bucket.arn}]})',
+                       'bucket.arn.apply(lambda arn: json.dumps({"Statement": [{"Effect": "Allow", "Resource": arn}]}))')
+    assert "fail" not in {f.status for f in run_check("DEP025", {"lib/storage.py": good})}
+    # CDK attributes are tokens that json.dumps renders: no claim
+    cdk = 'import json\nfrom aws_cdk import aws_s3 as s3\nb = s3.Bucket(self, "B")\ndoc = json.dumps({"r": b.bucket_arn})\n'
+    assert "fail" not in {f.status for f in run_check("DEP025", {"lib/tap_stack.py": cdk})}
+
+
+def test_missing_required_fields_of_structs_and_method_options():
+    text = '''
+from aws_cdk import aws_apigateway as apigw, aws_ec2 as ec2
+fmt = apigw.AccessLogFormat.json_with_standard_fields()
+subnets = [ec2.SubnetConfiguration(name="app", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED, cidr_mask=24)]
+'''
+    findings = [f for f in run_check("DEP014", {"lib/tap_stack.py": text}) if f.status == "fail"]
+    assert len(findings) == 1 and "caller" in findings[0].found and "http_method" in findings[0].found
+    flags = ", ".join(f"{name}=True" for name in ("caller", "http_method", "ip", "protocol", "request_time",
+                                                   "resource_path", "response_length", "status", "user"))
+    assert failed("DEP014", text.replace("json_with_standard_fields()", f"json_with_standard_fields({flags})")) == set()
+    # `**dict` and `*args` make no claim, nor do options without required fields
+    for call in ("apigw.AccessLogFormat.json_with_standard_fields(**flags)", "apigw.AccessLogFormat.json_with_standard_fields(*flags)",
+                 "ec2.Vpc.from_lookup(self, 'V', vpc_id='vpc-1')"):
+        assert failed("DEP014", f"from aws_cdk import aws_apigateway as apigw, aws_ec2 as ec2\n{call}\n") == set(), call
+
+
+def test_star_args_are_not_an_unknown_argument_of_a_construct():
+    text = "from aws_cdk import aws_s3 as s3\ns3.Bucket(self, 'B', *extra)\n"
+    assert failed("DEP009", text) == set()
+    assert failed("DEP010", text) == set()
+
+
+def test_import_of_an_answer_module_that_is_not_delivered():
+    stack = "from lib.vpc_stack import VpcStack\nfrom lib import helpers\nfrom aws_cdk import Stack\nimport yaml.constructor\n"
+    files = {"tap.py": "from lib.tap_stack import TapStack\n", "lib/tap_stack.py": stack}
+    findings = [f for f in run_check("DEP015", files) if f.status == "fail"]
+    assert [f.found for f in findings] == ["lib.vpc_stack"]  # `from lib import helpers` may name what lib/__init__.py defines
+    delivered = {**files, "lib/vpc_stack.py": "class VpcStack: pass\n"}
+    assert not [f for f in run_check("DEP015", delivered) if f.status == "fail"]
+    relative = {"lib/tap_stack.py": "from .vpc_stack import VpcStack\nfrom . import helpers\n", "tap.py": "import lib.tap_stack\n"}
+    assert [f.found for f in run_check("DEP015", relative) if f.status == "fail"] == [".vpc_stack"]
+    assert not [f for f in run_check("DEP015", {**relative, "lib/vpc_stack.py": "x = 1\n"}) if f.status == "fail"]
+    # a package the answer does not have is a library: no claim
+    assert not [f for f in run_check("DEP015", {"main.py": "from common.utils import x\n"}) if f.status == "fail"]
