@@ -245,3 +245,10 @@ def test_auto_scaling_of_other_services_is_not_an_auto_scaling_group():
     assert "concept-asg" not in by_key("- Enable DynamoDB auto scaling for read and write capacity.\n")
     assert "concept-asg" not in by_key("- Configure ECS service auto scaling on CPU.\n")
     assert "concept-asg" in by_key("- Run EC2 instances with auto scaling behind the ALB.\n")
+
+
+def test_code_the_extraction_could_not_take_out_is_not_taken_as_absence(tmp_path):
+    answer = 'Here it is:\n\n```text\nresource "aws_lambda_function" "f" {\n  function_name = "f"\n}\n```\n'
+    subject = _grade(tmp_path, PROMPT, answer)
+    lam = next(f for f in subject["findings"] if f["requirement"] and "Lambda" in f["message"] or "No code parsed" in f["message"])
+    assert lam["status"] == "unknown" and "could not be verified" in lam["message"]

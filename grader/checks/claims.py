@@ -18,6 +18,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from ..ingest.markdown import has_code_lines
 from ..ir import Program
 from .base import Finding
 
@@ -25,9 +26,6 @@ if TYPE_CHECKING:
     from ..rubric.model import Requirement
 
 BAD = ("fail", "partial")
-# Lines that are code whatever fence they sit in (or none): HCL blocks, Python imports, classes and calls.
-_CODE_LINE = re.compile(r'^\s*(?:(?:resource|data|module|variable|output|provider)\s+"[\w-]+"|terraform\s*\{|locals\s*\{'
-                        r"|import\s+\w|from\s+[\w.]+\s+import\s|class\s+\w+\s*\(|def\s+\w+\s*\()", re.M)
 
 
 def judge(finding: Finding, requirement: "Requirement", program: Program, text: str) -> Finding:
@@ -58,7 +56,7 @@ def absence_doubt(program: Program, text: str, types: tuple[str, ...]) -> str | 
         where = f"{broken[0].path}:{first.line}" if first and first.line else broken[0].path
         more = f" and {len(broken) - 1} more file(s)" if len(broken) > 1 else ""
         return f"{where}{more} did not parse"
-    if program.deliverable.source == "markdown" and not any(f.parsed for f in program.files) and _CODE_LINE.search(text):
+    if program.deliverable.source == "markdown" and not any(f.parsed for f in program.files) and has_code_lines(text):
         return "the answer holds code the extraction could not take out"
     if types and not program.of_type(*types):
         for token in _tokens(types):

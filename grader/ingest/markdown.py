@@ -370,6 +370,11 @@ def _excerpt_of(later: str, earlier: str) -> bool:
 
 _HCL_START = re.compile(r'^(?:resource|data)\s+"[\w-]+"\s+"[\w-]+"\s*\{|^(?:variable|output|module|provider)\s+"[\w-]+"\s*\{|^(?:terraform|locals)\s*\{')
 _PY_START = re.compile(r"^(?:import\s+\w[\w.]*(?:\s+as\s+\w+)?\s*$|from\s+[\w.]+\s+import\s)")
+
+
+def has_code_lines(text: str) -> bool:
+    """Does the text hold a line that starts HCL or Python code, fenced or not?"""
+    return any(_HCL_START.match(line.strip()) or _PY_START.match(line.strip()) for line in text.splitlines())
 _PROSE = re.compile(r"^(?:[A-Z][\w'’,-]*(?:\s+[\w'’,./()-]+){3,}[.:!?]|[-*]\s+\S.*|\d+\.\s+\S.*|\*\*.*|#{2,}\s.*)$")
 
 
