@@ -9,6 +9,11 @@ from tests.conftest import program_of
 all_checks()
 
 
+def test_multi_az_from_per_environment_config_is_not_judged():
+    files = {"__main__.py": 'import pulumi, pulumi_aws as aws\ncfg = pulumi.Config()\naws.rds.Instance("d", multi_az=cfg.get_bool("multi_az"))\n'}
+    assert judge("REQ062", files) == {"unknown"}
+
+
 def judge(check_id: str, sources: dict[str, str], **params) -> set[str]:
     cls = REGISTRY[check_id]
     req = Requirement(id="R", area=cls.area, text="t")
@@ -55,7 +60,7 @@ CASES = [
     ("REQ030", {"kms": True},
      {"main.tf": 'resource "aws_db_instance" "db" {\n  storage_encrypted = false\n}\n'},
      {"main.tf": 'resource "aws_kms_key" "k" {}\nresource "aws_db_instance" "db" {\n  storage_encrypted = true\n  kms_key_id = aws_kms_key.k.arn\n}\n'}),
-    ("REQ030", {"kms": True},
+    ("REQ030", {"kms": True, "stores": ["sns"]},  # a topic is judged when the prompt names it
      {"__main__.py": 'import pulumi_aws as aws\naws.sns.Topic("t")\n'},
      {"__main__.py": 'import pulumi_aws as aws\nk = aws.kms.Key("k")\naws.sns.Topic("t", kms_master_key_id=k.id)\n'}),
     ("REQ031", {},
@@ -85,6 +90,21 @@ CASES = [
     ("REQ060", {"all": False},
      {"main.tf": 'resource "aws_s3_bucket" "b" {}\n'},
      {"main.tf": 'resource "aws_s3_bucket" "b" {}\nresource "aws_s3_bucket" "logs" {}\nresource "aws_s3_bucket_versioning" "v" {\n  bucket = aws_s3_bucket.b.id\n  versioning_configuration {\n    status = "Enabled"\n  }\n}\n'}),
+    ("REQ011", {"concept": "s3"},  # made per region in a loop: a templated name and a provider per item
+     {"__main__.py": 'import pulumi_aws as aws\naws.s3.Bucket("b")\n'},
+     {"__main__.py": 'import pulumi, pulumi_aws as aws\nfor r in ["us-east-1", "eu-west-1"]:\n    p = aws.Provider(f"p-{r}", region=r)\n'
+                     '    aws.s3.Bucket(f"b-{r}", opts=pulumi.ResourceOptions(provider=p))\n'}),
+    ("REQ030", {"kms": False},  # "encrypt data at rest" names no store: topics and queues are not judged
+     {"main.tf": 'resource "aws_db_instance" "d" {\n  storage_encrypted = false\n}\nresource "aws_sns_topic" "t" {}\n'},
+     {"main.tf": 'resource "aws_db_instance" "d" {\n  storage_encrypted = true\n}\nresource "aws_sns_topic" "t" {}\n'}),
+    ("REQ002", {},  # module folders delivered, called by no root module: the answer is modular
+     {"main.tf": 'resource "aws_vpc" "v" {}\n'},
+     {"modules/vpc/main.tf": 'resource "aws_vpc" "v" {}\n', "main.tf": 'resource "aws_s3_bucket" "b" {}\n'}),
+    ("REQ041", {"ports": [443]},  # CDK: an egress rule is not inbound
+     {"lib/tap_stack.py": "from aws_cdk import Stack, aws_ec2 as ec2\nclass S(Stack):\n    def f(self, sg):\n"
+                          "        sg.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(22))\n"},
+     {"lib/tap_stack.py": "from aws_cdk import Stack, aws_ec2 as ec2\nclass S(Stack):\n    def f(self, sg):\n"
+                          "        sg.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(443))\n        sg.add_egress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(80))\n"}),
     ("REQ041", {"ports": [443]},  # only what the internet may reach is judged against the allowlist
      {"main.tf": 'resource "aws_security_group" "s" {\n  ingress {\n    from_port = 22\n    to_port = 22\n    protocol = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n'},
      {"main.tf": 'resource "aws_security_group" "s" {\n  ingress {\n    from_port = 443\n    to_port = 443\n    protocol = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n'

@@ -252,3 +252,28 @@ def test_code_the_extraction_could_not_take_out_is_not_taken_as_absence(tmp_path
     subject = _grade(tmp_path, PROMPT, answer)
     lam = next(f for f in subject["findings"] if f["requirement"] and "Lambda" in f["message"] or "No code parsed" in f["message"])
     assert lam["status"] == "unknown" and "could not be verified" in lam["message"]
+
+
+@pytest.mark.parametrize("prompt,key,expected", [
+    ("- Use existing credentials instead of custom Lambda rotation.\n", "concept-lambda", None),
+    ("- Continuously scan EC2, RDS, S3 and IAM resources for compliance.\n", "concept-rds", "low"),
+    ("- Attach the function to a VPC security group.\n", "concept-vpc", "low"),
+    ("- Integrate with AWS Secrets Manager or Systems Manager Parameter Store.\n", "any-secrets-manager-ssm-parameter", "alternatives"),
+    ("- Implement proper module versioning and documentation.\n", "s3-versioning", None),
+    ("- Run pods on EKS Fargate profiles.\n", "concept-ecs", None),
+    ("- Tag resources with `aws_regions` and `environment_name`.\n", "tags", "low"),
+    ("- The database should have automated backups and point-in-time recovery.\n", "dynamodb-pitr", None),
+])
+def test_fresh_review_causes(prompt, key, expected):
+    found = by_key(prompt)
+    if expected is None:
+        assert key not in found
+    elif expected == "alternatives":
+        assert found[key].polarity == "alternatives"
+    else:
+        assert found[key].confidence == expected
+
+
+def test_files_said_to_exist_are_never_asked_for():
+    files = by_key("- The provider lives in `provider.tf` (already present).\n- Use `provider.tf` and write `tap_stack.tf`.\n")
+    assert files["deliverable-files"].checks[0].params["files"] == ["tap_stack.tf"]

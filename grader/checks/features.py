@@ -107,6 +107,11 @@ class ModulesUsed(_RubricCheck):
         if program.modules:
             yield self.finding("pass", f"{len(program.modules)} module block(s) used.", [m.location for m in program.modules[:3]])
             return
+        module_files = [f.path for f in program.files if f.language == "hcl" and "modules/" in f.path]
+        if module_files:
+            yield self.finding("pass", f"Modules are delivered ({', '.join(sorted({p.rsplit('/', 1)[0] for p in module_files})[:3])}), "
+                               "though no root module calls them.", [Location(module_files[0], None)])
+            return
         classes = [c for facts in program.python for c in facts.classes]
         code_files = [f for f in program.files if f.language == "python" and f.parsed]
         if len(classes) > 1 or len(code_files) > 1:  # Python code split into classes or files is modular
@@ -181,7 +186,10 @@ class AllRegions(_RubricCheck):
                 return
         found = program.of_type(*concept.types)
         providers = {str(r.provider or r.meta.get("provider") or "default") for r in found}
-        regions_iterated = any("aws_regions" in as_text(r.meta) or r.count is None for r in found)
+        # made in a loop: a count the analysis cannot tell, a name templated per iteration, a provider chosen per item
+        regions_iterated = any("aws_regions" in as_text(r.meta) or r.count is None or "{" in r.name
+                               or (isinstance(r.meta.get("provider"), Expr) and not re.fullmatch(r"[\w-]+(?:\.[\w-]+)?", r.meta["provider"].text))
+                               for r in found)
         if not found:
             yield self.missing(f"{concept.label} is required in all regions but is not created at all.", concept.types, found="none")
         elif regions_iterated:
@@ -333,6 +341,11 @@ _STORAGE = ("aws_s3_bucket", "aws_db_instance", "aws_rds_cluster", "aws_dynamodb
             "aws_secretsmanager_secret")
 
 
+# "encrypt data at rest" with no store named: the stores that hold the data, not topics, queues, log groups or secrets
+_DATA_STORES = ("aws_s3_bucket", "aws_db_instance", "aws_rds_cluster", "aws_dynamodb_table", "aws_ebs_volume", "aws_efs_file_system",
+                "aws_kinesis_stream", "aws_elasticache_replication_group")
+
+
 def _encryption(program: Program, r: Resource) -> str | None:
     """"kms", "default" or None (not encrypted) for one storage resource."""
     a = r.attributes
@@ -386,7 +399,7 @@ class EncryptionAtRest(_RubricCheck):
     fix = "Turn on encryption for each store and point it at a customer-managed key where KMS is required."
 
     def evaluate(self, program, ctx, requirement, params) -> Iterator[Finding]:
-        scope = {t for c in params.get("stores") or [] for t in BY_ID[c].types if t in _STORAGE} if params.get("stores") else set(_STORAGE)
+        scope = {t for c in params.get("stores") or [] for t in BY_ID[c].types if t in _STORAGE} if params.get("stores") else set(_DATA_STORES)
         stores = [r for r in program.of_type(*scope) if r.synthesized_from is None or r.type == "aws_s3_bucket"]
         if not stores:
             yield self.finding("unknown", "No data stores found to check encryption on.")
@@ -519,7 +532,8 @@ class LeastPrivilege(_RubricCheck):
             for call in r.meta.get("calls", []):
                 if ".grant_full_access(" in call or re.search(r"actions=\[\s*['\"]\*['\"]", call):
                     offenders.append((r, "a full-access grant"))
-        py_wild = [m for f in program.files if f.language == "python" for m in re.finditer(r"actions\s*=\s*\[[^\]]*['\"](\*|[\w-]+:\*)['\"]", f.text)]
+        py_wild = [m for f in program.files if f.language == "python" for m in re.finditer(r"actions\s*=\s*\[[^\]]*['\"](\*|[\w-]+:\*)['\"]", f.text)
+                   if not (m.group(1) == "kms:*" and re.search(r"AccountRootPrincipal|:root\b", f.text[max(0, m.start() - 400):m.end() + 400]))]
         if not policies and not offenders and not py_wild:
             yield self.finding("unknown", "No IAM policy statements found to judge.")
         elif offenders or py_wild:
@@ -569,7 +583,8 @@ class AllowedPorts(_RubricCheck):
         every = [(r, rule) for r, d, rule in _rules(program) if d == "ingress"]
         ingress = [(r, rule) for r, rule in every if _open(rule)]
         cdk_any = [f for f in program.files if f.language == "python" and re.search(r"Port\.tcp\(", f.text)]
-        cdk_rules = [m for f in cdk_any for m in re.finditer(r"Peer\.any_ipv[46]\(\)\s*,\s*(?:connection=)?ec2\.Port\.tcp\((\d+)\)", f.text)]
+        cdk_rules = [m for f in cdk_any for m in re.finditer(
+            r"add_ingress_rule\(\s*(?:peer=)?ec2\.Peer\.any_ipv[46]\(\)\s*,\s*(?:connection=)?ec2\.Port\.tcp\((\d+)\)", f.text)]
         if not every and not cdk_any:
             yield self.finding("unknown", "No security group ingress rules found to judge.")
             return
@@ -926,7 +941,9 @@ class MultiAz(_RubricCheck):
         if not instances and not clusters:
             yield self.finding("unknown", "No database found to check Multi-AZ on.")
             return
-        single = [d for d in instances if not truthy(resolve(d.attributes.get("multi_az"), program))]
+        values = {d.address: resolve(d.attributes.get("multi_az"), program) for d in instances}
+        unsure = [d for d in instances if isinstance(values[d.address], Expr)]  # set per environment, from config: not claimed
+        single = [d for d in instances if d not in unsure and not truthy(values[d.address])]
         members = program.of_type("aws_rds_cluster_instance")
         count = _count(members)  # None: made in a loop the analysis cannot count, so not claimed single
         if clusters and count is not None and count < 2 and not any("readers" in c.attributes or "instances" in c.attributes
@@ -934,6 +951,8 @@ class MultiAz(_RubricCheck):
             single += clusters
         if single:
             yield self.finding("fail", f"Multi-AZ required; {_names(single)} run in one AZ.", _locs(single), found="No")
+        elif unsure:
+            yield self.finding("unknown", f"Multi-AZ of {_names(unsure)} is set from a value known only at deploy time.", _locs(unsure))
         else:
             yield self.finding("pass", "Databases are Multi-AZ.", _locs(instances + clusters))
 

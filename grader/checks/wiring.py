@@ -227,3 +227,82 @@ class AcmDnsValidationWithoutRecords(Check):
                                [cert.line_of("validation_method")], found=cert.address)
         if checked and not flagged:
             yield self.finding("pass", "Every DNS-validated certificate has its validation records.")
+
+
+# (resource type, attribute, service, characters the service refuses in it)
+_SECRET_SINKS = (
+    ("aws_db_instance", "password", "RDS", '/@" '),
+    ("aws_rds_cluster", "master_password", "RDS/Aurora", '/@" '),
+    ("aws_docdb_cluster", "master_password", "DocumentDB", '/@" '),
+)
+_RANDOM_DEFAULT_SPECIAL = "!@#$%&*()-_=+[]{}<>:?"  # the random provider's special characters when override_special is unset
+
+
+@register
+class RandomPasswordRejected(Check):
+    id = "WIR007"
+    name = "random-password-rejected-by-service"
+    area = "deployability"
+    severity = "high"
+    description = ("A random_password with special characters the database refuses (`/`, `@`, `\"`, space) feeds an RDS, "
+                   "Aurora or DocumentDB master password.")
+    why = "The random provider's default special characters include `@`; the create call fails whenever one is drawn."
+    fix = "Set override_special to characters the service accepts (for example \"!#$%&*()-_=+[]{}<>:?\") or special = false."
+    bad = ('resource "random_password" "db" {\n  length = 16\n}\n'
+           'resource "aws_db_instance" "d" {\n  password = random_password.db.result\n}')
+    good = ('resource "random_password" "db" {\n  length = 16\n  override_special = "!#$%&*()-_=+[]{}<>:?"\n}\n'
+            'resource "aws_db_instance" "d" {\n  password = random_password.db.result\n}')
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        by = program.by_address()
+        checked = flagged = 0
+        for kind, attr, service, refused in _SECRET_SINKS:
+            for r in program.of_type(kind):
+                for address in sorted(a for a in _refs(r.attributes.get(attr)) if a in by and by[a].type == "random_password"):
+                    bad = _refused_characters(by[address], refused)
+                    if bad is None:
+                        continue  # a value the analysis cannot read: no claim
+                    checked += 1
+                    if bad:
+                        flagged += 1
+                        yield self.finding("fail", f"`{r.address}.{attr}` comes from `{address}`, which may draw "
+                                           f"{', '.join(repr(c) for c in bad)}; {service} refuses those characters.",
+                                           [r.line_of(attr), by[address].location], found=address)
+        if checked and not flagged:
+            yield self.finding("pass", "Random database passwords use only characters the service accepts.")
+
+
+def _refused_characters(password: Resource, refused: str) -> str | None:
+    """The refused characters the generated password may contain ("" when none), or None when it cannot be told."""
+    special, override = password.attributes.get("special", True), password.attributes.get("override_special")
+    if not isinstance(special, bool) or (override is not None and not isinstance(override, str)):
+        return None
+    if not special:
+        return ""
+    return "".join(c for c in refused if c in (override if override is not None else _RANDOM_DEFAULT_SPECIAL))
+
+
+@register
+class ConfigChannelWithoutRecorder(Check):
+    id = "WIR008"
+    name = "config-delivery-channel-without-recorder"
+    area = "deployability"
+    severity = "high"
+    description = "An AWS Config delivery channel is created with no configuration recorder in the code."
+    why = "AWS Config refuses a delivery channel until a configuration recorder exists (NoAvailableConfigurationRecorderException)."
+    fix = "Add aws_config_configuration_recorder (and make the channel depend on it), then its recorder status."
+    bad = 'resource "aws_config_delivery_channel" "c" {\n  s3_bucket_name = "config-bucket"\n}'
+    good = ('resource "aws_config_configuration_recorder" "r" {\n  role_arn = "arn:aws:iam::111122223333:role/config"\n}\n'
+            'resource "aws_config_delivery_channel" "c" {\n  s3_bucket_name = "config-bucket"\n  depends_on = [aws_config_configuration_recorder.r]\n}')
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        channels = [c for c in program.of_type("aws_config_delivery_channel") if c.dialect in _JUDGED]
+        if not channels or not _complete(program) or program.modules:
+            return  # a recorder may sit in code the answer leaves out or in a module
+        if any(not f.parsed for f in program.files if f.language in ("hcl", "python")):
+            return  # the recorder may be in the file that did not parse
+        if program.of_type("aws_config_configuration_recorder"):
+            yield self.finding("pass", "The delivery channel has a configuration recorder.")
+            return
+        yield self.finding("fail", f"`{channels[0].address}` is an AWS Config delivery channel, but no configuration recorder "
+                           "is created: AWS Config refuses the channel.", [channels[0].location], found=channels[0].address)

@@ -180,12 +180,18 @@ _MODULES = r"\b(?:terraform|reusable|custom|local|child|separate|own)\s+modules?
 
 def _files(stmts: list[Statement], b: _Builder) -> None:
     wanted: dict[str, Statement] = {}
+    existing: set[str] = set()  # files the prompt says are already there: never asked for, wherever else they are named
     for s in stmts:
         for m in _FILE.finditer(s.text):
             name = m.group(1).lstrip("/")
             r = s.reading(m.start(), m.end())
             if r.polarity == "required" and r.confidence == "high" and not name.startswith(("test", "tests/")):
                 wanted.setdefault(name, s)
+            elif re.search(r"already|existing|provided|present", r.reason or "") or re.search(r"\balready\b|\bexists?\b|\bprovided\b",
+                                                                                          s.text[m.end():m.end() + 40], re.I):
+                existing.add(name)
+    for name in existing:
+        wanted.pop(name, None)
     single = next((s for s in stmts if re.search(r"\b(?:single|one)\s+(?:terraform\s+|python\s+|hcl\s+)?(?:file|script)\b|all (?:the )?code (?:must be |should be )?in (?:a |one )", s.text, re.I)
                    and (_reading(s, r"\b(?:single|one)\b|all (?:the )?code") or REQUIRED).polarity == "required"), None)
     code = [n for n in wanted if n.endswith((".tf", ".py"))]
@@ -257,6 +263,9 @@ def _concepts(stmts: list[Statement], b: _Builder) -> None:
                                                          and (o.end() - o.start()) > (m.end() - m.start()) for _, o in mentions)]
         spans = [(m.start(), m.end()) for _, m in mentions]
         coordinated = _coordinated(s, spans)
+        for i in range(len(spans) - 1):  # "VPC security group": the first names which one, it is not asked for itself
+            if coordinated[i].polarity == "required" and re.fullmatch(r"[\s-]?", s.text[spans[i][1]:spans[i + 1][0]]):
+                coordinated[i] = Reading("required", "low", f"a qualifier of the {mentions[i + 1][0].label} that follows it")
         for group in alternatives(s.text, spans):
             readings = [coordinated[i] for i in group]
             concepts = [mentions[i][0] for i in group]
@@ -376,7 +385,7 @@ def _monitoring(stmts: list[Statement], b: _Builder) -> None:
 def _data(stmts: list[Statement], b: _Builder) -> None:
     for s in stmts:
         low = s.text.lower()
-        m = re.search(r"\bversioning\b", low)
+        m = re.search(r"(?<!module )(?<!provider )(?<!api )(?<!schema )(?<!semantic )(?<!code )\bversioning\b", low)
         if m:
             b.add("s3-versioning", "storage", s.text, s.line, "REQ060", {"all": bool(re.search(r"\ball\b|\bevery\b|\beach\b", low))},
                   severity="medium", reading=s.reading(m.start(), m.end()))
@@ -389,7 +398,7 @@ def _data(stmts: list[Statement], b: _Builder) -> None:
             b.add("multi-az", "database", s.text, s.line, "REQ062", {}, severity="medium", reading=s.reading(m.start(), m.end()))
         m = re.search(r"point[- ]in[- ]time recovery|\bpitr\b", low)
         context = f"{s.lead} {s.section} {low}".lower()  # "- RDS PostgreSQL:\n  - point-in-time recovery" is about RDS
-        if m and not (re.search(r"\brds\b|aurora|postgres|mysql|database instance", context) and "dynamo" not in context):
+        if m and not (re.search(r"\brds\b|aurora|postgres|mysql|\bdatabase\b", context) and "dynamo" not in context):
             b.add("dynamodb-pitr", "database", s.text, s.line, "REQ063", {}, severity="medium", reading=s.reading(m.start(), m.end()))
         m = re.search(r"(python\s*3\.\d+|node(?:\.?js)?\s*\d+|latest (?:lambda )?runtime|runtime[^.]{0,20}latest)", low)
         if m and re.search(r"\blambda\b|\bruntime\b|\bfunctions?\b", low):  # "Python 3.9+ and CDK 2.x" is tooling, not a runtime
@@ -433,6 +442,8 @@ def _tags_and_names(stmts: list[Statement], b: _Builder) -> None:
                     keys = list(dict.fromkeys(w for w in re.findall(r"(?<![/\w-])([A-Z][a-z][\w-]*)(?![/\w:/-])", prose.split(":", 1)[-1])
                                               if w not in _TAG_STOP))
                     r = Reading(r.polarity, "low", "tag keys read from prose, not from code or key=value pairs")
+            if any(re.fullmatch(r"[a-z0-9]+(?:_[a-z0-9]+)+", k) for k in keys):  # `aws_regions` is a variable, not a tag key
+                r = Reading(r.polarity, "low", "a name in code spans that looks like a variable, not a tag key")
             if keys:
                 b.add("tags", "tagging", t, s.line, "REQ080", {"keys": keys[:8], "values": values}, severity="medium", reading=r)
         m = re.search(r"`?((?:[A-Za-z0-9]+[-_./])?\{[a-z_-]+\}(?:[-_./][A-Za-z0-9]*\{?[a-z_-]*\}?)+)`?", t)

@@ -36,7 +36,7 @@ _LEAD_FORBIDS = re.compile(r"^\W*(?:do not|don'?t|must not|never|shall not)\W*\s
                            r"|^\W*(?:excluded|exclude)\b", re.I)
 _LEAD_NEGATES = re.compile(r"^\W*(?:do not|don'?t|never|no|avoid|must not|without|not needed|not required|out of scope|excluded?)\b", re.I)
 _NEGATION_BEFORE = re.compile(r"\b(?:no|not|never|without|avoid|don'?t|do not|must not|shouldn'?t|should not|cannot|exclud\w*|"
-                              r"except|no need (?:for|to)|out of scope)\b", re.I)
+                              r"except|no need (?:for|to)|out of scope|instead of|rather than)\b", re.I)
 _CONDITIONAL = re.compile(r"\b(?:optional(?:ly)?|if (?:needed|required|applicable|desired|necessary|possible|you (?:use|need|want|choose))"
                           r"|if (?:the )?(?:task|project|solution|stack) (?:requires|needs|uses)|if (?:creating|using|deploying)"
                           r"|if [\w-]+(?: [\w-]+)? (?:is |are )?(?:required|needed|used|enabled)|if (?:used|needed|required|applicable|present|any)|where (?:applicable|needed|possible)|may|might|could"
@@ -62,6 +62,9 @@ _LINKED_ROLE_BEFORE = re.compile(r"service[- ]linked roles?\s+(?:for\s+)?(?:the\
 _SOURCE_AFTER = re.compile(r"^\s*(?:(?:and|or|/|,)\s*(?:(?-i:[A-Z])[\w-]*\s*){1,3})?(?:findings|events?|alerts|state changes?|api calls|notifications? from)\b", re.I)
 _MODIFIER_AFTER = re.compile(r"^[\s-]*(?:(?:for|used for|via)\s+(?:the\s+)?(?:\w+\s+)?)?(?:csi\b|drivers?\b|add-?ons?\b|plugins?\b|agents?\b|managed node groups?|node groups?|worker nodes?"
                              r"|nodes?\b|instance profiles?\b|sdk\b|client\b|console\b|cli\b|ami\b|optimi[sz]ed\b|compatible\b)", re.I)
+_TARGET_OF_ACTION = re.compile(r"\b(?:scan|scans|scanning|audit|audits|auditing|inspect|inspects|checks? (?:on|of|across)|validat\w+|evaluat\w+"
+                               r"|assess\w*|compliance (?:checks? |validation )?(?:across|of|for|on)|monitors? (?:existing|all))\s+"
+                               r"(?:the\s+|our\s+|all\s+|existing\s+|your\s+)?(?:[\w-]+\s+){0,1}$", re.I)
 _PURPOSE_BEFORE = re.compile(r"\b(?:subnets?|groups?|roles?|profiles?|permissions?|policies|policy|endpoints?|access|tags?|alarms?"
                              r"|dashboards?|buckets?|keys?|rules?|targets?)\s+for\s+(?:the\s+|all\s+|its\s+)?$", re.I)
 _GRANTEE_BEFORE = re.compile(r"\b(?:allow|allows|allowing|permit|permits|let|lets)\s+(?:the\s+|only\s+)?$", re.I)
@@ -130,6 +133,8 @@ def read_mention(text: str, start: int, end: int, section: str = "", lead: str =
         return Reading("required", "low", "mentioned as the service of a role")
     if re.search(r"\b(?:configured|backed|powered|provisioned)\s+(?:with|by)\s+(?:the\s+)?$", before, re.I):
         return Reading("required", "low", "named as what something else is built on")
+    if _TARGET_OF_ACTION.search(before):
+        return Reading("required", "low", "named as what the system acts on (scans, audits, monitors), not as something to create")
     if _PURPOSE_BEFORE.search(before):
         return Reading("required", "low", "named as what something else is for")
     if _GRANTEE_BEFORE.search(before) and re.match(r"^[\w ,-]{0,40}?\bto\b", after):
@@ -157,7 +162,7 @@ def alternatives(text: str, spans: list[tuple[int, int]]) -> list[list[int]]:
         if groups:
             prev = groups[-1][-1]
             gap = text[spans[prev][1]:spans[i][0]]
-            if re.fullmatch(r"\s*(?:[\w-]+\s+){0,2}?(?:,\s*)?(?:or|and/or|/|\\|either)\s*(?:the\s+|an?\s+|use\s+)?(?:\w+\s+)?", gap, re.I) \
+            if re.fullmatch(r"\s*(?:[\w-]+\s+){0,2}?(?:,\s*)?(?:or|and/or|/|\\|either)\s*(?:the\s+|an?\s+|use\s+)?(?:\w+\s+){0,2}", gap, re.I) \
                     or re.fullmatch(r"\s*[/\\]\s*", gap):
                 groups[-1].append(i)
                 continue
