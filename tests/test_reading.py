@@ -277,3 +277,11 @@ def test_fresh_review_causes(prompt, key, expected):
 def test_files_said_to_exist_are_never_asked_for():
     files = by_key("- The provider lives in `provider.tf` (already present).\n- Use `provider.tf` and write `tap_stack.tf`.\n")
     assert files["deliverable-files"].checks[0].params["files"] == ["tap_stack.tf"]
+
+
+def test_lambda_code_in_another_language_is_not_the_wrong_platform(tmp_path):
+    prompt = "## Requirements\n- Create an S3 bucket.\n"
+    handler = BUCKET + "```javascript\n// lib/lambda/index.js\nexports.handler = async (event) => ({ statusCode: 200 });\n```\n"
+    assert not any(f["check"] == "STR005" and f["status"] == "fail" for f in _grade(tmp_path, prompt, handler)["findings"])
+    app = BUCKET + "```javascript\n// lib/app.js\nconst cdk = require('aws-cdk-lib');\nnew cdk.App();\n```\n"
+    assert any(f["check"] == "STR005" and f["status"] == "fail" for f in _grade(tmp_path, prompt, app)["findings"])

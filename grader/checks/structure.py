@@ -119,6 +119,8 @@ class WrongPlatform(Check):
         expected_language = _PLATFORM_LANGUAGE.get(ctx.platform)
         for source in program.files:
             if source.language in _FOREIGN:
+                if _LAMBDA_ASSET.search(source.path) or _HANDLER_CODE.search(source.text):
+                    continue  # a Lambda function's own code (Node.js, Go...) shipped beside the IaC, not IaC in another tool
                 problems.append((f"{source.path} is {source.language}", Location(source.path, None)))
             elif source.language in ("hcl", "python") and expected_language and source.language != expected_language:
                 if source.language == "python" and not _IAC_IMPORT.search(source.text):
@@ -137,6 +139,8 @@ class WrongPlatform(Check):
             yield self.finding("pass", f"All code is {expected_language} for {ctx.platform}.")
 
 
+_LAMBDA_ASSET = re.compile(r"(?:^|/)(?:lambdas?|functions?|handlers?|lambda_src|lambda-src)/", re.I)
+_HANDLER_CODE = re.compile(r"exports\.handler\s*=|export\s+(?:const|async function|function)\s+handler\b|func\s+(?:H|h)andle\w*\(|lambda\.Start\(")
 _IAC_IMPORT = re.compile(r"^\s*(?:from|import)\s+(?:pulumi|aws_cdk|cdktf|constructs|troposphere)\b", re.M)
 
 
