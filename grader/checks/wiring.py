@@ -243,7 +243,7 @@ class RandomPasswordRejected(Check):
     id = "WIR007"
     name = "random-password-rejected-by-service"
     area = "deployability"
-    severity = "high"
+    severity = "medium"  # fails only when a refused character is drawn: a defect, but not a certain blocker
     description = ("A random_password with special characters the database refuses (`/`, `@`, `\"`, space) feeds an RDS, "
                    "Aurora or DocumentDB master password.")
     why = "The random provider's default special characters include `@`; the create call fails whenever one is drawn."
