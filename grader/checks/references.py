@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import defaultdict
 from typing import Iterator
 
 from .. import schema
-from ..ir import Location, Program, scope_of, scoped
+from ..ir import Expr, Location, Program, scope_of, scoped
 from .base import Check, Context, Finding, register
 
 
@@ -416,3 +417,37 @@ class MissingAnswerModule(Check):
                                    [Location(facts.path, line)], found=name)
         if checked and not problems:
             yield self.finding("pass", f"The {checked} imports of the answer's own modules name delivered files.")
+
+
+_STATIC_PROVIDER = re.compile(r"[A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)?")
+
+
+@register
+class DynamicProviderReference(Check):
+    id = "DEP030"
+    name = "dynamic-provider-reference"
+    area = "deployability"
+    severity = "critical"
+    description = "A Terraform resource or data source picks its `provider` with an expression (a conditional, a map lookup, each.value)."
+    why = "Terraform resolves providers before evaluating expressions: `provider` must name one configuration (`aws.west`); plan fails."
+    fix = "Write one resource block per provider alias (or one module call per region, passing `providers = { aws = aws.west }`)."
+    bad = ('provider "aws" {\n  alias = "a"\n  region = "us-east-1"\n}\nprovider "aws" {\n  alias = "b"\n  region = "us-west-2"\n}\n'
+           'resource "aws_s3_bucket" "b" {\n  for_each = toset(["a", "b"])\n  provider = each.key == "a" ? aws.a : aws.b\n}')
+    good = ('provider "aws" {\n  alias = "a"\n  region = "us-east-1"\n}\n'
+            'resource "aws_s3_bucket" "b" {\n  provider = aws.a\n}')
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        checked = flagged = 0
+        for r in program.resources:
+            given = r.meta.get("provider")
+            if r.dialect != "terraform" or given is None:
+                continue
+            checked += 1
+            text = given.text if isinstance(given, Expr) else str(given)
+            if _STATIC_PROVIDER.fullmatch(text.strip()):
+                continue
+            flagged += 1
+            yield self.finding("fail", f"`{r.address}` chooses its provider with an expression (`{text[:60]}`); Terraform needs a "
+                               "static provider reference, so plan fails.", [r.line_of("provider")], found=text[:60])
+        if checked and not flagged:
+            yield self.finding("pass", "Every provider reference is static.")
