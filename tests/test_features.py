@@ -105,6 +105,16 @@ CASES = [
                           "        sg.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(22))\n"},
      {"lib/tap_stack.py": "from aws_cdk import Stack, aws_ec2 as ec2\nclass S(Stack):\n    def f(self, sg):\n"
                           "        sg.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(443))\n        sg.add_egress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(80))\n"}),
+    ("REQ063", {},  # CDK TableV2 takes a flag
+     {"lib/tap_stack.py": "from aws_cdk import Stack, aws_dynamodb as ddb\nclass S(Stack):\n    def f(self, key):\n        ddb.TableV2(self, 'T', partition_key=key)\n"},
+     {"lib/tap_stack.py": "from aws_cdk import Stack, aws_dynamodb as ddb\nclass S(Stack):\n    def f(self, key):\n"
+                          "        ddb.TableV2(self, 'T', partition_key=key, point_in_time_recovery=True)\n"}),
+    ("REQ071", {"types": ["t3.medium"]},  # EC2 types are not judged on the database class
+     {"main.tf": 'resource "aws_instance" "a" {\n  instance_type = "t3.large"\n}\n'},
+     {"main.tf": 'resource "aws_instance" "a" {\n  instance_type = "t3.medium"\n}\nresource "aws_db_instance" "d" {\n  instance_class = "db.t3.micro"\n}\n'}),
+    ("REQ020", {"concept": "ec2", "min_count": 3},  # instances an Auto Scaling group makes are not counted by blocks
+     {"main.tf": 'resource "aws_instance" "a" {}\n'},
+     {"main.tf": 'resource "aws_launch_template" "l" {}\nresource "aws_autoscaling_group" "g" {\n  desired_capacity = 3\n}\n'}),
     ("REQ041", {"ports": [443]},  # only what the internet may reach is judged against the allowlist
      {"main.tf": 'resource "aws_security_group" "s" {\n  ingress {\n    from_port = 22\n    to_port = 22\n    protocol = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n'},
      {"main.tf": 'resource "aws_security_group" "s" {\n  ingress {\n    from_port = 443\n    to_port = 443\n    protocol = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n'

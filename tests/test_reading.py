@@ -285,3 +285,14 @@ def test_lambda_code_in_another_language_is_not_the_wrong_platform(tmp_path):
     assert not any(f["check"] == "STR005" and f["status"] == "fail" for f in _grade(tmp_path, prompt, handler)["findings"])
     app = BUCKET + "```javascript\n// lib/app.js\nconst cdk = require('aws-cdk-lib');\nnew cdk.App();\n```\n"
     assert any(f["check"] == "STR005" and f["status"] == "fail" for f in _grade(tmp_path, prompt, app)["findings"])
+
+
+def test_round_three_causes():
+    assert "concept-lambda" not in by_key("- Secrets Manager should use managed rotation instead of custom Lambda\n")
+    assert "concept-ecs" not in by_key("- Build an EKS cluster.\n- Use only Fargate compute profiles.\n")
+    assert "concept-ecs" in by_key("- Run the service on Fargate behind an ALB.\n")
+    assert by_key("- Deliver everything in `tap\\_stack.tf`.\n")["deliverable-files"].checks[0].params["files"] == ["tap_stack.tf"]
+    assert by_key("- Enable CloudTrail logging to an S3 bucket in all regions.\n")["all-regions-cloudtrail"].checks[0].params == {"concept": "cloudtrail"}
+    assert "backup-retention" not in by_key("- Create an AWS Backup plan with 30 days retention.\n")
+    assert by_key("- AWS Backup plan covering backups of RDS and EBS.\n")["concept-rds"].confidence == "low"
+    assert by_key("- Tag every resource with `locals`.\n")["tags"].confidence == "low"

@@ -245,6 +245,8 @@ class ServicePresent(_RubricCheck):
             f = self.missing(f"{concept.label} required; none found in the code.", concept.types)
         else:
             have = _count(found)
+            if concept.id == "ec2" and any(r.type == "aws_autoscaling_group" for r in found):
+                have = None  # instances come from the group's capacity, not from counted blocks
             if want and have is not None and have < want:
                 f = self.finding("partial", f"{concept.label}: expected at least {want}, found {have} ({_names(found)}).",
                                  _locs(found), found=f"{have} of {want}")
@@ -377,7 +379,8 @@ def _encryption(program: Program, r: Resource) -> str | None:
             return "kms"
         return "default" if truthy(resolve(a.get("encrypted"), program)) else None
     if r.type == "aws_kinesis_stream":
-        return "kms" if a.get("kms_key_id") is not None or a.get("encryption_type") == "KMS" else None
+        return "kms" if a.get("kms_key_id") is not None or a.get("encryption_type") == "KMS" or "encryption_key" in a \
+            or "KMS" in as_text(a.get("encryption") or a.get("stream_encryption")) else None
     if r.type == "aws_elasticache_replication_group":
         return "kms" if a.get("kms_key_id") is not None else ("default" if truthy(a.get("at_rest_encryption_enabled")) else None)
     if r.type == "aws_secretsmanager_secret":
@@ -973,7 +976,11 @@ class DynamoPitr(_RubricCheck):
         if not tables:
             yield self.missing("Point-in-time recovery required; no DynamoDB table found.", ("aws_dynamodb_table",))
             return
-        off = [t for t in tables if not truthy((first_block(t.attributes.get("point_in_time_recovery")) or {}).get("enabled"))]
+        def on(t: Resource) -> bool:  # a block `{ enabled = true }` (HCL, Pulumi, CDKTF) or a flag (CDK Table/TableV2)
+            value = t.attributes.get("point_in_time_recovery")
+            return truthy(value) if not isinstance(value, (dict, list)) else truthy((first_block(value) or {}).get("enabled"))
+        off = [t for t in tables if not on(t) and not truthy((first_block(t.attributes.get("point_in_time_recovery_specification")) or {})
+                                                           .get("point_in_time_recovery_enabled"))]
         if off:
             yield self.finding("fail" if len(off) == len(tables) else "partial", f"PITR is off on {_names(off)}.", _locs(off))
         else:
@@ -1039,8 +1046,10 @@ class InstanceTypes(_RubricCheck):
                 v = resolve(r.attributes.get(key), program)
                 if isinstance(v, str):
                     found.append((r, v))
+        # EC2 types are judged on instances, db.* types on databases: "t3.medium instances" says nothing of the RDS class
+        found = [(r, v) for r, v in found if v.startswith("db.") == any(a.startswith("db.") for a in allowed)]
         if not found:
-            yield self.finding("unknown", "No instance types set in the code.")
+            yield self.finding("unknown", "No instance types of that kind set in the code.")
             return
         wrong = [(r, v) for r, v in found if v not in allowed and not any(v.endswith(a) or a.endswith(v) for a in allowed)]
         if wrong:

@@ -73,7 +73,8 @@ def statements(prompt: str) -> list[Statement]:
         line = tok.map[0] + 1
         for offset, raw in enumerate(tok.content.split("\n")):
             for sentence in _pieces(raw):
-                text = re.sub(r"\*\*|__", "", sentence).strip()  # bold marks would hide "ECS service-linked roles"
+                text = re.sub(r"\*\*|__", "", sentence)  # bold marks would hide "ECS service-linked roles"
+                text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!])", r"\1", text).strip()  # markdown escapes: "tap\_stack.tf"
                 if text:
                     out.append(Statement(text, line + offset, section, lead, tokens[i - 1].type == "heading_open"))
     return out
@@ -237,8 +238,10 @@ def _regions(stmts: list[Statement], b: _Builder) -> None:
                 if m.group(0) not in target:
                     target.append(m.group(0))
                     first = first or s
-        if re.search(r"\ball (?:active |enabled |available )?regions\b", s.text, re.I):
-            concept = next((c for c in CONCEPTS if c.regex.search(s.text)), None)
+        every = re.search(r"\ball (?:active |enabled |available )?regions\b", s.text, re.I)
+        if every:  # the service the sentence is about, named first ("CloudTrail ... to an S3 bucket in all regions")
+            named = [(m.start(), c) for c in CONCEPTS for m in c.regex.finditer(s.text[:every.start()])]
+            concept = min(named, key=lambda x: x[0])[1] if named else next((c for c in CONCEPTS if c.regex.search(s.text)), None)
             b.add(f"all-regions-{concept.id if concept else 'any'}", "region", s.text, s.line, "REQ011",
                   {"concept": concept.id if concept else None}, severity="high", reading=_reading(s, r"\ball\b[^.]*regions") or REQUIRED)
     regions = sure or loose
@@ -251,11 +254,12 @@ def _regions(stmts: list[Statement], b: _Builder) -> None:
 
 def _concepts(stmts: list[Statement], b: _Builder) -> None:
     placeholders: set[str] = set()  # concepts the prompt lets the answer stand in for: no sure demand anywhere
+    kubernetes = any(re.search(r"\beks\b|kubernetes", s.text, re.I) for s in stmts)  # then "Fargate" means EKS Fargate, not ECS
     for s in stmts:
         mentions: list[tuple[object, re.Match]] = []
         for concept in CONCEPTS:
             m = concept.regex.search(s.text)
-            if m:
+            if m and not (kubernetes and concept.id == "ecs" and m.group(0).lower() == "fargate"):
                 mentions.append((concept, m))
         mentions.sort(key=lambda cm: cm[1].start())
         # a mention inside another one is part of it: "S3 replication" is not also "S3"
@@ -390,7 +394,7 @@ def _data(stmts: list[Statement], b: _Builder) -> None:
             b.add("s3-versioning", "storage", s.text, s.line, "REQ060", {"all": bool(re.search(r"\ball\b|\bevery\b|\beach\b", low))},
                   severity="medium", reading=s.reading(m.start(), m.end()))
         m = re.search(r"backup[^.]{0,40}?(\d+)[- ]days?|(\d+)[- ]days?[^.]{0,30}backup", low)
-        if m:
+        if m and not re.search(r"aws backup|backup (?:plan|vault|rule)", low):  # an AWS Backup plan's retention, not a database's
             b.add("backup-retention", "database", s.text, s.line, "REQ061", {"days": int(m.group(1) or m.group(2))}, severity="medium",
                   reading=s.reading(m.start(), m.end()))
         m = re.search(r"multi[- ]az\b", low)
@@ -442,7 +446,7 @@ def _tags_and_names(stmts: list[Statement], b: _Builder) -> None:
                     keys = list(dict.fromkeys(w for w in re.findall(r"(?<![/\w-])([A-Z][a-z][\w-]*)(?![/\w:/-])", prose.split(":", 1)[-1])
                                               if w not in _TAG_STOP))
                     r = Reading(r.polarity, "low", "tag keys read from prose, not from code or key=value pairs")
-            if any(re.fullmatch(r"[a-z0-9]+(?:_[a-z0-9]+)+", k) for k in keys):  # `aws_regions` is a variable, not a tag key
+            if any(re.fullmatch(r"[a-z0-9_]+", k) for k in keys):  # `aws_regions`, `locals`: names from code, not tag keys
                 r = Reading(r.polarity, "low", "a name in code spans that looks like a variable, not a tag key")
             if keys:
                 b.add("tags", "tagging", t, s.line, "REQ080", {"keys": keys[:8], "values": values}, severity="medium", reading=r)

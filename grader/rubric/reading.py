@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_CLAUSE_END = re.compile(r"[.;!?]\s|[;!?]$|\s[-–—]\s|\bbut\b|\bhowever\b|\bwhereas\b|\binstead\b", re.I)
+_CLAUSE_END = re.compile(r"[.;!?]\s|[;!?]$|\s[-–—]\s|\bbut\b|\bhowever\b|\bwhereas\b", re.I)
 _ACTION = re.compile(r"\b(?:use|uses|using|create|creates|deploy|deploys|configure|configures|enable|enables|ensure|ensures|set up|"
                      r"add|adds|provision|provisions|implement|implements|include|includes|attach|attaches|store|stores|send|"
                      r"sends|route|routes|build|builds|define|defines|allow|allows)\b", re.I)
@@ -66,7 +66,8 @@ _TARGET_OF_ACTION = re.compile(r"\b(?:scan|scans|scanning|audit|audits|auditing|
                                r"|assess\w*|compliance (?:checks? |validation )?(?:across|of|for|on)|monitors? (?:existing|all))\s+"
                                r"(?:the\s+|our\s+|all\s+|existing\s+|your\s+)?(?:[\w-]+\s+){0,1}$", re.I)
 _PURPOSE_BEFORE = re.compile(r"\b(?:subnets?|groups?|roles?|profiles?|permissions?|policies|policy|endpoints?|access|tags?|alarms?"
-                             r"|dashboards?|buckets?|keys?|rules?|targets?)\s+for\s+(?:the\s+|all\s+|its\s+)?$", re.I)
+                             r"|dashboards?|buckets?|keys?|rules?|targets?)\s+for\s+(?:the\s+|all\s+|its\s+)?$"
+                             r"|\b(?:backups?|snapshots?|backup plans?|restores?)\s+(?:of|for)\s+(?:the\s+|all\s+)?(?:[\w-]+\s+){0,1}$", re.I)
 _GRANTEE_BEFORE = re.compile(r"\b(?:allow|allows|allowing|permit|permits|let|lets)\s+(?:the\s+|only\s+)?$", re.I)
 _NAMESPACE_AFTER = re.compile(r"^\s*(?:service\s+)?for\s+(?:the\s+)?(?:subnets|nat gateways|internet gateways?|route tables|security groups"
                               r"|node groups)\b", re.I)
