@@ -9,6 +9,12 @@ from tests.conftest import program_of
 all_checks()
 
 
+def test_a_deny_statements_wildcard_grants_nothing():
+    stack = "from aws_cdk import Stack, aws_iam as iam\nclass S(Stack):\n    def f(self):\n        iam.PolicyStatement(effect=iam.Effect.{}, actions=['s3:*'], resources=['*'])\n"
+    assert judge("REQ040", {"lib/tap_stack.py": stack.format("ALLOW")}) == {"fail"}
+    assert "fail" not in judge("REQ040", {"lib/tap_stack.py": stack.format("DENY")})
+
+
 def test_multi_az_from_per_environment_config_is_not_judged():
     files = {"__main__.py": 'import pulumi, pulumi_aws as aws\ncfg = pulumi.Config()\naws.rds.Instance("d", multi_az=cfg.get_bool("multi_az"))\n'}
     assert judge("REQ062", files) == {"unknown"}
@@ -115,6 +121,9 @@ CASES = [
     ("REQ020", {"concept": "ec2", "min_count": 3},  # instances an Auto Scaling group makes are not counted by blocks
      {"main.tf": 'resource "aws_instance" "a" {}\n'},
      {"main.tf": 'resource "aws_launch_template" "l" {}\nresource "aws_autoscaling_group" "g" {\n  desired_capacity = 3\n}\n'}),
+    ("REQ020", {"concept": "eventbridge"},  # EventBridge Scheduler is EventBridge
+     {"main.tf": 'resource "aws_lambda_function" "f" {}\n'},
+     {"main.tf": 'resource "aws_scheduler_schedule" "s" {\n  schedule_expression = "rate(5 minutes)"\n}\n'}),
     ("REQ041", {"ports": [443]},  # only what the internet may reach is judged against the allowlist
      {"main.tf": 'resource "aws_security_group" "s" {\n  ingress {\n    from_port = 22\n    to_port = 22\n    protocol = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n'},
      {"main.tf": 'resource "aws_security_group" "s" {\n  ingress {\n    from_port = 443\n    to_port = 443\n    protocol = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n'

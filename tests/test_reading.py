@@ -296,3 +296,9 @@ def test_round_three_causes():
     assert "backup-retention" not in by_key("- Create an AWS Backup plan with 30 days retention.\n")
     assert by_key("- AWS Backup plan covering backups of RDS and EBS.\n")["concept-rds"].confidence == "low"
     assert by_key("- Tag every resource with `locals`.\n")["tags"].confidence == "low"
+
+
+def test_round_four_causes():
+    assert by_key("- Use an S3 backend for remote state.\n")["concept-s3"].confidence == "low"
+    assert by_key("- Outputs: the VPC ID, the RDS endpoint and the ALB DNS name.\n")["concept-rds"].confidence == "low"
+    assert by_key("- Create an RDS PostgreSQL instance.\n")["concept-rds"].confidence == "high"

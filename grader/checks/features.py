@@ -536,7 +536,8 @@ class LeastPrivilege(_RubricCheck):
                 if ".grant_full_access(" in call or re.search(r"actions=\[\s*['\"]\*['\"]", call):
                     offenders.append((r, "a full-access grant"))
         py_wild = [m for f in program.files if f.language == "python" for m in re.finditer(r"actions\s*=\s*\[[^\]]*['\"](\*|[\w-]+:\*)['\"]", f.text)
-                   if not (m.group(1) == "kms:*" and re.search(r"AccountRootPrincipal|:root\b", f.text[max(0, m.start() - 400):m.end() + 400]))]
+                   if not (m.group(1) == "kms:*" and re.search(r"AccountRootPrincipal|:root\b", f.text[max(0, m.start() - 400):m.end() + 400]))
+                   and not re.search(r"Effect\.DENY|['\"]Deny['\"]", f.text[max(0, m.start() - 300):m.end() + 300])]  # a Deny grants nothing
         if not policies and not offenders and not py_wild:
             yield self.finding("unknown", "No IAM policy statements found to judge.")
         elif offenders or py_wild:

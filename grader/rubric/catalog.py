@@ -75,7 +75,7 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept("dashboard", "CloudWatch dashboard", "monitoring", r"\bdashboards?\b", ("aws_cloudwatch_dashboard",)),
     Concept("sns", "SNS Alerts", "monitoring", r"\bsns\b|\bnotifications? topic", ("aws_sns_topic",)),
     Concept("sqs", "SQS", "compute", r"\bsqs\b|(?<!job )(?<!batch )\b(?:message )?queues?\b", ("aws_sqs_queue",)),
-    Concept("eventbridge", "EventBridge", "monitoring", r"\beventbridge\b|\bcloudwatch events?\b", ("aws_cloudwatch_event_rule",)),
+    Concept("eventbridge", "EventBridge", "monitoring", r"\beventbridge\b|\bcloudwatch events?\b", ("aws_cloudwatch_event_rule", "aws_scheduler_schedule")),
     Concept("cloudfront", "CloudFront", "networking", r"\bcloudfront\b|\bcdn\b", ("aws_cloudfront_distribution",)),
     Concept("route53", "Route 53", "networking", r"\broute ?53\b", ("aws_route53_zone", "aws_route53_record")),
     Concept("acm", "ACM certificates", "security", r"\bacm\b|certificate manager", ("aws_acm_certificate",)),

@@ -60,7 +60,7 @@ _ENDPOINT_AFTER = re.compile(r"^\s*(?:(?:and|or|,)\s*[\w -]{1,20}?)?\s*\(?(?:gat
 _LINKED_ROLE = re.compile(r"^[\w -]{0,10}service[- ]linked roles?|^\s*(?:\w+\s+)?(?:service )?principal\b", re.I)
 _LINKED_ROLE_BEFORE = re.compile(r"service[- ]linked roles?\s+(?:for\s+)?(?:the\s+)?$", re.I)
 _SOURCE_AFTER = re.compile(r"^\s*(?:(?:and|or|/|,)\s*(?:(?-i:[A-Z])[\w-]*\s*){1,3})?(?:findings|events?|alerts|state changes?|api calls|notifications? from)\b", re.I)
-_MODIFIER_AFTER = re.compile(r"^[\s-]*(?:(?:for|used for|via)\s+(?:the\s+)?(?:\w+\s+)?)?(?:csi\b|drivers?\b|add-?ons?\b|plugins?\b|agents?\b|managed node groups?|node groups?|worker nodes?"
+_MODIFIER_AFTER = re.compile(r"^[\s-]*(?:(?:for|used for|via)\s+(?:the\s+)?(?:\w+\s+)?)?(?:backend\b|remote state\b|state (?:file|bucket|storage|locking)\b|csi\b|drivers?\b|add-?ons?\b|plugins?\b|agents?\b|managed node groups?|node groups?|worker nodes?"
                              r"|nodes?\b|instance profiles?\b|sdk\b|client\b|console\b|cli\b|ami\b|optimi[sz]ed\b|compatible\b)", re.I)
 _TARGET_OF_ACTION = re.compile(r"\b(?:scan|scans|scanning|audit|audits|auditing|inspect|inspects|checks? (?:on|of|across)|validat\w+|evaluat\w+"
                                r"|assess\w*|compliance (?:checks? |validation )?(?:across|of|for|on)|monitors? (?:existing|all))\s+"
@@ -134,6 +134,8 @@ def read_mention(text: str, start: int, end: int, section: str = "", lead: str =
         return Reading("required", "low", "mentioned as the service of a role")
     if re.search(r"\b(?:configured|backed|powered|provisioned)\s+(?:with|by)\s+(?:the\s+)?$", before, re.I):
         return Reading("required", "low", "named as what something else is built on")
+    if re.search(r"\b(?:outputs?|export)\b[^.;]*$", before, re.I) and not _ACTION.search(before):
+        return Reading("required", "low", "named as a value to output, not as something to create")
     if _TARGET_OF_ACTION.search(before):
         return Reading("required", "low", "named as what the system acts on (scans, audits, monitors), not as something to create")
     if _PURPOSE_BEFORE.search(before):
