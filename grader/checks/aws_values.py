@@ -15,7 +15,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterator
 
-from ..ir import Expr, Location, Program, Resource, walk_values
+from ..ir import Expr, Location, Program, Resource
 from .base import Check, Context, Finding, register
 from .baseline import managed_policy_names
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from ..ir import Expr, as_text, truthy
+from ..ir import as_text, truthy
 
 Expansion = list[tuple[str, dict[str, Any]]]  # (terraform type, attributes); first is primary
 
