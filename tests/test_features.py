@@ -124,6 +124,11 @@ CASES = [
     ("REQ020", {"concept": "eventbridge"},  # EventBridge Scheduler is EventBridge
      {"main.tf": 'resource "aws_lambda_function" "f" {}\n'},
      {"main.tf": 'resource "aws_scheduler_schedule" "s" {\n  schedule_expression = "rate(5 minutes)"\n}\n'}),
+    ("REQ030", {"kms": True, "stores": ["s3"], "all": False},  # "the data bucket uses KMS": another bucket may differ
+     {"main.tf": 'resource "aws_s3_bucket" "data" {}\n'},
+     {"main.tf": 'resource "aws_kms_key" "k" {}\nresource "aws_s3_bucket" "data" {}\nresource "aws_s3_bucket" "config" {}\n'
+                 'resource "aws_s3_bucket_server_side_encryption_configuration" "e" {\n  bucket = aws_s3_bucket.data.id\n'
+                 '  rule {\n    apply_server_side_encryption_by_default {\n      sse_algorithm = "aws:kms"\n      kms_master_key_id = aws_kms_key.k.arn\n    }\n  }\n}\n'}),
     ("REQ041", {"ports": [443]},  # only what the internet may reach is judged against the allowlist
      {"main.tf": 'resource "aws_security_group" "s" {\n  ingress {\n    from_port = 22\n    to_port = 22\n    protocol = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n'},
      {"main.tf": 'resource "aws_security_group" "s" {\n  ingress {\n    from_port = 443\n    to_port = 443\n    protocol = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n'

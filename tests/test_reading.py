@@ -302,3 +302,8 @@ def test_round_four_causes():
     assert by_key("- Use an S3 backend for remote state.\n")["concept-s3"].confidence == "low"
     assert by_key("- Outputs: the VPC ID, the RDS endpoint and the ALB DNS name.\n")["concept-rds"].confidence == "low"
     assert by_key("- Create an RDS PostgreSQL instance.\n")["concept-rds"].confidence == "high"
+
+
+def test_encryption_of_one_named_store_is_not_a_rule_for_all():
+    assert by_key("- The data bucket must be encrypted with a KMS key.\n")["encryption-at-rest"].checks[0].params["all"] is False
+    assert "all" not in by_key("- All S3 buckets must be encrypted with KMS.\n")["encryption-at-rest"].checks[0].params

@@ -396,7 +396,8 @@ class EncryptionAtRest(_RubricCheck):
     severity = "high"
     description = "Every data store is encrypted at rest, with a customer-managed KMS key when the prompt says KMS/CMK."
     params = {"kms": "true when a customer-managed KMS key is required",
-              "stores": "catalogue concepts of the stores the prompt names (empty: every data store)"}
+              "stores": "catalogue concepts of the stores the prompt names (empty: every data store)",
+              "all": "false when the prompt speaks of one store ('the data bucket'): one that complies is enough"}
     bad = 'prompt: encrypt everything with KMS; code: aws_db_instance without storage_encrypted/kms_key_id'
     good = 'prompt: encrypt everything with KMS; code: aws_db_instance with storage_encrypted = true, kms_key_id = aws_kms_key.db.arn'
     fix = "Turn on encryption for each store and point it at a customer-managed key where KMS is required."
@@ -414,6 +415,9 @@ class EncryptionAtRest(_RubricCheck):
         what = "a customer-managed KMS key" if want_kms else "encryption"
         if not bad:
             yield self.finding("pass", f"All {len(stores)} data stores use {what}.", _locs(stores))
+        elif len(bad) < len(stores) and params.get("all") is False:  # the prompt speaks of one store ("the data bucket")
+            good = [r for r in stores if r not in bad]
+            yield self.finding("pass", f"{_names(good)} use{'s' if len(good) == 1 else ''} {what}.", _locs(good))
         elif len(bad) < len(stores):
             yield self.finding("partial", f"Expected {what} on every data store; {_names(bad)} "
                                + ("are not encrypted" if unencrypted else "use AWS-managed/default keys") + ".", _locs(bad), found="Partial")

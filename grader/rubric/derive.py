@@ -331,8 +331,14 @@ def _security(stmts: list[Statement], b: _Builder) -> None:
             r = s.reading(m.start(), m.end())
             if not re.search(r"encrypt|at rest", low):
                 r = Reading(r.polarity, "low", "KMS is mentioned, but encryption of data stores is not asked for")
-            b.add("encryption-at-rest", "encryption", t, s.line, "REQ030", {"kms": kms, **({"stores": stores} if stores else {})},
-                  severity="high", reading=r)
+            single = re.search(r"\bthe\s+(?:[\w-]+\s+){0,2}?(bucket|table|database|volume|stream|queue|topic)\b", low)
+            one = bool(single) and len(stores) <= 1 and not re.search(
+                r"\b(?:all|every|each|any)\b|\b(?:buckets|stores|databases|tables|volumes|resources|data at rest)\b", low)
+            if one and not stores:  # "the data bucket": the store the sentence is about
+                stores = [{"bucket": "s3", "table": "dynamodb", "database": "rds", "volume": "ebs", "stream": "kinesis",
+                           "queue": "sqs", "topic": "sns"}[single.group(1)]]
+            b.add("encryption-at-rest", "encryption", t, s.line, "REQ030",
+                  {"kms": kms, **({"stores": stores} if stores else {}), **({"all": False} if one else {})}, severity="high", reading=r)
         m = re.search(r"\btls\b|in[- ]transit|\bssl\b|securetransport|secure transport|https[- ]only|enforce[sd]? https|https everywhere|redirect[^.]*https", low)
         if m and not re.search(r"(?:ssl|tls)(?:/(?:ssl|tls))?\s+certificates?", low):  # "an SSL/TLS certificate from ACM" asks for a certificate
             v = re.search(r"tls\s*(?:v(?:ersion)?\s*)?(1\.[0-3])", low)
