@@ -129,6 +129,10 @@ CASES = [
      {"main.tf": 'resource "aws_kms_key" "k" {}\nresource "aws_s3_bucket" "data" {}\nresource "aws_s3_bucket" "config" {}\n'
                  'resource "aws_s3_bucket_server_side_encryption_configuration" "e" {\n  bucket = aws_s3_bucket.data.id\n'
                  '  rule {\n    apply_server_side_encryption_by_default {\n      sse_algorithm = "aws:kms"\n      kms_master_key_id = aws_kms_key.k.arn\n    }\n  }\n}\n'}),
+    ("REQ043", {"scope": ["s3"], "all": False},  # one bucket asked to block public access; a second one may not
+     {"main.tf": 'resource "aws_s3_bucket" "data" {}\n'},
+     {"main.tf": 'resource "aws_s3_bucket" "data" {}\nresource "aws_s3_bucket" "config" {}\n'
+                 'resource "aws_s3_bucket_public_access_block" "d" {\n  bucket = aws_s3_bucket.data.id\n}\n'}),
     ("REQ041", {"ports": [443]},  # only what the internet may reach is judged against the allowlist
      {"main.tf": 'resource "aws_security_group" "s" {\n  ingress {\n    from_port = 22\n    to_port = 22\n    protocol = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n'},
      {"main.tf": 'resource "aws_security_group" "s" {\n  ingress {\n    from_port = 443\n    to_port = 443\n    protocol = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n'

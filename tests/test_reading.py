@@ -307,3 +307,17 @@ def test_round_four_causes():
 def test_encryption_of_one_named_store_is_not_a_rule_for_all():
     assert by_key("- The data bucket must be encrypted with a KMS key.\n")["encryption-at-rest"].checks[0].params["all"] is False
     assert "all" not in by_key("- All S3 buckets must be encrypted with KMS.\n")["encryption-at-rest"].checks[0].params
+
+
+def test_a_sentence_led_by_it_speaks_of_the_store_before():
+    found = by_key("- We need an S3 bucket in each region. It has to be encrypted with our KMS key and have all public access blocked.\n")
+    assert found["encryption-at-rest"].checks[0].params == {"kms": True, "stores": ["s3"], "all": False}
+    assert found["no-public-access"].checks[0].params == {"scope": ["s3"], "all": False}
+    assert "all" not in by_key("- All S3 buckets must block public access.\n")["no-public-access"].checks[0].params
+
+
+def test_the_stores_a_prompt_names_scope_encryption_asked_elsewhere():
+    found = by_key("- Encryption is key: create a customer-managed KMS key.\n- The data bucket must be encrypted with that key.\n")
+    assert found["encryption-at-rest"].checks[0].params == {"kms": True, "stores": ["s3"], "all": False}
+    generic = by_key("- Encrypt all data at rest with customer-managed KMS keys.\n")
+    assert generic["encryption-at-rest"].checks[0].params == {"kms": True}

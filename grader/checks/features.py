@@ -646,7 +646,8 @@ class NoPublicAccess(_RubricCheck):
     area = "security"
     severity = "high"
     description = "S3 buckets block public access (all four flags) and databases are not publicly accessible (what the prompt names)."
-    params = {"scope": "what the prompt names: s3, db (default: both)"}
+    params = {"scope": "what the prompt names: s3, db (default: both)",
+              "all": "false when the prompt speaks of one bucket: one that blocks public access is enough"}
     bad = 'resource "aws_s3_bucket" "data" {}\n(no aws_s3_bucket_public_access_block)'
     good = 'resource "aws_s3_bucket_public_access_block" "data" {\n  bucket = aws_s3_bucket.data.id\n  block_public_acls = true ...\n}'
     fix = "Add a public access block per bucket (block_public_access=BLOCK_ALL in CDK); publicly_accessible = false on databases."
@@ -661,6 +662,8 @@ class NoPublicAccess(_RubricCheck):
         public_db = [d for d in dbs if truthy(resolve(d.attributes.get("publicly_accessible"), program))]
         if not buckets and not dbs:
             yield self.finding("unknown", "No buckets or databases found to check public access on.")
+        elif unblocked and not public_db and len(unblocked) < len(buckets) and params.get("all") is False:
+            yield self.finding("pass", "Public access is blocked on " + _names([b for b in buckets if b not in unblocked]) + ".", _locs(blocks))
         elif unblocked or public_db:
             parts = []
             if unblocked:

@@ -143,6 +143,14 @@ class _Builder:
         self.requirements.append(Requirement(id=rid, **new))
 
 
+    def refine(self, key: str, params: dict) -> None:
+        """Set parameters of a requirement's check that other sentences of the prompt make precise."""
+        if key in self.index:
+            i = self.index[key]
+            spec = self.requirements[i].checks[0]
+            merged = {k: v for k, v in spec.params.items() if k != "all"} | params
+            self.requirements[i] = self.requirements[i].model_copy(update={"checks": [spec.model_copy(update={"params": merged})]})
+
     def weaken(self, key: str, reading: Reading) -> None:
         """Make a required thing low confidence whatever else the prompt says of it (a placeholder is allowed)."""
         if key in self.index and self.requirements[self.index[key]].polarity == "required":
@@ -313,6 +321,10 @@ def _coordinated(s: Statement, spans: list[tuple[int, int]]) -> list[Reading]:
     return readings
 
 
+# one store the sentence is about ("the data bucket", "an S3 bucket"), and wording that makes a rule for every store
+_ONE_STORE = re.compile(r"\b(?:the|an?)\s+(?:[\w-]+\s+){0,2}?(bucket|table|database|volume|stream|queue|topic)\b")
+_EVERY_STORE = re.compile(r"\b(?:all|every|each|any)\s+(?:[\w-]+\s+){0,2}?(?:buckets?|stores?|databases?|tables?|volumes?|resources|data)\b"
+                          r"|\b(?:buckets|data stores|databases|tables|volumes)\b|data at rest")
 _TLS_SCOPES = (("s3", r"\bs3\b|bucket|securetransport|secure transport"), ("alb", r"listener|load balancer|\balb\b|https"),
                ("rds", r"\brds\b|database|postgres|mysql|aurora|force_ssl"))
 _STORE_CONCEPTS = ("s3", "rds", "dynamodb", "ebs", "efs", "sns", "sqs", "elasticache", "kinesis", "cloudwatch_logs", "secrets_manager")
@@ -321,9 +333,14 @@ _STORE_CONCEPTS = ("s3", "rds", "dynamodb", "ebs", "efs", "sns", "sqs", "elastic
 def _security(stmts: list[Statement], b: _Builder) -> None:
     allow_all_egress = any(re.search(r"\ballow(?:s|ing)? all (?:outbound|egress)|\ball (?:outbound|egress) (?:traffic )?(?:is )?allowed", s.text, re.I)
                            for s in stmts)
-    for s in stmts:
+    item: list[str] = []  # the sentences so far of the current list item or paragraph line
+    encryption: list[tuple[list[str], bool]] = []  # (stores named, about one store) per encryption statement
+    for i, s in enumerate(stmts):
         t = s.text
         low = t.lower()
+        item = item + [low] if i and stmts[i - 1].line == s.line else [low]
+        # "We need an S3 bucket. ... It must be encrypted with KMS": a sentence led by a pronoun speaks of what came before
+        about = " ".join(item) if re.match(r"(?:it|this|that)\b", low) else low
         m = re.search(r"at rest|encrypt\w*|\bkms\b|customer[- ]managed key|\bcmk", low)
         if m and ("at rest" in low or not re.search(r"in[- ]transit", low)):
             kms = bool(re.search(r"\bkms\b|customer[- ]managed|\bcmk", low))
@@ -331,14 +348,15 @@ def _security(stmts: list[Statement], b: _Builder) -> None:
             r = s.reading(m.start(), m.end())
             if not re.search(r"encrypt|at rest", low):
                 r = Reading(r.polarity, "low", "KMS is mentioned, but encryption of data stores is not asked for")
-            single = re.search(r"\bthe\s+(?:[\w-]+\s+){0,2}?(bucket|table|database|volume|stream|queue|topic)\b", low)
-            one = bool(single) and len(stores) <= 1 and not re.search(
-                r"\b(?:all|every|each|any)\b|\b(?:buckets|stores|databases|tables|volumes|resources|data at rest)\b", low)
+            single = _ONE_STORE.search(about)
+            one = bool(single) and len(stores) <= 1 and not _EVERY_STORE.search(about)
             if one and not stores:  # "the data bucket": the store the sentence is about
                 stores = [{"bucket": "s3", "table": "dynamodb", "database": "rds", "volume": "ebs", "stream": "kinesis",
                            "queue": "sqs", "topic": "sns"}[single.group(1)]]
             b.add("encryption-at-rest", "encryption", t, s.line, "REQ030",
                   {"kms": kms, **({"stores": stores} if stores else {}), **({"all": False} if one else {})}, severity="high", reading=r)
+            if re.search(r"encrypt|at rest", low):
+                encryption.append((stores, one))
         m = re.search(r"\btls\b|in[- ]transit|\bssl\b|securetransport|secure transport|https[- ]only|enforce[sd]? https|https everywhere|redirect[^.]*https", low)
         if m and not re.search(r"(?:ssl|tls)(?:/(?:ssl|tls))?\s+certificates?", low):  # "an SSL/TLS certificate from ACM" asks for a certificate
             v = re.search(r"tls\s*(?:v(?:ersion)?\s*)?(1\.[0-3])", low)
@@ -365,11 +383,17 @@ def _security(stmts: list[Statement], b: _Builder) -> None:
             b.add("egress-restricted", "networking", t, s.line, "REQ042", {}, severity="medium", reading=s.reading(m.start(), m.end()))
         m = re.search(r"block (?:all )?public access|not (?:be )?publicly accessible|no public access|private(?:ly)? access only|public access (?:must be |should be )?blocked", low)
         if m:
-            scope = [name for name, pattern in (("s3", r"\bs3\b|bucket"), ("db", r"\brds\b|database|aurora|postgres|mysql|\bdb\b")) if re.search(pattern, low)]
-            b.add("no-public-access", "security", t, s.line, "REQ043", {"scope": scope} if scope else {}, severity="high")
+            scope = [name for name, pattern in (("s3", r"\bs3\b|bucket"), ("db", r"\brds\b|database|aurora|postgres|mysql|\bdb\b")) if re.search(pattern, about)]
+            one = bool(_ONE_STORE.search(about)) and len(scope) == 1 and not _EVERY_STORE.search(about)
+            b.add("no-public-access", "security", t, s.line, "REQ043", {**({"scope": scope} if scope else {}), **({"all": False} if one else {})},
+                  severity="high")
         if re.search(r"bucket polic(?:y|ies)[^.]*(?:role|principal|restrict|limit)", low):
             b.add("bucket-policy-restricted", "security", t, s.line, "REQ044", {}, severity="medium",
                   reading=_reading(s, r"bucket polic") or REQUIRED)
+    named = [(stores, one) for stores, one in encryption if stores]
+    if named:  # where the prompt says which stores to encrypt, that is the scope, whichever sentence the requirement came from
+        union = sorted({c for stores, _ in named for c in stores})
+        b.refine("encryption-at-rest", {"stores": union, **({"all": False} if all(one for _, one in named) and len(union) == 1 else {})})
 
 
 def _monitoring(stmts: list[Statement], b: _Builder) -> None:
