@@ -321,3 +321,8 @@ def test_the_stores_a_prompt_names_scope_encryption_asked_elsewhere():
     assert found["encryption-at-rest"].checks[0].params == {"kms": True, "stores": ["s3"], "all": False}
     generic = by_key("- Encrypt all data at rest with customer-managed KMS keys.\n")
     assert generic["encryption-at-rest"].checks[0].params == {"kms": True}
+
+
+def test_a_port_rule_for_the_database_is_not_an_internet_allowlist():
+    assert by_key("- The RDS security group allows only port 3306 inbound from the app tier.\n")["allowed-ports"].confidence == "low"
+    assert by_key("- Allow only HTTPS (443) inbound.\n")["allowed-ports"].confidence == "high"

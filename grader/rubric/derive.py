@@ -376,8 +376,11 @@ def _security(stmts: list[Statement], b: _Builder) -> None:
         if ports and re.search(r"\bonly\b|\brestrict|\ballow", low) and re.search(r"inbound|ingress|security group|allow", low):
             # a port rule names the ports one entry point needs; it is an allowlist for all groups only when it says so
             sure = re.search(r"\bonly\b[^.]*\b(?:inbound|ingress|ports?)\b|\b(?:inbound|ingress)\b[^.]*\bonly\b|\ball (?:other )?(?:inbound|ingress|ports)[^.]*(?:blocked|denied|closed)", low)
+            internal = re.search(r"\b(?:rds|database|db|mysql|postgres\w*|aurora|redis|elasticache)\b|from (?:the )?(?:app|application|web|ec2|ecs|alb|"
+                                 r"load balancer|private)|within the vpc|internal", low)
             b.add("allowed-ports", "networking", t, s.line, "REQ041", {"ports": sorted(set(ports))}, severity="high",
-                  reading=REQUIRED if sure else Reading("required", "low", "ports named for one entry point, not an allowlist for every group"))
+                  reading=Reading("required", "low", "a rule for traffic inside the network, not for what the internet reaches") if internal
+                  else REQUIRED if sure else Reading("required", "low", "ports named for one entry point, not an allowlist for every group"))
         m = re.search(r"(?:outbound|egress)[^.;]*(?:least[- ]privilege|restrict|deny|limited)|(?:deny|restrict)[^.;]*(?:outbound|egress)", low)
         if m and not allow_all_egress:
             b.add("egress-restricted", "networking", t, s.line, "REQ042", {}, severity="medium", reading=s.reading(m.start(), m.end()))
