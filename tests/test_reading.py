@@ -326,3 +326,21 @@ def test_the_stores_a_prompt_names_scope_encryption_asked_elsewhere():
 def test_a_port_rule_for_the_database_is_not_an_internet_allowlist():
     assert by_key("- The RDS security group allows only port 3306 inbound from the app tier.\n")["allowed-ports"].confidence == "low"
     assert by_key("- Allow only HTTPS (443) inbound.\n")["allowed-ports"].confidence == "high"
+
+
+def test_conventions_the_prompt_does_not_ask_for_are_advice_not_failures(tmp_path):
+    answer = ('```hcl\n# main.tf\nterraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n  }\n}\n'
+              'resource "random_password" "p" {\n  length = 16\n}\nresource "aws_s3_bucket" "b" {\n  versioning {\n    enabled = true\n  }\n}\n```\n')
+    plain = _grade(tmp_path, "## Requirements\n- Create an S3 bucket.\n", answer)["findings"]
+    assert {f["status"] for f in plain if f["check"] in ("CON001", "CON002")} == {"n/a"}
+    asked = _grade(tmp_path, "## Requirements\n- Create an S3 bucket.\n- Pin provider versions; avoid deprecated arguments.\n", answer)["findings"]
+    assert {f["status"] for f in asked if f["check"] in ("CON001", "CON002")} == {"fail"}
+
+
+@pytest.mark.parametrize("prompt,key", [
+    ("## Environment Setup\n\nInfrastructure includes API Gateway, Lambda functions and an ALB.\n", "concept-alb"),
+    ("### Resource Naming\n- Lambda Function: `my-function-${environmentSuffix}`\n", "concept-lambda"),
+    ("- Names follow `{env}-dynamodb-{region}`.\n", "concept-dynamodb"),
+])
+def test_environment_descriptions_and_naming_examples_ask_for_nothing_sure(prompt, key):
+    assert by_key(prompt)[key].confidence == "low"

@@ -22,13 +22,15 @@ class MissingProvider(Check):
     name = "unpinned-provider"
     area = "conventions"
     severity = "low"
-    description = "Resources of a provider (random_, archive_, tls_, ...) that `required_providers` does not list."
+    description = ("Resources of a provider (random_, archive_, tls_, ...) that `required_providers` does not list: a failure when "
+                   "the prompt asks for pinned providers, else advice that does not count.")
     why = ("Terraform infers hashicorp/<name> at init, so it deploys, but the version is unpinned and reviewers flag it; "
            "a non-hashicorp provider would fail init.")
     fix = "Add the provider (source and version) to terraform { required_providers { ... } }."
     bad = 'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n  }\n}\ndata "archive_file" "zip" {}'
     good = ('terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n'
             '    archive = { source = "hashicorp/archive" }\n  }\n}\ndata "archive_file" "zip" {}')
+    example_prompt = "Pin every provider version in required_providers."
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         if not _hcl(program) or not program.required_providers:
@@ -38,11 +40,17 @@ class MissingProvider(Check):
             prefix = r.type.split("_", 1)[0]
             if r.dialect == "terraform" and prefix in _PROVIDER_PREFIXES and prefix not in program.required_providers:
                 missing.setdefault(prefix, r.location)
+        pin = _PIN_ASKED.search(ctx.prompt or "")
         for prefix, location in sorted(missing.items()):
-            yield self.finding("fail", f"`{prefix}_*` resources are used but `{prefix}` is not in required_providers (unpinned).",
-                               [location], found=prefix)
+            # valid code (init infers hashicorp/<name>): a failure only when the prompt asks for pinned providers, else advice
+            yield self.finding("fail" if pin else "n/a", ("" if pin else "Advice (not counted): ") +
+                               f"`{prefix}_*` resources are used but `{prefix}` is not in required_providers (unpinned).",
+                               [location], found=prefix, severity=None if pin else "info")
         if not missing:
             yield self.finding("pass", "Every provider used is declared.")
+
+
+_PIN_ASKED = re.compile(r"\bpin(?:ned|ning)?\b[^.]{0,40}\b(?:providers?|versions?)\b|required_providers|version constraints?", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -69,15 +77,18 @@ class DeprecatedArgument(Check):
     name = "deprecated-argument"
     area = "conventions"
     severity = "low"
-    description = "An argument the provider marks deprecated (for example inline S3 bucket versioning/encryption blocks)."
+    description = ("An argument the provider marks deprecated (for example inline S3 bucket versioning/encryption blocks): a failure "
+                   "when the prompt asks for current, non-deprecated code, else advice that does not count.")
     why = "Deprecated arguments deploy with a warning today and break on the next major provider version."
     fix = "Use the replacement resource the deprecation names (aws_s3_bucket_versioning, ...)."
     bad = 'resource "aws_s3_bucket" "b" {\n  versioning {\n    enabled = true\n  }\n}'
     good = ('resource "aws_s3_bucket" "b" {}\nresource "aws_s3_bucket_versioning" "b" {\n  bucket = aws_s3_bucket.b.id\n'
             '  versioning_configuration {\n    status = "Enabled"\n  }\n}')
+    example_prompt = "Use current provider syntax; no deprecated arguments."
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         deprecations = _terraform_deprecations()
+        deprecated_asked = bool(re.search(r"deprecat|latest (?:provider|api|syntax)|current (?:syntax|best practice)", ctx.prompt or "", re.I))
         for r in program.resources:
             if r.synthesized_from:
                 continue
@@ -90,8 +101,12 @@ class DeprecatedArgument(Check):
                 used = sorted(set(r.meta.get("kwargs", [])) & set(spec.get("deprecated", [])))
             else:
                 continue
-            for name in used:
-                yield self.finding("fail", f"`{r.type}.{r.name}` uses the deprecated argument `{name}`.", [r.line_of(name)], found=name)
+            for name in used:  # deploys today: a failure only when the prompt asks for current, non-deprecated code
+                if deprecated_asked:
+                    yield self.finding("fail", f"`{r.type}.{r.name}` uses the deprecated argument `{name}`.", [r.line_of(name)], found=name)
+                else:
+                    yield self.finding("n/a", f"Advice (not counted): `{r.type}.{r.name}` uses the deprecated argument `{name}`.",
+                                       [r.line_of(name)], severity="info", found=name)
 
 
 _EXISTING_PROVIDER = re.compile(r"provider\.tf`?[^.]{0,60}(?:already exists|exists already|is provided|is already)"

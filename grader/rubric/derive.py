@@ -275,6 +275,10 @@ def _concepts(stmts: list[Statement], b: _Builder) -> None:
                                                          and (o.end() - o.start()) > (m.end() - m.start()) for _, o in mentions)]
         spans = [(m.start(), m.end()) for _, m in mentions]
         coordinated = _coordinated(s, spans)
+        code = [(c.start(), c.end()) for c in re.finditer(r"`[^`]*`", s.text)]
+        for i, (a, z) in enumerate(spans):  # a name inside a code span or a naming section is an example, not a demand
+            if coordinated[i].polarity == "required" and (any(x <= a and z <= y for x, y in code) or re.search(r"\bnaming\b", s.section, re.I)):
+                coordinated[i] = Reading("required", "low", "named in a naming example or code span, not asked for")
         for i in range(len(spans) - 1):  # "VPC security group": the first names which one, it is not asked for itself
             if coordinated[i].polarity == "required" and re.fullmatch(r"[\s-]?", s.text[spans[i][1]:spans[i + 1][0]]):
                 coordinated[i] = Reading("required", "low", f"a qualifier of the {mentions[i + 1][0].label} that follows it")

@@ -42,7 +42,8 @@ _CONDITIONAL = re.compile(r"\b(?:optional(?:ly)?|if (?:needed|required|applicabl
                           r"|if [\w-]+(?: [\w-]+)? (?:is |are )?(?:required|needed|used|enabled)|if (?:used|needed|required|applicable|present|any)|where (?:applicable|needed|possible)|may|might|could"
                           r"|nice to have|consider(?:ing)?|prefer(?:ably|red)?|recommended|bonus|stretch goal|when (?:needed|applicable))\b", re.I)
 _OPTIONAL_SECTION = re.compile(r"optional|nice to have|bonus|stretch|enhancement|future|out of scope|non-goals", re.I)
-_BACKGROUND_SECTION = re.compile(r"background|context|overview|current (?:state|setup|environment)|existing"
+_BACKGROUND_SECTION = re.compile(r"background|context|overview|current (?:state|setup|environment)|existing|environment setup"
+                                 r"|^environment$|^(?:target |deployment )?environment(?: details| description)?$"
                                  r"|example|reference|sample output|expected output|notes?\b|tips|lessons", re.I)
 _BACKGROUND = re.compile(r"^(?:[\w-]+\s)?(?:note|notes|important|tip|warning|caution|fyi|rationale|reason|why)\s*:|\b(?:already (?:exists?|have|has|runs?|uses?|configured|deployed|defined|in place|present)|existing|pre-?existing"
                          r"|is provided|are provided|assum(?:e|es|ing) (?:that|an?|the)|given (?:that|an?)|currently (?:uses?|runs?|has|have)"
