@@ -1,10 +1,11 @@
 """Derive a rubric from PROMPT.md: deterministic, offline, read from the prompt's structure.
 
 The prompt is split with markdown-it into statements (list items, paragraphs, table rows,
-headings), each with its line and section. Extractors read the statements; a mention that is
-negated ("no public access", "must not use NAT") never becomes a presence requirement, and a
-conditional or optional one ("optionally", "if needed", an "Optional Enhancements" section)
-becomes a low-weight requirement.
+headings), each with its line, section and lead-in. Extractors read the statements, and
+`reading.read_mention` says how each mention is meant: excluded mentions become forbidden
+requirements (checked for absence), not-needed ones none, optional ones never fail, alternatives
+one requirement with `any_of`, and mentions that ask for nothing sure get low confidence (reported
+as not judged when unmet).
 """
 
 from __future__ import annotations
@@ -36,10 +37,6 @@ class Statement:
     section: str
     lead: str = ""  # the parent list item or lead-in line ("Do NOT create:") the statement sits under
     heading: bool = False  # a heading names a topic; it asks for nothing by itself
-
-    @property
-    def conditional(self) -> bool:
-        return read_mention(self.text, 0, 0, self.section, self.lead).polarity == "optional"
 
     def reading(self, start: int, end: int) -> Reading:
         r = read_mention(self.text, start, end, self.section, self.lead)
