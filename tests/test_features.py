@@ -10,7 +10,9 @@ all_checks()
 
 
 def test_a_deny_statements_wildcard_grants_nothing():
-    stack = "from aws_cdk import Stack, aws_iam as iam\nclass S(Stack):\n    def f(self):\n        iam.PolicyStatement(effect=iam.Effect.{}, actions=['s3:*'], resources=['*'])\n"
+    stack = ("from aws_cdk import Stack, aws_iam as iam\nclass S(Stack):\n    def f(self):\n"
+             "        role = iam.Role(self, 'R', assumed_by=iam.ServicePrincipal('lambda.amazonaws.com'))\n"
+             "        role.add_to_policy(iam.PolicyStatement(effect=iam.Effect.{}, actions=['s3:*'], resources=['*']))\n")
     assert judge("REQ040", {"lib/tap_stack.py": stack.format("ALLOW")}) == {"fail"}
     assert "fail" not in judge("REQ040", {"lib/tap_stack.py": stack.format("DENY")})
 

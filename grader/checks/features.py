@@ -6,7 +6,6 @@ fail / unknown with evidence and a message saying what was expected and what was
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Iterator
 
@@ -15,6 +14,9 @@ from ..ir import Expr, Location, Program, Resource, as_text, first_block, litera
 from ..resolve import REGION, provider_regions, resolve
 from ..rubric.catalog import BY_ID
 from .base import Check, Context, Finding, register
+from .baseline import managed_policy_names
+from .policy import Statement
+from .policy import statements as policy_statements
 
 CANONICAL_FILES = {"tap_stack.tf", "main.tf", "tap_stack.py", "__main__.py", "tap.py", "main.py", "app.py"}
 HARNESS_FILES = {"provider.tf", "providers.tf", "backend.tf", "versions.tf", "tap.py", "__init__.py"}
@@ -425,48 +427,6 @@ class EncryptionAtRest(_RubricCheck):
             yield self.finding("fail", f"Expected {what} on every data store; none of {_names(bad)} has it.", _locs(bad), found="No")
 
 
-def _policy_docs(program: Program, r: Resource) -> list[Any]:
-    """Policy documents of a resource as dicts where possible (JSON strings, jsonencode, Python dicts)."""
-    docs = []
-    for key in ("policy", "assume_role_policy", "inline_policy", "policy_document", "policy_statements", "statements"):
-        value = r.attributes.get(key)
-        if value is None:
-            continue
-        docs.append(_as_doc(value))
-    if r.type == "aws_iam_policy_document" or r.mode == "data":
-        docs.append({"Statement": r.attributes.get("statement", [])})
-    return docs
-
-
-def _as_doc(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except (ValueError, TypeError):
-            return value
-    if isinstance(value, Expr) and value.text.startswith("jsonencode("):
-        from ..parse.hcl import convert
-        import hcl2
-
-        try:
-            return convert(hcl2.loads("v = " + value.text[len("jsonencode("):-1] + "\n")["v"])
-        except Exception:
-            return value
-    return value
-
-
-def _statements(doc: Any) -> list[dict]:
-    if isinstance(doc, dict):
-        statements = doc.get("Statement", doc.get("statement", doc.get("statements")))
-        if isinstance(statements, dict):
-            return [statements]
-        if isinstance(statements, list):
-            return [s for s in statements if isinstance(s, dict)]
-    if isinstance(doc, list):
-        return [s for s in doc if isinstance(s, dict)]
-    return []
-
-
 def _prompt_grants(prompt: str, policy: str) -> bool:
     """The prompt itself asks for this managed policy ("attach AmazonEC2FullAccess", "EC2 full control")."""
     if policy in prompt:
@@ -476,14 +436,6 @@ def _prompt_grants(prompt: str, policy: str) -> bool:
                                             prompt, re.I))
 
 
-def _root_key_admin(stmt: dict) -> bool:
-    """The standard first statement of a KMS key policy: the account root may administer the key (AWS's default policy)."""
-    principal = as_text(stmt.get("Principal", stmt.get("principals", stmt.get("principal", ""))))
-    actions = as_text(stmt.get("Action", stmt.get("actions", stmt.get("action", ""))))
-    return bool(re.search(r":root\b|account_root|AccountRootPrincipal", principal)) and bool(re.search(r"kms:\*", actions)) \
-        and not re.search(r"(?<!kms):\*|\b(?!kms)\w+:\*", actions.replace("kms:*", ""))
-
-
 # Actions that support no resource-level permissions: AWS requires Resource "*" for them.
 _RESOURCE_FREE = re.compile(r"cloudwatch:(?:PutMetricData|GetMetric\w*|ListMetrics|DescribeAlarms\w*)|ec2:Describe\w*|xray:Put\w+|xray:Get\w*"
                             r"|logs:DescribeLogGroups|ssm:DescribeParameters|kms:ListKeys|kms:ListAliases|sts:GetCallerIdentity"
@@ -491,21 +443,17 @@ _RESOURCE_FREE = re.compile(r"cloudwatch:(?:PutMetricData|GetMetric\w*|ListMetri
                             r"|autoscaling:Describe\w*|elasticloadbalancing:Describe\w*|rds:Describe\w*|sns:ListTopics|sqs:ListQueues")
 
 
-def _wildcards(stmt: dict) -> list[str]:
-    found = []
-    effect = str(stmt.get("Effect", stmt.get("effect", "Allow")))
-    if "deny" in effect.lower() or _root_key_admin(stmt):
-        return found
-    actions = stmt.get("Action", stmt.get("actions", stmt.get("action")))
-    resources = stmt.get("Resource", stmt.get("resources", stmt.get("resource")))
-    for a in actions if isinstance(actions, list) else [actions]:
-        if isinstance(a, str) and (a == "*" or a.endswith(":*")):
-            found.append(f"Action `{a}`")
-    listed = [a for a in (actions if isinstance(actions, list) else [actions]) if isinstance(a, str)]
-    resource_free = bool(listed) and all(_RESOURCE_FREE.fullmatch(a) for a in listed)  # these actions only take "*"
-    for res in resources if isinstance(resources, list) else [resources]:
-        if isinstance(res, str) and (res == "*" or re.search(r":\*(?::\*)*$|:\*:\*:\*", res)) and not resource_free:
-            found.append(f"Resource `{res}`")
+def _wildcards(st: Statement) -> list[str]:
+    """What a statement grants too widely; nothing for a Deny, an effect that is not a literal, or NotAction."""
+    if st.effect != "Allow" or st.not_action:
+        return []
+    principal = as_text(st.principal) if st.principal is not None else ""
+    if re.search(r":root\b|AccountRootPrincipal|account_root", principal) and all(a == "kms:*" for a in st.actions):
+        return []  # the standard first statement of a KMS key policy: the account administers its key
+    found = [f"Action `{a}`" for a in st.actions if a == "*" or a.endswith(":*")]
+    # Resource "*" in a resource policy means the resource itself; resource-free actions only take "*"
+    if st.principal is None and not (st.actions and all(_RESOURCE_FREE.fullmatch(a) for a in st.actions)):
+        found += [f"Resource `{r}`" for r in st.resources if r == "*" or re.search(r":\*(?::\*)*$|:\*:\*:\*", r)]
     return found
 
 
@@ -523,29 +471,18 @@ class LeastPrivilege(_RubricCheck):
     def evaluate(self, program, ctx, requirement, params) -> Iterator[Finding]:
         offenders: list[tuple[Resource, str]] = []
         policies = 0
-        for r in program.resources:
-            for doc in _policy_docs(program, r):
-                for stmt in _statements(doc):
-                    policies += 1
-                    key_policy = r.type in ("aws_kms_key", "aws_kms_key_policy", "aws_kms_replica_key")
-                    for w in _wildcards(stmt):
-                        # in a key policy, Resource "*" means the key itself
-                        if not (key_policy and w.startswith("Resource")) and (r, w) not in offenders:
-                            offenders.append((r, w))
-            arns = as_text(r.attributes.get("policy_arn", "")) + as_text(r.attributes.get("managed_policy_arns", "")) + as_text(r.attributes.get("managed_policies", ""))
-            for m in re.finditer(r"AdministratorAccess|PowerUserAccess|\w+FullAccess", arns):
-                if not _prompt_grants(ctx.prompt, m.group(0)):
-                    offenders.append((r, f"managed policy `{m.group(0)}`"))
-            for call in r.meta.get("calls", []):
-                if ".grant_full_access(" in call or re.search(r"actions=\[\s*['\"]\*['\"]", call):
-                    offenders.append((r, "a full-access grant"))
-        py_wild = [m for f in program.files if f.language == "python" for m in re.finditer(r"actions\s*=\s*\[[^\]]*['\"](\*|[\w-]+:\*)['\"]", f.text)
-                   if not (m.group(1) == "kms:*" and re.search(r"AccountRootPrincipal|:root\b", f.text[max(0, m.start() - 400):m.end() + 400]))
-                   and not re.search(r"Effect\.DENY|['\"]Deny['\"]", f.text[max(0, m.start() - 300):m.end() + 300])]  # a Deny grants nothing
-        if not policies and not offenders and not py_wild:
+        for st in policy_statements(program):  # literal statements only, from every dialect (grader/checks/policy.py)
+            policies += 1
+            offenders += [(st.resource, w) for w in _wildcards(st) if (st.resource, w) not in offenders]
+        for r, _, name in managed_policy_names(program):
+            base = name.rsplit("/", 1)[-1]
+            if re.fullmatch(r"AdministratorAccess|PowerUserAccess|\w+FullAccess", base) and not _prompt_grants(ctx.prompt, base):
+                offenders.append((r, f"managed policy `{base}`"))
+        offenders += [(r, "a full-access grant") for r in program.resources if any(".grant_full_access(" in c for c in r.meta.get("calls", []))]
+        if not policies and not offenders:
             yield self.finding("unknown", "No IAM policy statements found to judge.")
-        elif offenders or py_wild:
-            shown = "; ".join(f"{w} in `{r.address}`" for r, w in offenders[:4]) or f"wildcard actions in Python policy statements ({len(py_wild)})"
+        elif offenders:
+            shown = "; ".join(f"{w} in `{r.address}`" for r, w in offenders[:4])
             yield self.finding("fail", f"Least privilege required; found {shown}.", [r.location for r, _ in offenders[:3]],
                                found="wildcards")
         else:
