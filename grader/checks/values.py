@@ -13,6 +13,7 @@ from typing import Any, Iterator
 
 from ..ir import Expr, Location, Program, Resource, as_text, first_block, scope_of, walk_values
 from ..resolve import known_regions, provider_regions, resolve
+from ..rubric.reading import ALLOWS_PLACEHOLDER
 from .base import Check, Context, Finding, register
 
 _PLACEHOLDERS = [
@@ -93,8 +94,6 @@ class PlaceholderValue(Check):
             yield self.finding("pass", "No placeholder values.")
 
 
-_ALLOWS_PLACEHOLDER = re.compile(r"placeholder|dummy|fake|sample value|example value|self-signed|replace (?:it|this|them|with)"
-                                 r"|to be (?:replaced|provided|filled)|provided (?:later|by the user|at deploy)", re.I)
 _GENERIC_WORDS = {"aws", "arn", "id", "ids", "name", "the", "a", "an", "for", "use", "and", "or", "with", "value", "values", "resource"}
 
 
@@ -102,7 +101,7 @@ def _placeholders_allowed(prompt: str) -> set[str]:
     """Words of the things the prompt lets the answer fill with a placeholder ("use a placeholder ACM certificate ARN")."""
     words: set[str] = set()
     for sentence in re.split(r"(?<=[.!?\n])\s+", prompt):
-        if _ALLOWS_PLACEHOLDER.search(sentence):
+        if ALLOWS_PLACEHOLDER.search(sentence):
             words |= {w.rstrip("s") for w in re.findall(r"[a-z]{3,}", sentence.lower())} - _GENERIC_WORDS
     return words | {w + "s" for w in words}
 

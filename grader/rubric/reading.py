@@ -72,8 +72,11 @@ _PURPOSE_BEFORE = re.compile(r"\b(?:subnets?|groups?|roles?|profiles?|permission
 _GRANTEE_BEFORE = re.compile(r"\b(?:allow|allows|allowing|permit|permits|let|lets)\s+(?:the\s+|only\s+)?$", re.I)
 _NAMESPACE_AFTER = re.compile(r"^\s*(?:service\s+)?for\s+(?:the\s+)?(?:subnets|nat gateways|internet gateways?|route tables|security groups"
                               r"|node groups)\b", re.I)
-_ALLOWS_PLACEHOLDER = re.compile(r"\bplaceholder|\bdummy\b|\bfake\b|provided (?:later|by the user|at deploy)|to be (?:replaced|provided)"
-                                 r"|created manually|manually created|must be created (?:manually|beforehand|in advance)|pre-?created", re.I)
+# The prompt lets the answer stand in for a thing (a placeholder value) or has it made outside the code. Shared with the
+# placeholder check (grader/checks/values.py), so a prompt that allows a placeholder neither demands the thing nor fails it.
+ALLOWS_PLACEHOLDER = re.compile(r"\bplaceholder|\bdummy\b|\bfake\b|sample value|example value|self-signed|replace (?:it|this|them|with)"
+                                r"|provided (?:later|by the user|at deploy)|to be (?:replaced|provided|filled)"
+                                r"|created manually|manually created|must be created (?:manually|beforehand|in advance)|pre-?created", re.I)
 _CONSTRAINT_BEFORE = re.compile(r"\b(?:all|every|each|any|no)\s+(?:[\w-]+\s+){0,1}$|\b(?:ensure|make sure|verify)\s+(?:that\s+)?(?:the\s+|all\s+)?$", re.I)
 _CONSTRAINT_AFTER = re.compile(r"^[\w ,-]{0,30}?\b(?:must|should|shall|are|is|will|need to)\s+(?:not\s+|never\s+|only\s+|always\s+)?"
                                r"(?:be|have|use|run|get|stay|remain|enforce|follow|carry|send|log|reside)\b"
@@ -123,7 +126,7 @@ def read_mention(text: str, start: int, end: int, section: str = "", lead: str =
         return Reading("none", "high", "the prompt says it is not needed")
     if _CONDITIONAL.search(before + text[start:end] + after[:60]) or _CONDITIONAL.search(lead) or _OPTIONAL_SECTION.search(section):
         return Reading("optional", "high", "the prompt makes it optional or conditional")
-    if _ALLOWS_PLACEHOLDER.search(text):
+    if ALLOWS_PLACEHOLDER.search(text):
         return PLACEHOLDER
     if _BACKGROUND.search(before + text[start:end] + after) or _BACKGROUND.match(text) or _BACKGROUND_SECTION.search(section):
         return Reading("required", "low", "mentioned as background or an example, not asked for")
