@@ -251,6 +251,9 @@ class PythonFacts:
     # `aws_cdk.aws_autoscaling.AutoScalingGroup.scale_on_cpu_utilization`), with the keywords of a call
     # (None when only read; "**" for an unknown dict), for the signature checks.
     sdk_uses: list[tuple[str, tuple[str, ...] | None, int]] = field(default_factory=list)
+    # SDK calls with one literal argument (`logs.RetentionDays(7)`; `["days"]` for a subscript `cfg["days"]`):
+    # an enum built from a value.
+    literal_calls: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 REF_RE = re.compile(

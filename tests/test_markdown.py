@@ -215,3 +215,19 @@ def test_unfenced_code_keeps_blocks_that_commonmark_reads_as_indented_code():
     ex = extract(doc)
     assert {f.path: f.text.rstrip("\n") for f in ex.files} == {"main.tf": hcl.rstrip("\n"), "handler.py": py.rstrip("\n")}
     assert ex.unfenced == ["main.tf", "handler.py"]
+
+
+def test_an_untagged_block_inside_a_readme_does_not_end_the_readme():
+    # A directory tree in a bare fence inside a ```markdown README: read as the README's close, the rest of
+    # the README would be prose and its last fence an unclosed block (a false "truncated").
+    doc = (f"## main.tf\n{FENCE}hcl\nresource \"aws_vpc\" \"a\" {{}}\n{FENCE}\n\n## README.md\n\n{FENCE}markdown\n# App\n\n"
+           f"## Layout\n\n{FENCE}\nlib/\n├── main.tf\n{FENCE}\n\n## Deploy\n\n{FENCE}bash\nterraform apply\n{FENCE}\n\nDone.\n{FENCE}\n")
+    ex = extract(doc)
+    assert not ex.truncated
+    assert [f.path for f in ex.files] == ["main.tf"]
+
+
+def test_a_readme_really_cut_off_is_still_truncated():
+    doc = (f"## main.tf\n{FENCE}hcl\nresource \"aws_vpc\" \"a\" {{}}\n{FENCE}\n\n## README.md\n\n{FENCE}markdown\n# App\n\n"
+           f"## Layout\n\n{FENCE}\nlib/\n├── main.tf\n{FENCE}\n\n## Deploy\n\n{FENCE}bash\nterraform")
+    assert extract(doc).truncated

@@ -344,3 +344,10 @@ def test_conventions_the_prompt_does_not_ask_for_are_advice_not_failures(tmp_pat
 ])
 def test_environment_descriptions_and_naming_examples_ask_for_nothing_sure(prompt, key):
     assert by_key(prompt)[key].confidence == "low"
+
+
+def test_an_unparsed_fence_that_cannot_declare_resources_leaves_the_missing_claim_standing(tmp_path):
+    pseudo = BUCKET + '```hcl\noutput "vpc_id"        # VPC identifier\noutput "alb_dns_name"  # load balancer\n```\n'
+    assert _status(_grade(tmp_path, PROMPT, pseudo), "Lambda") == "fail"
+    broken = BUCKET + '```hcl\n# lambda.tf\nresource "aws_lambda_function" "f" {\n  runtime = \n```\n'
+    assert _status(_grade(tmp_path, PROMPT, broken), "Lambda") == "unknown"

@@ -2,6 +2,10 @@
 structs, Args classes and methods (DEP012), members a class does not have (DEP013), CDKTF names a
 provider module does not export (DEP006), an SDK alias bound only in another file (DEP005)."""
 
+import json
+
+import pytest
+
 from grader.checks.base import REGISTRY, Context
 from grader.grade import program_for
 from grader.ingest.task import Task
@@ -184,3 +188,44 @@ def test_import_of_an_answer_module_that_is_not_delivered():
     assert not [f for f in run_check("DEP015", {**relative, "lib/vpc_stack.py": "x = 1\n"}) if f.status == "fail"]
     # a package the answer does not have is a library: no claim
     assert not [f for f in run_check("DEP015", {"main.py": "from common.utils import x\n"}) if f.status == "fail"]
+
+
+def test_enum_built_from_a_value_or_from_a_config_key_holding_numbers():
+    stack = '''
+from aws_cdk import Stack, aws_logs as logs
+class S(Stack):
+    def __init__(self, scope, id, **kw):
+        super().__init__(scope, id, **kw)
+        self.cfg = {"dev": {"days": 7}, "prod": {"days": 30}}[kw.get("stage", "dev")]
+        logs.LogGroup(self, "A", retention=logs.RetentionDays(self.cfg["days"]))
+        logs.LogGroup(self, "B", retention=logs.RetentionDays("ONE_WEEK"))
+        logs.LogGroup(self, "C", retention=logs.RetentionDays(self.cfg["name"]))
+'''
+    found = [f for f in run_check("DEP016", {"lib/tap_stack.py": stack}) if f.status == "fail"]
+    assert [f.found for f in found] == ['["days"]']
+    fine = stack.replace('logs.RetentionDays(self.cfg["days"])', 'logs.RetentionDays.ONE_WEEK')
+    assert not [f for f in run_check("DEP016", {"lib/tap_stack.py": fine}) if f.status == "fail"]
+
+
+APP = "import aws_cdk as cdk\nfrom aws_cdk import Stack, aws_s3 as s3\napp = cdk.App()\nStack(app, 'S')\napp.synth()\n"
+
+
+@pytest.mark.parametrize("flag,code,fails", [
+    ("@aws-cdk/core:enableStackNameDuplicates", APP, True),  # read by every stack
+    ("@aws-cdk/aws-kms:defaultKeyPolicies", APP, False),  # read only by aws_kms, which the app does not use
+    ("@aws-cdk/aws-s3:grantWriteWithoutAcl", APP, False),  # read only by the grant methods
+    ("@aws-cdk/aws-s3:grantWriteWithoutAcl", APP + "s3.Bucket(app, 'B').grant_write(None)\n", True),
+    ("aws-cdk:enableDiffNoFail", APP, False),  # a CLI setting no construct reads
+    ("@aws-cdk/aws-lambda:recognizeLayerVersion", APP, False),  # a current v2 flag
+])
+def test_cdk_v1_feature_flags_in_cdk_json(flag, code, fails):
+    files = {"app.py": code, "cdk.json": json.dumps({"app": "python3 app.py", "context": {flag: True}}, indent=2)}
+    found = [f for f in run_check("DEP017", files) if f.status == "fail"]
+    assert bool(found) == fails, found
+    if fails:
+        assert found[0].locations[0].file == "cdk.json" and found[0].locations[0].line == 4
+
+
+def test_cdk_v1_feature_flag_set_from_python():
+    code = APP.replace("app = cdk.App()", "app = cdk.App()\napp.node.set_context('@aws-cdk/core:enableStackNameDuplicates', True)")
+    assert [f.found for f in run_check("DEP017", {"app.py": code}) if f.status == "fail"] == ["@aws-cdk/core:enableStackNameDuplicates"]

@@ -18,6 +18,8 @@ Sources (names, required flags, nesting and deprecations; no prose is copied):
   every struct's keyword arguments (inherited ones included), every class's and interface's members
   with its bases, the keyword arguments of its methods and initializer, and enum members; from
   pulumi-aws, the keyword arguments of every `...Args` class. Member names are jsii's Python names.
+- CDK v1 feature flags that aws-cdk-lib refuses (`expired_flags`): evaluated from the package's own
+  cx-api/lib/features.js with node, with the modules whose code reads each flag.
 """
 
 from __future__ import annotations
@@ -287,6 +289,32 @@ def _keywords(parameters: list[dict], types: dict, key) -> list[str] | None:
     return names
 
 
+def cdk_expired_flags(whl: Path) -> dict[str, list[str]]:
+    """The CDK v1 feature flags aws-cdk-lib refuses when a context sets them, each with the aws-cdk-lib
+    files that read it (`core/lib/stack`: every Stack; `aws-s3/lib/bucket-grants`: the grant methods). The list is computed by cx-api at load time, so node
+    evaluates the package's own features.js; a flag no module reads never raises and is left out."""
+    with zipfile.ZipFile(whl) as zf:
+        name = next(n for n in zf.namelist() if n.endswith(".jsii.tgz"))
+        with tarfile.open(fileobj=io.BytesIO(zf.read(name))) as tar, tempfile.TemporaryDirectory() as tmp:
+            sources = {m.name: m for m in tar.getmembers() if m.isfile() and m.name.endswith(".js")}
+            tar.extractall(tmp, members=[m for n, m in sources.items() if n.startswith("package/cx-api/")], filter="data")
+            features = Path(tmp) / "package" / "cx-api" / "lib" / "features.js"
+            script = f"console.log(JSON.stringify(require({json.dumps(str(features))}).CURRENT_VERSION_EXPIRED_FLAGS))"
+            expired = json.loads(subprocess.run(["node", "-e", script], check=True, capture_output=True, text=True).stdout)
+            text = features.read_text()
+            constants = {flag: re.search(rf'exports\.([A-Z0-9_]+)="{re.escape(flag)}"', text) for flag in expired}
+            readers: dict[str, set[str]] = {flag: set() for flag in expired}
+            for path, member in sources.items():
+                module = path.split("/")[1]
+                if module == "cx-api" or path.endswith(("/index.js", ".generated.js")):
+                    continue
+                code = tar.extractfile(member).read().decode("utf-8", "replace")
+                for flag, constant in constants.items():
+                    if constant and re.search(rf"\b{constant.group(1)}\b", code):
+                        readers[flag].add(path[len("package/"):-len(".js")])
+    return {flag: sorted(files) for flag, files in sorted(readers.items()) if files}
+
+
 def cdktf_symbols(assembly: dict) -> dict[str, list[str]]:
     """The names each CDKTF provider module exports (`s3_bucket_versioning`: S3BucketVersioningA, ...)."""
     out: dict[str, set[str]] = {}
@@ -347,6 +375,7 @@ def main() -> None:
         for spec in section.values():
             spec.pop("cdktf", None)  # CDKTF code is checked against the current provider only
     cdk_assembly = jsii_assembly(wheel(directory, "aws-cdk-lib"))
+    expired_flags = cdk_expired_flags(wheel(directory, "aws-cdk-lib"))
     cdk_types = {**jsii_types(jsii_assembly(wheel(directory, "constructs")), strip=False), **jsii_types(cdk_assembly)}
     terraform["cdktf_symbols"] = cdktf_symbols(jsii_assembly(wheel(directory, "cdktf-cdktf-provider-aws")))
     document = {
@@ -358,7 +387,7 @@ def main() -> None:
         "pulumi": {"version": PINS["pulumi-aws"], "source": f"pulumi-aws=={PINS['pulumi-aws']}",
                    "modules": pulumi_schema(wheel(directory, "pulumi-aws"))},
         "cdk": {"version": PINS["aws-cdk-lib"], "source": f"aws-cdk-lib=={PINS['aws-cdk-lib']}",
-                "modules": cdk_schema(cdk_assembly), "types": cdk_types,
+                "modules": cdk_schema(cdk_assembly), "types": cdk_types, "expired_flags": expired_flags,
                 "types_source": f"aws-cdk-lib=={PINS['aws-cdk-lib']}, constructs=={PINS['constructs']}"},
     }
     raw = json.dumps(document, sort_keys=True, separators=(",", ":")).encode()

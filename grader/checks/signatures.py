@@ -11,6 +11,7 @@ an unknown class, a variadic signature or a `**dict` argument means no claim.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Iterator
 
@@ -286,3 +287,54 @@ class MissingKeywordArgument(Check):
                                        [Location(facts.path, line)], found=", ".join(missing))
         if checked and not problems:
             yield self.finding("pass", f"Required fields are passed in all {checked} struct and method calls checked.")
+
+
+@register
+class EnumFromValue(Check):
+    id = "DEP016"
+    example = "python"
+    name = "enum-from-value"
+    area = "deployability"
+    severity = "critical"
+    description = "An aws-cdk-lib enum built from a value (`logs.RetentionDays(7)`) that is not one of its member names."
+    why = ("jsii's Python enums hold their member names as values (`RetentionDays.ONE_WEEK == 'ONE_WEEK'`): "
+           "`RetentionDays(7)` raises ValueError `7 is not a valid RetentionDays` at synth.")
+    fix = "Name the member (`logs.RetentionDays.ONE_WEEK`)."
+    bad = "from aws_cdk import aws_logs as logs\nretention = logs.RetentionDays(7)"
+    good = "from aws_cdk import aws_logs as logs\nretention = logs.RetentionDays.ONE_WEEK"
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        checked = problems = 0
+        texts = {f.path: f.text for f in program.files}
+        reported: set[tuple[str, str]] = set()
+        for facts in program.python:
+            for path, literal, line in facts.literal_calls:
+                split = _split(path) if path.startswith("aws_cdk.") else None
+                if split is None or split[1] is not None or "e" not in _types()[split[0]]:
+                    continue
+                members = _types()[split[0]]["e"]
+                if literal.startswith("["):
+                    values = _key_values(texts.get(facts.path, ""), literal[1:-1])
+                    if not values or not all(re.fullmatch(r"-?\d+(?:\.\d+)?", v) for v in values):
+                        continue  # a key that may hold a member name: no claim
+                    shown = f"{split[0]}(...{literal})"
+                    detail = f"every value the file gives {literal[1:-1]} is a number ({', '.join(values[:4])})"
+                else:
+                    if literal[:1] in "'\"" and literal.strip("'\"") in members:
+                        checked += 1
+                        continue
+                    shown, detail = f"{split[0]}({literal})", f"{literal} is not a member name of the enum"
+                checked += 1
+                if (facts.path, shown) in reported:
+                    continue
+                reported.add((facts.path, shown))
+                problems += 1
+                yield self.finding("fail", f"`{shown}`: {detail}, so synth raises ValueError ({_version(path)}).",
+                                   [Location(facts.path, line)], found=literal)
+        if checked and not problems:
+            yield self.finding("pass", f"The {checked} enums built from a value name one of their members.")
+
+
+def _key_values(text: str, key: str) -> list[str]:
+    """The literal values a dict key is given in a file (`"days": 7` -> "7"), as written."""
+    return [m.group(1) for m in re.finditer(rf"{re.escape(key)}\s*:\s*([^\s,}}\]#]+)", text)]

@@ -261,17 +261,7 @@ def _widen_nested_fences(markdown: str) -> str:
     while i < len(lines):
         m = _FENCE_LINE.match(lines[i])
         if m and m.group(3).lower() in ("markdown", "md") and m.group(2)[0] == "`":
-            depth, j = 0, i + 1
-            while j < len(lines):
-                inner = _FENCE_LINE.match(lines[j])
-                if inner and inner.group(2)[0] == "`":
-                    if inner.group(3) or inner.group(4).strip():
-                        depth += 1
-                    elif depth == 0:
-                        break
-                    else:
-                        depth -= 1
-                j += 1
+            j = _readme_end(lines, i)
             if j < len(lines) and j > i + 1:
                 ticks = "`" * (max(len(x) for x in re.findall(r"`{3,}", "\n".join(lines[i + 1:j])) or ["``"]) + 1)
                 ticks = ticks if len(ticks) > 3 else "````"
@@ -281,6 +271,47 @@ def _widen_nested_fences(markdown: str) -> str:
             continue
         i += 1
     return "\n".join(lines)
+
+
+def _readme_end(lines: list[str], start: int) -> int:
+    """Line of the fence that closes the ```markdown block opened at `start` (len(lines) if none).
+
+    Inside a README a fence with an info string opens an inner block and a bare fence closes it. A bare
+    fence at the README's own level is ambiguous: it closes the README, or it opens an untagged inner block
+    (a directory tree). It closes when it ends the document or is followed by a blank line or a heading;
+    followed by content, it opens. That reading is kept only if it leaves every later fence paired;
+    otherwise the first bare fence closes the README, as CommonMark would read it.
+    """
+    first, depth, j = None, 0, start + 1
+    while j < len(lines):
+        inner = _FENCE_LINE.match(lines[j])
+        if inner and inner.group(2)[0] == "`":
+            if inner.group(3) or inner.group(4).strip():
+                depth += 1
+            elif depth:
+                depth -= 1
+            else:
+                first = j if first is None else first
+                after = lines[j + 1].strip() if j + 1 < len(lines) else ""
+                if not after or after.startswith("#"):
+                    return j if _fences_pair(lines, j + 1) else first
+                depth += 1
+        j += 1
+    return len(lines) if first is None else first
+
+
+def _fences_pair(lines: list[str], start: int) -> bool:
+    """True when the backtick fences from `start` on open and close in pairs (no block left open)."""
+    open_fence = None
+    for line in lines[start:]:
+        m = _FENCE_LINE.match(line)
+        if not m or m.group(2)[0] != "`":
+            continue
+        if open_fence is None:
+            open_fence = m.group(2)
+        elif m.group(2).startswith(open_fence) and not (m.group(3) or m.group(4).strip()):
+            open_fence = None
+    return open_fence is None
 
 
 _ANSWER_HEADING = re.compile(r"^#{1,6}\s*\**answer\**\s*:?\s*$", re.I)

@@ -411,6 +411,15 @@ class _Collector(cst.CSTVisitor):
             called = self.sdk_path(node.func) if isinstance(node.func, cst.Attribute) else path
             if called and called.split(".")[0] in _CHECKED_ROOTS:
                 self.facts.sdk_uses.append((called, tuple(self.keyword_names(node)), self.line(node)))
+                if len(node.args) == 1 and node.args[0].keyword is None and not node.args[0].star:
+                    given = self.value(node.args[0].value)
+                    arg = node.args[0].value
+                    if isinstance(given, (int, float, str)) and not isinstance(given, bool):
+                        self.facts.literal_calls.append((called, repr(given), self.line(node)))
+                    elif isinstance(arg, cst.Subscript) and len(arg.slice) == 1 and isinstance(arg.slice[0].slice, cst.Index) \
+                            and isinstance(arg.slice[0].slice.value, cst.SimpleString):
+                        # `RetentionDays(config["days"])`: the check reads the values that key takes in the file
+                        self.facts.literal_calls.append((called, f"[{arg.slice[0].slice.value.value}]", self.line(node)))
         if isinstance(node.func, cst.Attribute):
             owner = _dotted(node.func.value)
             bound = self.lookup(owner)[0] if owner else None
