@@ -237,6 +237,20 @@ CASES = [
     ("REQ044", {},
      {"main.tf": 'resource "aws_s3_bucket" "b" {}\n'},
      {"main.tf": 'resource "aws_s3_bucket_policy" "p" {\n  policy = jsonencode({ Statement = [{ Principal = { AWS = aws_iam_role.app.arn } }] })\n}\n'}),
+    # a pattern for buckets judges bucket names only, not the table's
+    ("REQ081", {"pattern": "s3-docs-{region}-ACCOUNT_ID", "types": ["aws_s3_bucket"]},
+     {"main.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = "logs"\n}\nresource "aws_dynamodb_table" "t" {\n  name = "transactions"\n}\n'},
+     {"main.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = "s3-docs-${var.region}-ACCOUNT_ID-${var.account}"\n}\n'
+                 'resource "aws_dynamodb_table" "t" {\n  name = "transactions"\n}\n'}),
+    # "KMS encryption" without "customer-managed": the engine's AWS-managed KMS key meets it, S3's own SSE-S3 does not
+    ("REQ030", {"kms": True, "kms_managed_ok": True, "stores": ["rds", "s3"]},
+     {"main.tf": 'resource "aws_db_instance" "d" {\n  storage_encrypted = true\n}\nresource "aws_s3_bucket" "b" {}\n'},
+     {"main.tf": 'resource "aws_db_instance" "d" {\n  storage_encrypted = true\n}\nresource "aws_s3_bucket" "b" {}\n'
+                 'resource "aws_s3_bucket_server_side_encryption_configuration" "e" {\n  bucket = aws_s3_bucket.b.id\n'
+                 '  rule {\n    apply_server_side_encryption_by_default {\n      sse_algorithm = "aws:kms"\n    }\n  }\n}\n'}),
+    ("REQ044", {"principal": "cloudfront"},
+     {"main.tf": 'resource "aws_s3_bucket_policy" "p" {\n  policy = jsonencode({ Statement = [{ Principal = { AWS = aws_iam_role.app.arn } }] })\n}\n'},
+     {"main.tf": 'resource "aws_s3_bucket_policy" "p" {\n  policy = jsonencode({ Statement = [{ Principal = { Service = "cloudfront.amazonaws.com" } }] })\n}\n'}),
     # Python variants of the families tested above in HCL only
     ("REQ041", {"ports": [443]},
      {"__main__.py": 'import pulumi_aws as aws\naws.ec2.SecurityGroup("s", ingress=[aws.ec2.SecurityGroupIngressArgs(protocol="tcp", from_port=22, to_port=22, cidr_blocks=["0.0.0.0/0"])])\n'},

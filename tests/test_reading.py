@@ -351,3 +351,55 @@ def test_an_unparsed_fence_that_cannot_declare_resources_leaves_the_missing_clai
     assert _status(_grade(tmp_path, PROMPT, pseudo), "Lambda") == "fail"
     broken = BUCKET + '```hcl\n# lambda.tf\nresource "aws_lambda_function" "f" {\n  runtime = \n```\n'
     assert _status(_grade(tmp_path, PROMPT, broken), "Lambda") == "unknown"
+
+
+@pytest.mark.parametrize("prompt,key,expected", [
+    # a negated list: every item is excluded, the last one too
+    ("- Don't create public subnets, internet gateways, or NAT gateways since nothing needs the internet.\n", "concept-nat-gateway", "forbidden"),
+    ("- Create NAT gateways in each public subnet.\n", "concept-nat-gateway", "high"),
+    # a Multi-AZ bullet about instances is not a database requirement; one about RDS is
+    ("- Multi-AZ Deployment: Spread instances across multiple availability zones.\n", "multi-az", None),
+    ("- RDS PostgreSQL with Multi-AZ enabled.\n", "multi-az", "high"),
+    # a certificate the answer receives (an existing one, its ARN as a variable) is not one to create
+    ("- HTTPS listener using an existing ACM certificate ARN provided via variable.\n- The ALB must use HTTPS with ACM certificate.\n",
+     "concept-acm", "low"),
+    ("- Create an ACM certificate for the domain and use it on the HTTPS listener.\n", "concept-acm", "high"),
+    # "queue" is SQS only when the prompt names SQS somewhere
+    ("- Auto-scaling based on processing queue depth.\n- ElastiCache Redis cluster for the processing queue.\n", "concept-sqs", "low"),
+    ("- Auto-scaling based on processing queue depth.\n- Use SQS for the jobs.\n", "concept-sqs", "high"),
+    # SSE-S3 offered beside SSE-KMS: a KMS key is a choice
+    ("- Enable encryption using SSE-S3 or SSE-KMS.\n", "concept-kms", "optional"),
+    ("- Encrypt the bucket with SSE-KMS.\n", "concept-kms", "high"),
+    # who a role is for, across a dash
+    ("- **RDS access role** - for Lambda or ECS tasks that connect to the database\n", "any-lambda-ecs", "low"),
+])
+def test_round6_review_causes(prompt, key, expected):
+    found = by_key(prompt)
+    if expected is None:
+        assert key not in found
+    elif expected in ("forbidden", "optional"):
+        assert found[key].polarity == expected
+    else:
+        assert found[key].confidence == expected and found[key].polarity in ("required", "alternatives")
+
+
+def test_a_tagging_label_is_not_a_tag_key():
+    found = by_key("- **Tagging Strategy**: Tag all resources with `Project:WebApp` and `Environment:Production`\n")
+    assert found["tags"].checks[0].params["keys"] == ["Project", "Environment"]
+
+
+def test_least_privilege_of_security_groups_is_not_an_iam_requirement():
+    assert "least-privilege" not in by_key("- Security Groups following least privilege principle\n")
+    assert "least-privilege" in by_key("- IAM roles following least privilege principle\n")
+
+
+def test_a_naming_pattern_is_for_the_kind_its_sentence_names():
+    found = by_key('- Create two S3 buckets following the pattern "s3-docs-{region}-ACCOUNT_ID".\n')
+    assert found["naming-pattern-s3"].checks[0].params == {"pattern": "s3-docs-{region}-ACCOUNT_ID", "types": ["aws_s3_bucket"]}
+    assert "types" not in by_key("- Names follow `PROD-{service}-{identifier}-{region}`.\n")["naming-pattern"].checks[0].params
+    assert by_key('- Name the parameters following the pattern "/app/{environment}/{key}".\n')["naming-pattern"].confidence == "low"
+
+
+def test_kms_without_customer_managed_is_met_by_aws_managed_keys():
+    assert by_key("- RDS with KMS encryption at rest.\n")["encryption-at-rest"].checks[0].params.get("kms_managed_ok") is True
+    assert "kms_managed_ok" not in by_key("- RDS encrypted at rest with a customer-managed KMS key.\n")["encryption-at-rest"].checks[0].params

@@ -390,6 +390,19 @@ def _encryption(program: Program, r: Resource) -> str | None:
     return "default"
 
 
+def _aws_managed_kms(program: Program, r: Resource) -> bool:
+    """Encrypted with the service's AWS-managed KMS key (aws/rds, aws/ebs, aws/dynamodb...), not a key of its own."""
+    a = r.attributes
+    if r.type in ("aws_db_instance", "aws_rds_cluster", "aws_ebs_volume", "aws_efs_file_system", "aws_secretsmanager_secret"):
+        return _encryption(program, r) == "default"
+    if r.type == "aws_dynamodb_table":
+        return truthy((first_block(a.get("server_side_encryption")) or {}).get("enabled")) or "encryption" in a
+    if r.type == "aws_s3_bucket":
+        configs = [c for c in program.of_type("aws_s3_bucket_server_side_encryption_configuration") if r.address in c.refs]
+        return "aws:kms" in as_text(a) + " ".join(as_text(c.attributes) for c in configs) or "KMS_MANAGED" in as_text(a)
+    return False
+
+
 @register
 class EncryptionAtRest(_RubricCheck):
     id = "REQ030"
@@ -398,6 +411,7 @@ class EncryptionAtRest(_RubricCheck):
     severity = "high"
     description = "Every data store is encrypted at rest, with a customer-managed KMS key when the prompt says KMS/CMK."
     params = {"kms": "true when a customer-managed KMS key is required",
+              "kms_managed_ok": "true when the prompt says KMS without customer-managed: AWS-managed KMS keys (aws/rds, aws/ebs) meet it",
               "stores": "catalogue concepts of the stores the prompt names (empty: every data store)",
               "all": "false when the prompt speaks of one store ('the data bucket'): one that complies is enough"}
     bad = 'prompt: encrypt everything with KMS; code: aws_db_instance without storage_encrypted/kms_key_id'
@@ -411,10 +425,13 @@ class EncryptionAtRest(_RubricCheck):
             yield self.finding("unknown", "No data stores found to check encryption on.")
             return
         want_kms = params.get("kms", False)
-        bad = [r for r in stores if _encryption(program, r) is None or (want_kms and _encryption(program, r) != "kms"
+        managed_ok = params.get("kms_managed_ok", False)
+        def kms_met(r) -> bool:
+            return _encryption(program, r) == "kms" or managed_ok and _aws_managed_kms(program, r)
+        bad = [r for r in stores if _encryption(program, r) is None or (want_kms and not kms_met(r)
                                                                          and r.type not in ("aws_cloudwatch_log_group",))]
         unencrypted = [r for r in stores if _encryption(program, r) is None]
-        what = "a customer-managed KMS key" if want_kms else "encryption"
+        what = ("KMS encryption" if managed_ok else "a customer-managed KMS key") if want_kms else "encryption"
         if not bad:
             yield self.finding("pass", f"All {len(stores)} data stores use {what}.", _locs(stores))
         elif len(bad) < len(stores) and params.get("all") is False:  # the prompt speaks of one store ("the data bucket")
@@ -623,21 +640,28 @@ class BucketPolicyRestricted(_RubricCheck):
     name = "bucket-policy-restricted"
     area = "security"
     severity = "medium"
-    description = "S3 bucket policies exist and restrict access to specific principals (roles)."
+    description = "S3 bucket policies exist and restrict access to specific principals (IAM roles, or CloudFront when the prompt says so)."
+    params = {"principal": "cloudfront when the prompt restricts the bucket to CloudFront (OAI/OAC); IAM roles otherwise"}
     bad = "prompt: bucket policies limiting access to IAM roles; code: no aws_s3_bucket_policy"
     good = 'resource "aws_s3_bucket_policy" "p" {\n  policy = jsonencode({ Statement = [{ Principal = { AWS = aws_iam_role.app.arn } }] })\n}'
     fix = "Attach a bucket policy naming the roles allowed (and denying the rest)."
 
     def evaluate(self, program, ctx, requirement, params) -> Iterator[Finding]:
         policies = _bucket_policies(program)
-        with_roles = [p for p in policies if re.search(r"aws_iam_role|:role/|Principal.{0,40}AWS|ArnPrincipal|grant_", as_text(p.attributes) + " ".join(p.meta.get("calls", [])))]
-        grants = [r for r in program.of_type("aws_s3_bucket") if any(".grant_" in c for c in r.meta.get("calls", []))]
-        if with_roles or grants:
-            yield self.finding("pass", f"Bucket access is restricted to roles ({_names(with_roles + grants)}).", _locs(with_roles + grants))
-        elif policies:
-            yield self.finding("partial", f"Bucket policies exist ({_names(policies)}) but none restricts access to IAM roles.", _locs(policies))
+        if params.get("principal") == "cloudfront":
+            who, pattern = "CloudFront", r"cloudfront|OriginAccess|origin_access|CanonicalUser|S3Origin|S3BucketOrigin"
+            # CDK writes the bucket policy itself for an S3 origin with an OAI/OAC
+            implied = [r for r in program.resources if re.search(r"S3Origin|S3BucketOrigin|origin_access", as_text(r.attributes) + r.source_type)]
         else:
-            yield self.missing("S3 bucket policies restricting access to IAM roles are required; no bucket policy found.", ("aws_s3_bucket_policy",))
+            who, pattern, implied = "IAM roles", r"aws_iam_role|:role/|Principal.{0,40}AWS|ArnPrincipal|grant_", []
+        matching = [p for p in policies if re.search(pattern, as_text(p.attributes) + " ".join(p.meta.get("calls", [])))]
+        grants = [r for r in program.of_type("aws_s3_bucket") if any(".grant_" in c for c in r.meta.get("calls", []))] if not implied and who == "IAM roles" else []
+        if matching or grants or implied:
+            yield self.finding("pass", f"Bucket access is restricted to {who} ({_names(matching + grants + implied)}).", _locs(matching + grants + implied))
+        elif policies:
+            yield self.finding("partial", f"Bucket policies exist ({_names(policies)}) but none restricts access to {who}.", _locs(policies))
+        else:
+            yield self.missing(f"S3 bucket policies restricting access to {who} are required; no bucket policy found.", ("aws_s3_bucket_policy",))
 
 
 def _secure_transport(program: Program) -> tuple[list[Resource], list[Resource]]:
@@ -1172,7 +1196,8 @@ class NamingPattern(_RubricCheck):
     area = "conventions"
     severity = "low"
     description = "Physical resource names follow the prompt's pattern (e.g. PROD-{service}-{identifier}-{region})."
-    params = {"pattern": "the pattern, with {placeholders}"}
+    params = {"pattern": "the pattern, with {placeholders}",
+              "types": "resource types the pattern is for (the kind its prompt sentence names); all when absent"}
     bad = 'resource "aws_s3_bucket" "b" {\n  bucket = "my-bucket"\n}  # pattern PROD-{service}-{identifier}-{region}'
     good = 'resource "aws_s3_bucket" "b" {\n  bucket = "PROD-s3-logs-${var.region}"\n}'
     fix = "Build every name from the pattern (a local or helper that formats it)."
@@ -1180,7 +1205,8 @@ class NamingPattern(_RubricCheck):
     def evaluate(self, program, ctx, requirement, params) -> Iterator[Finding]:
         pattern = params.get("pattern", "")
         literal_parts = [p for p in re.split(r"\{[^}]*\}", pattern) if p.strip("-_./")]
-        names = _physical_names(program)
+        kinds = set(params.get("types") or ())
+        names = [n for n in _physical_names(program) if not kinds or n[0].type in kinds]
         if not names:
             yield self.finding("unknown", f"No explicit physical names to check against `{pattern}`.")
             return

@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from ..resolve import REGION
 from .catalog import CONCEPTS
 from .model import CheckSpec, Requirement, Rubric
-from .reading import PLACEHOLDER, REQUIRED, Reading, alternatives, read_mention
+from .reading import PLACEHOLDER, REQUIRED, SUPPLIED, Reading, alternatives, read_mention
 
 _MD = MarkdownIt("commonmark").enable("table")
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -257,13 +257,22 @@ def _regions(stmts: list[Statement], b: _Builder) -> None:
               reading=REQUIRED if sure else Reading("required", "low", "regions offered as alternatives or only mentioned"))
 
 
+# A concept named by a generic word ("processing queue") is that service only if the prompt names the service somewhere.
+_GENERIC_NAMES = {"sqs": r"queues?"}
+# "SSE-S3 or SSE-KMS", "AES-256 or KMS": a KMS key is one choice, not a demand.
+_S3_MANAGED_ALTERNATIVE = re.compile(r"\b(?:sse-s3|aes-?256|s3[- ]managed(?: keys?)?)\s*(?:,|or|/)\s*(?:sse-)?kms|\bkms\s*(?:,|or|/)\s*(?:sse-s3|aes-?256|s3[- ]managed)", re.I)
+
+
 def _concepts(stmts: list[Statement], b: _Builder) -> None:
-    placeholders: set[str] = set()  # concepts the prompt lets the answer stand in for: no sure demand anywhere
+    placeholders: set[tuple[str, Reading]] = set()  # concepts the prompt lets the answer stand in for or receive: no sure demand anywhere
     kubernetes = any(re.search(r"\beks\b|kubernetes", s.text, re.I) for s in stmts)  # then "Fargate" means EKS Fargate, not ECS
+    sqs_named = any(re.search(r"\bsqs\b|simple queue service", s.text, re.I) for s in stmts)
     for s in stmts:
         mentions: list[tuple[object, re.Match]] = []
         for concept in CONCEPTS:
             m = concept.regex.search(s.text)
+            if m and concept.id == "s3" and s.text[max(m.start() - 4, 0):m.start()].lower() == "sse-":
+                m = next((o for o in concept.regex.finditer(s.text) if s.text[max(o.start() - 4, 0):o.start()].lower() != "sse-"), None)
             if m and not (kubernetes and concept.id == "ecs" and m.group(0).lower() == "fargate"):
                 mentions.append((concept, m))
         mentions.sort(key=lambda cm: cm[1].start())
@@ -273,6 +282,12 @@ def _concepts(stmts: list[Statement], b: _Builder) -> None:
         spans = [(m.start(), m.end()) for _, m in mentions]
         coordinated = _coordinated(s, spans)
         code = [(c.start(), c.end()) for c in re.finditer(r"`[^`]*`", s.text)]
+        for i, (concept, m) in enumerate(mentions):
+            if coordinated[i].polarity == "required" and concept.id in _GENERIC_NAMES and not sqs_named \
+                    and re.fullmatch(_GENERIC_NAMES[concept.id], m.group(0), re.I):
+                coordinated[i] = Reading("required", "low", f"a generic word, not the service: the prompt never names {concept.label}")
+            if concept.id == "kms" and coordinated[i].polarity == "required" and _S3_MANAGED_ALTERNATIVE.search(s.text):
+                coordinated[i] = Reading("optional", "high", "the prompt allows S3-managed encryption (SSE-S3) instead")
         for i, (a, z) in enumerate(spans):  # a name inside a code span or a naming section is an example, not a demand
             if coordinated[i].polarity == "required" and (any(x <= a and z <= y for x, y in code) or re.search(r"\bnaming\b", s.section, re.I)):
                 coordinated[i] = Reading("required", "low", "named in a naming example or code span, not asked for")
@@ -290,8 +305,8 @@ def _concepts(stmts: list[Statement], b: _Builder) -> None:
                 continue
             for i, r in zip(group, readings):
                 concept, m = mentions[i]
-                if r is PLACEHOLDER:
-                    placeholders.add(concept.id)
+                if r is PLACEHOLDER or r is SUPPLIED:
+                    placeholders.add((concept.id, r))
                 params: dict = {"concept": concept.id}
                 count = _count(s.text, m.start())
                 if count and count > 1:
@@ -304,8 +319,8 @@ def _concepts(stmts: list[Statement], b: _Builder) -> None:
             word = m.group(1).lower()
             b.add("az-count", "networking", s.text, s.line, "REQ021", {"count": int(word) if word.isdigit() else _NUMBERS[word]},
                   reading=s.reading(m.start(), m.end()))
-    for concept_id in sorted(placeholders):
-        b.weaken(f"concept-{concept_id}", PLACEHOLDER)
+    for concept_id, r in sorted(placeholders, key=lambda p: (p[0], p[1].reason)):
+        b.weaken(f"concept-{concept_id}", r)
 
 
 def _coordinated(s: Statement, spans: list[tuple[int, int]]) -> list[Reading]:
@@ -345,6 +360,8 @@ def _security(stmts: list[Statement], b: _Builder) -> None:
         m = re.search(r"at rest|encrypt\w*|\bkms\b|customer[- ]managed key|\bcmk", low)
         if m and ("at rest" in low or not re.search(r"in[- ]transit", low)):
             kms = bool(re.search(r"\bkms\b|customer[- ]managed|\bcmk", low))
+            # "KMS encryption" is met by AWS-managed KMS keys (aws/rds, aws/ebs); only "customer-managed"/"CMK" asks for a key of one's own
+            managed_ok = kms and not re.search(r"customer[- ]managed|\bcmks?\b|(?:own|our|your|dedicated|custom|separate) (?:kms )?keys?|(?:create|provision)\w* (?:a |an |the )?(?:new )?kms keys?", low)
             stores = [c.id for c in CONCEPTS if c.id in _STORE_CONCEPTS and c.regex.search(t)]
             r = s.reading(m.start(), m.end())
             if not re.search(r"encrypt|at rest", low):
@@ -355,7 +372,8 @@ def _security(stmts: list[Statement], b: _Builder) -> None:
                 stores = [{"bucket": "s3", "table": "dynamodb", "database": "rds", "volume": "ebs", "stream": "kinesis",
                            "queue": "sqs", "topic": "sns"}[single.group(1)]]
             b.add("encryption-at-rest", "encryption", t, s.line, "REQ030",
-                  {"kms": kms, **({"stores": stores} if stores else {}), **({"all": False} if one else {})}, severity="high", reading=r)
+                  {"kms": kms, **({"kms_managed_ok": True} if managed_ok else {}), **({"stores": stores} if stores else {}),
+                   **({"all": False} if one else {})}, severity="high", reading=r)
             if re.search(r"encrypt|at rest", low):
                 encryption.append((stores, one))
         m = re.search(r"\btls\b|in[- ]transit|\bssl\b|securetransport|secure transport|https[- ]only|enforce[sd]? https|https everywhere|redirect[^.]*https", low)
@@ -368,6 +386,9 @@ def _security(stmts: list[Statement], b: _Builder) -> None:
             b.add("tls-in-transit", "encryption", t, s.line, "REQ031", {"min_tls": v.group(1) if v else "1.2", **({"scope": scope} if scope else {})},
                   severity="high", reading=r)
         m = re.search(r"least[- ]privilege|minimal permissions|minimum (?:required )?permissions|no wildcard", low)
+        network = re.search(r"security groups?|\bnacls?\b|network acls?|ingress|egress|firewall|segmentation", low)
+        if m and network and not re.search(r"\biam\b|\broles?\b|polic(?:y|ies)|permissions?|\bactions?\b", low):
+            m = None  # "security groups following least privilege" speaks of network rules, not IAM (REQ040)
         if m:
             b.add("least-privilege", "security", t, s.line, "REQ040", {}, severity="high",
                   reading=REQUIRED if m.group(0) == "no wildcard" else s.reading(m.start(), m.end()))
@@ -391,9 +412,10 @@ def _security(stmts: list[Statement], b: _Builder) -> None:
             one = bool(_ONE_STORE.search(about)) and len(scope) == 1 and not _EVERY_STORE.search(about)
             b.add("no-public-access", "security", t, s.line, "REQ043", {**({"scope": scope} if scope else {}), **({"all": False} if one else {})},
                   severity="high")
-        if re.search(r"bucket polic(?:y|ies)[^.]*(?:role|principal|restrict|limit)", low):
-            b.add("bucket-policy-restricted", "security", t, s.line, "REQ044", {}, severity="medium",
-                  reading=_reading(s, r"bucket polic") or REQUIRED)
+        if re.search(r"bucket polic(?:y|ies)[^.]*(?:role|principal|restrict|limit|allow|only)", low):
+            cloudfront = re.search(r"cloudfront|origin access (?:identity|control)|\boa[ic]\b", low)
+            b.add("bucket-policy-restricted", "security", t, s.line, "REQ044", {"principal": "cloudfront"} if cloudfront else {},
+                  severity="medium", reading=_reading(s, r"bucket polic") or REQUIRED)
     named = [(stores, one) for stores, one in encryption if stores]
     if named:  # where the prompt says which stores to encrypt, that is the scope, whichever sentence the requirement came from
         union = sorted({c for stores, _ in named for c in stores})
@@ -432,8 +454,14 @@ def _data(stmts: list[Statement], b: _Builder) -> None:
             b.add("backup-retention", "database", s.text, s.line, "REQ061", {"days": int(m.group(1) or m.group(2))}, severity="medium",
                   reading=s.reading(m.start(), m.end()))
         m = re.search(r"multi[- ]az\b", low)
-        if m:
-            b.add("multi-az", "database", s.text, s.line, "REQ062", {}, severity="medium", reading=s.reading(m.start(), m.end()))
+        if m:  # REQ062 judges databases: a Multi-AZ bullet about instances or subnets is another tier's
+            context = f"{s.lead} {s.section} {low}".lower()
+            r = s.reading(m.start(), m.end())
+            if not re.search(r"\brds\b|aurora|postgres|mysql|mariadb|\bdatabases?\b|\bdb\b", context):
+                r = None if re.search(r"\binstances?\b|\bec2\b|auto ?scaling|\bsubnets?\b|web servers?|\bnodes?\b|\btasks?\b|load balancer|\balb\b|nat", context) \
+                    else Reading(r.polarity, "low", "the prompt does not say Multi-AZ is for the database")
+            if r:
+                b.add("multi-az", "database", s.text, s.line, "REQ062", {}, severity="medium", reading=r)
         m = re.search(r"point[- ]in[- ]time recovery|\bpitr\b", low)
         context = f"{s.lead} {s.section} {low}".lower()  # "- RDS PostgreSQL:\n  - point-in-time recovery" is about RDS
         if m and not (re.search(r"\brds\b|aurora|postgres|mysql|\bdatabase\b", context) and "dynamo" not in context):
@@ -465,6 +493,8 @@ def _tags_and_names(stmts: list[Statement], b: _Builder) -> None:
         if idx:
             r = s.reading(idx.start(), idx.end())
             segment = t[idx.start():]
+            label = re.match(r"tag\w*(?:\s+[A-Za-z]+){0,3}\s*:\s+", segment, re.I)  # "Tagging Strategy: Tag all ..." is a label
+            segment = segment[label.end():] if label else segment
             pair_matches = [m for m in _TAG_PAIR.finditer(segment) if m.group(1) not in _TAG_STOP]
             pairs = {m.group(1): m.group(2) for m in pair_matches}
             spans = [m for m in re.finditer(r"`([A-Za-z][\w:-]*)`", segment) if ":" not in m.group(1) and m.group(1) not in pairs.values()]
@@ -484,12 +514,31 @@ def _tags_and_names(stmts: list[Statement], b: _Builder) -> None:
                 r = Reading(r.polarity, "low", "a name in code spans that looks like a variable, not a tag key")
             if keys:
                 b.add("tags", "tagging", t, s.line, "REQ080", {"keys": keys[:8], "values": values}, severity="medium", reading=r)
-        m = re.search(r"`?((?:[A-Za-z0-9]+[-_./])?\{[a-z_-]+\}(?:[-_./][A-Za-z0-9]*\{?[a-z_-]*\}?)+)`?", t)
+        m = re.search(r"`?((?:[A-Za-z0-9]+[-_./])*\{[a-z_-]+\}(?:[-_./](?:[A-Za-z0-9]+|\{[a-z_-]+\})+)+)`?", t)
         if m and re.search(r"nam(?:e|ing)|pattern|convention|format", t, re.I):
-            b.add("naming-pattern", "conventions", t, s.line, "REQ081", {"pattern": m.group(1)}, severity="low", reading=s.reading(m.start(), m.end()))
+            kind, types = _naming_scope(t, m.start())
+            r = s.reading(m.start(), m.end())
+            if kind is None:
+                r = Reading(r.polarity, "low", "the prompt does not say which resources the pattern is for")
+            params = {"pattern": m.group(1), **({"types": list(types)} if types else {})}
+            b.add("naming-pattern" + (f"-{kind}" if types else ""), "conventions", t, s.line, "REQ081", params, severity="low", reading=r)
         m = re.search(r"environment[_ ]?suffix|environmentsuffix", t, re.I)
         if m:
             b.add("environment-suffix", "conventions", t, s.line, "REQ082", {}, severity="medium", reading=s.reading(m.start(), m.end()))
+
+
+def _naming_scope(text: str, at: int) -> tuple[str | None, tuple[str, ...]]:
+    """Which resources a naming pattern at text[at:] is for: the kind its own clause names ("Create two S3
+    buckets following the pattern ..." -> ("s3", its types)), ("all", ()) for all resources, (None, ()) unclear."""
+    clause = re.split(r"[.;:!?]\s|\n", text[:at])[-1]
+    named = sorted((m.start(), c) for c in CONCEPTS for m in c.regex.finditer(clause))
+    kinds = list(dict.fromkeys(c for _, c in named))
+    if kinds and not re.search(r"\b(?:all|every|each|any)\s+(?:\w+\s+)?(?:resources?|components?)\b", clause, re.I):
+        return kinds[0].id, tuple(dict.fromkeys(t for c in kinds for t in c.types))
+    if re.search(r"\b(?:all|every|each|any)\s+(?:\w+\s+)?(?:resources?|components?)\b|\bresources?\b|naming (?:convention|pattern|scheme)"
+                 r"|\bnames?\s+(?:should|must|shall|will|follow|use|are|have to)\b", text, re.I):
+        return "all", ()
+    return None, ()
 
 
 def _outputs(stmts: list[Statement], b: _Builder) -> None:

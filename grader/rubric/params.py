@@ -13,6 +13,8 @@ PARAM_SCHEMAS: dict[str, dict] = {
     "per_az": {"type": "boolean"},
     "count": {"type": "integer", "minimum": 1},
     "kms": {"type": "boolean"},
+    "kms_managed_ok": {"type": "boolean"},
+    "principal": {"enum": ["cloudfront"]},
     "ports": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 65535}},
     "min_tls": {"type": "string"},
     "source": {"type": "string"},

@@ -32,6 +32,10 @@ _FORBID_AFTER = re.compile(r"^[^.;:]{0,40}?\b(?:must|should|shall|is|are|will)\s
 _NOT_NEEDED_AFTER = re.compile(r"^[^.;:]{0,40}?\b(?:is|are)\s+(?:not (?:needed|required|necessary|in scope)|unnecessary|out of scope)\b"
                                r"|^\s*(?:[\w-]+\s+)?(?:disabled|turned off|switched off)\b"
                                r"|^[^.;:]{0,20}?\(not (?:needed|required)\)", re.I)
+# The things before the mention in "do not create public subnets, internet gateways, or NAT gateways": a list of
+# short noun phrases joined by commas, "and", "or", with nothing that starts another clause.
+_LISTED = re.compile(r"(?:\s*(?:any\s+|the\s+)?(?![\w-]*(?:\s|$)(?:to|for|but|while|with|in|on|that|which)\b)[\w-]+(?:\s+[\w-]+){0,3}"
+                     r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|nor)\s+))+", re.I)
 _LEAD_FORBIDS = re.compile(r"^\W*(?:do not|don'?t|must not|never|shall not)\W*\s+(?:create|deploy|provision|use|include|enable|add)\b"
                            r"|^\W*(?:excluded|exclude)\b", re.I)
 _LEAD_NEGATES = re.compile(r"^\W*(?:do not|don'?t|never|no|avoid|must not|without|not needed|not required|out of scope|excluded?)\b", re.I)
@@ -58,6 +62,9 @@ _PERMISSION_AFTER = re.compile(r"^\s*(?:[\w-]+\s+)?(?:read[- ]only|read/write|re
                                r"(?:access(?! log)|permissions?|policy|policies|actions?|api (?:calls?|access)|privileges?)\b", re.I)
 _ENDPOINT = re.compile(r"\bendpoints?\s+(?:for|to)\s+(?:the\s+)?(?:[\w/,-]+\s+(?:and\s+|or\s+)?){0,4}$", re.I)
 _ENDPOINT_AFTER = re.compile(r"^\s*(?:(?:and|or|,)\s*[\w -]{1,20}?)?\s*\(?(?:gateway|interface|vpc)?\)?\s*endpoints?\b", re.I)
+# "RDS access role - for Lambda or ECS tasks": a role's purpose across a dash or colon, which ends a clause elsewhere.
+_ROLE_FOR = re.compile(r"\b(?:roles?|instance profiles?|permissions?|polic(?:y|ies))\**\s*[-–—:]\s*(?:used\s+)?(?:for|by)\s+(?:the\s+|an?\s+)?"
+                       r"(?:[\w-]+\s+){0,1}(?:(?:or|and)\s+)?$", re.I)
 _LINKED_ROLE = re.compile(r"^[\w -]{0,10}service[- ]linked roles?|^\s*(?:\w+\s+)?(?:service )?principal\b", re.I)
 _LINKED_ROLE_BEFORE = re.compile(r"service[- ]linked roles?\s+(?:for\s+)?(?:the\s+)?$", re.I)
 _SOURCE_AFTER = re.compile(r"^\s*(?:(?:and|or|/|,)\s*(?:(?-i:[A-Z])[\w-]*\s*){1,3})?(?:findings|events?|alerts|state changes?|api calls|notifications? from)\b", re.I)
@@ -77,6 +84,13 @@ _NAMESPACE_AFTER = re.compile(r"^\s*(?:service\s+)?for\s+(?:the\s+)?(?:subnets|n
 ALLOWS_PLACEHOLDER = re.compile(r"\bplaceholder|\bdummy\b|\bfake\b|sample value|example value|self-signed|replace (?:it|this|them|with)"
                                 r"|provided (?:later|by the user|at deploy)|to be (?:replaced|provided|filled)"
                                 r"|created manually|manually created|must be created (?:manually|beforehand|in advance)|pre-?created", re.I)
+# The thing exists already and the code only receives it: "an existing ACM certificate", "certificate ARN provided via
+# variable", "ACM certificate must be pre-validated". Asked for like this anywhere, it is asked to be created nowhere.
+_SUPPLIED_BEFORE = re.compile(r"\b(?:existing|pre-?existing|pre-?validated|pre-?provisioned|imported)\s+(?:[\w-]+\s+){0,1}$", re.I)
+_SUPPLIED_AFTER = re.compile(r"^[^.;]{0,40}?\b(?:arns?|ids?|names?)\s+(?:\(?[\w-]+\)?\s+)?(?:(?:is |are |must be |should be )?"
+                             r"(?:provided|passed|supplied|given|accepted|taken|read)\s+)?(?:via|as|through|from|by)\s+(?:an?\s+|the\s+)?"
+                             r"(?:input\s+|terraform\s+|stack\s+|cdk\s+|pulumi\s+)?(?:variables?|parameters?|inputs?|config(?:uration)?|context)\b"
+                             r"|^[^.;]{0,30}?\b(?:must|should|will)\s+(?:already\s+)?(?:exist|be pre-?validated|be pre-?created|be created beforehand)\b", re.I)
 _CONSTRAINT_BEFORE = re.compile(r"\b(?:all|every|each|any|no)\s+(?:[\w-]+\s+){0,1}$|\b(?:ensure|make sure|verify)\s+(?:that\s+)?(?:the\s+|all\s+)?$", re.I)
 _CONSTRAINT_AFTER = re.compile(r"^[\w ,-]{0,30}?\b(?:must|should|shall|are|is|will|need to)\s+(?:not\s+|never\s+|only\s+|always\s+)?"
                                r"(?:be|have|use|run|get|stay|remain|enforce|follow|carry|send|log|reside)\b"
@@ -91,6 +105,7 @@ class Reading:
 
 
 REQUIRED = Reading("required", "high")
+SUPPLIED = Reading("required", "low", "the prompt has it supplied from outside the code (an existing one, or its ARN as an input)")
 PLACEHOLDER = Reading("required", "low", "the prompt allows a placeholder for it, or has it made outside the code")
 
 
@@ -119,7 +134,9 @@ def read_mention(text: str, start: int, end: int, section: str = "", lead: str =
     before, after = clause(text, start, end)
     lead_forbids = bool(_LEAD_FORBIDS.match(lead)) and not _ACTION.search(before)
     forbid = list(_FORBID_BEFORE.finditer(before))
-    near = bool(forbid) and len(before[forbid[-1].end():].split()) <= 4 and not re.search(r"\b(?:and|or|but|while|to|for)\b|,", before[forbid[-1].end():])
+    gap = before[forbid[-1].end():] if forbid else ""
+    near = bool(forbid) and (len(gap.split()) <= 4 and not re.search(r"\b(?:and|or|but|while|to|for)\b|,", gap)
+                             or bool(_LISTED.fullmatch(gap)) and not _ACTION.search(gap))
     if near or _FORBID_AFTER.search(after) or lead_forbids:
         return Reading("forbidden", "high", "the prompt excludes it")
     if _NOT_NEEDED_AFTER.search(after) or _negated_before(before) or (_LEAD_NEGATES.match(lead) and not _ACTION.search(before)):
@@ -128,12 +145,16 @@ def read_mention(text: str, start: int, end: int, section: str = "", lead: str =
         return Reading("optional", "high", "the prompt makes it optional or conditional")
     if ALLOWS_PLACEHOLDER.search(text):
         return PLACEHOLDER
+    if _SUPPLIED_BEFORE.search(before) or _SUPPLIED_AFTER.match(after):
+        return SUPPLIED
     if _BACKGROUND.search(before + text[start:end] + after) or _BACKGROUND.match(text) or _BACKGROUND_SECTION.search(section):
         return Reading("required", "low", "mentioned as background or an example, not asked for")
     if _PERMISSION_BEFORE.search(before) or _PERMISSION_AFTER.search(after):
         return Reading("required", "low", "mentioned as the target of a permission")
     if _ENDPOINT.search(before) or _ENDPOINT_AFTER.search(after):
         return Reading("required", "low", "mentioned as the service of a VPC endpoint")
+    if _ROLE_FOR.search(text[max(start - 60, 0):start]):
+        return Reading("required", "low", "mentioned as who a role or permission is for")
     if _LINKED_ROLE.search(after) or _LINKED_ROLE_BEFORE.search(before):
         return Reading("required", "low", "mentioned as the service of a role")
     if re.search(r"\b(?:configured|backed|powered|provisioned)\s+(?:with|by)\s+(?:the\s+)?$", before, re.I):
