@@ -351,3 +351,10 @@ def test_an_unparsed_fence_that_cannot_declare_resources_leaves_the_missing_clai
     assert _status(_grade(tmp_path, PROMPT, pseudo), "Lambda") == "fail"
     broken = BUCKET + '```hcl\n# lambda.tf\nresource "aws_lambda_function" "f" {\n  runtime = \n```\n'
     assert _status(_grade(tmp_path, PROMPT, broken), "Lambda") == "unknown"
+
+
+def test_a_file_named_twice_in_different_case_is_asked_for_once():
+    files = by_key("- Deliver Variables.tf, Outputs.tf and Main.tf.\n- Keep main.tf short and outputs.tf tidy.\n")
+    assert files["deliverable-files"].checks[0].params["files"] == ["Variables.tf", "Outputs.tf", "Main.tf"]
+    distinct = by_key("- Deliver main.tf and network.tf.\n")
+    assert distinct["deliverable-files"].checks[0].params["files"] == ["main.tf", "network.tf"]
