@@ -22,6 +22,16 @@ def test_multi_az_from_per_environment_config_is_not_judged():
     assert judge("REQ062", files) == {"unknown"}
 
 
+def test_deliverable_files_evidence_is_the_missing_file_not_the_extras():
+    files = {"backend.tf": "terraform {}\n", "versions.tf": "terraform {}\n", "main.tf": 'resource "aws_vpc" "a" {}\n'}
+    cls = REGISTRY["REQ001"]
+    req = Requirement(id="R", area=cls.area, text="t")
+    [finding] = cls().evaluate(program_of(files), Context(), req, {"files": ["main.tf", "outputs.tf"]})
+    assert finding.status == "partial" and "missing `outputs.tf`" in finding.message
+    assert finding.found == "no outputs.tf" and [loc.file for loc in finding.locations] == ["main.tf"]
+    assert "exactly" not in cls.fix
+
+
 def judge(check_id: str, sources: dict[str, str], **params) -> set[str]:
     cls = REGISTRY[check_id]
     req = Requirement(id="R", area=cls.area, text="t")
@@ -225,6 +235,15 @@ CASES = [
     ("REQ001", {"files": ["tap_stack.tf"], "single_file": True},
      {"network.tf": 'resource "aws_vpc" "a" {}\n', "storage.tf": 'resource "aws_s3_bucket" "b" {}\n'},
      {"tap_stack.tf": 'resource "aws_vpc" "a" {}\nresource "aws_s3_bucket" "b" {}\n'}),
+    # names the prompt capitalises match whatever the case and folder of the delivered file
+    ("REQ001", {"files": ["Variables.tf", "Main.tf"], "single_file": False},
+     {"network.tf": 'resource "aws_vpc" "a" {}\n'},
+     {"variables.tf": 'variable "env" {}\n', "lib/main.tf": 'resource "aws_vpc" "a" {}\n'}),
+    # files beside the named ones (backend, versions, providers) are no failure
+    ("REQ001", {"files": ["main.tf", "variables.tf"], "single_file": False},
+     {"main.tf": 'resource "aws_vpc" "a" {}\n', "network.tf": 'resource "aws_subnet" "b" {}\n'},
+     {"main.tf": 'resource "aws_vpc" "a" {}\n', "variables.tf": 'variable "env" {}\n', "backend.tf": 'terraform {}\n',
+      "versions.tf": 'terraform {}\n', "providers.tf": 'provider "aws" {}\n', "network.tf": 'resource "aws_subnet" "b" {}\n'}),
     ("REQ002", {},
      {"main.tf": 'resource "aws_vpc" "a" {}\n'},
      {"main.tf": 'module "net" {\n  source = "./modules/net"\n}\n'}),

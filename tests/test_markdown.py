@@ -231,3 +231,21 @@ def test_a_readme_really_cut_off_is_still_truncated():
     doc = (f"## main.tf\n{FENCE}hcl\nresource \"aws_vpc\" \"a\" {{}}\n{FENCE}\n\n## README.md\n\n{FENCE}markdown\n# App\n\n"
            f"## Layout\n\n{FENCE}\nlib/\n├── main.tf\n{FENCE}\n\n## Deploy\n\n{FENCE}bash\nterraform")
     assert extract(doc).truncated
+
+
+def test_pseudo_config_in_a_code_fence_is_not_an_unnamed_code_file():
+    prose = f"{FENCE}python\nIngress: 10.2.0.0/16 (Shared Services) - All Traffic\nEgress: All Traffic (default)\n{FENCE}\n\n"
+    dots = f"{FENCE}hcl\n# BEFORE\n[for k, v in var.tags : ...]...,\n{FENCE}\n\n"
+    commented = f"{FENCE}hcl\n# REMOVED:\n# data \"aws_s3_bucket_versioning\" \"v\" {{ ... }}\n{FENCE}\n\n"
+    assert extract(prose + prose + dots + commented).unnamed == []
+    code = (f"{FENCE}python\nbucket = s3.Bucket(self, 'Logs')\n{FENCE}\n\n{FENCE}python\nx = 1\n{FENCE}\n\n"
+            f"{FENCE}hcl\nvariable \"env\" {{}}\n{FENCE}\n\n{FENCE}hcl\nfindings = flatten([1])\n{FENCE}\n")
+    assert extract(prose + code).unnamed == [6, 10, 14, 18]
+
+
+def test_could_be_code_reads_each_language_by_its_own_grammar():
+    from grader.ingest.markdown import could_be_code
+    assert could_be_code("python", "import os\n") and could_be_code("python", 'print("\\d")\n')
+    assert not could_be_code("python", "VPC A: 10.0.0.0/16\n") and not could_be_code("python", "# only a comment\n")
+    assert could_be_code("hcl", 'terraform {\n  required_version = ">= 1.5"\n}\n') and could_be_code("hcl", "a = 1\n")
+    assert not could_be_code("hcl", "Ingress: VPC CIDR - TCP/53 (DNS)\n") and not could_be_code("hcl", "/* x */\n")

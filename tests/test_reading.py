@@ -403,3 +403,10 @@ def test_a_naming_pattern_is_for_the_kind_its_sentence_names():
 def test_kms_without_customer_managed_is_met_by_aws_managed_keys():
     assert by_key("- RDS with KMS encryption at rest.\n")["encryption-at-rest"].checks[0].params.get("kms_managed_ok") is True
     assert "kms_managed_ok" not in by_key("- RDS encrypted at rest with a customer-managed KMS key.\n")["encryption-at-rest"].checks[0].params
+
+
+def test_a_file_named_twice_in_different_case_is_asked_for_once():
+    files = by_key("- Deliver Variables.tf, Outputs.tf and Main.tf.\n- Keep main.tf short and outputs.tf tidy.\n")
+    assert files["deliverable-files"].checks[0].params["files"] == ["Variables.tf", "Outputs.tf", "Main.tf"]
+    distinct = by_key("- Deliver main.tf and network.tf.\n")
+    assert distinct["deliverable-files"].checks[0].params["files"] == ["main.tf", "network.tf"]

@@ -63,35 +63,47 @@ class DeliverableFiles(_RubricCheck):
     name = "deliverable-files"
     area = "structure"
     severity = "high"
-    description = "The files the prompt names are delivered (the repo's canonical name is accepted too); one file when one was asked."
+    description = ("The files the prompt names are delivered (the repo's canonical name is accepted too); one file when one was "
+                   "asked. Names match whatever their case and folder (`Main.tf` is met by `lib/main.tf`); other files beside "
+                   "them are no failure.")
     params = {"files": "file names the prompt asks for", "single_file": "true when everything must be in one file"}
     bad = "prompt: everything in a single file `tap_stack.tf`; answer: main.tf, variables.tf, outputs.tf"
     good = "prompt: everything in a single file `tap_stack.tf`; answer: tap_stack.tf"
-    fix = "Deliver exactly the files the prompt names, with those names."
+    fix = "Deliver the files the prompt names, with those names (everything in one file when one file is asked)."
 
     def evaluate(self, program, ctx, requirement, params) -> Iterator[Finding]:
         delivered = [f.path for f in program.files if f.language in ("hcl", "python")]
-        basenames = {p.rsplit("/", 1)[-1] for p in delivered}
+        basenames = {_base(p) for p in delivered}
+        canonical = {n.lower() for n in CANONICAL_FILES}
         wanted = params.get("files", [])
-        missing = [w for w in wanted if w.rsplit("/", 1)[-1] not in basenames
-                   and not (w.rsplit("/", 1)[-1] in CANONICAL_FILES and basenames & CANONICAL_FILES)]
+        missing = [w for w in wanted if _base(w) not in basenames and not (_base(w) in canonical and basenames & canonical)]
         # provider.tf / backend.tf belong to the harness; tfvars are data
         iac = {"hcl"} if ctx.language == "hcl" else {"python"} if ctx.language == "python" else {"hcl", "python"}
-        spread = [f.path for f in program.files if f.language in iac and f.path.rsplit("/", 1)[-1] not in HARNESS_FILES
+        spread = [f.path for f in program.files if f.language in iac and _base(f.path) not in HARNESS_FILES
                   and not f.path.endswith(".tfvars")]
         problems = []
         if missing:
             problems.append(f"missing {', '.join(f'`{m}`' for m in missing)}")
         if params.get("single_file") and len(spread) > 1:
             problems.append(f"the code is spread over {len(spread)} files ({', '.join(spread[:4])})")
+        # the evidence is what answers the demand (the named files that are there) and what is wrong with it (the files
+        # missing, or the files the code is spread over), never files delivered beside the named ones
+        asked = {_base(w) for w in wanted}
+        shown = [p for p in delivered if _base(p) in asked] or (spread if params.get("single_file") else []) or delivered
+        found = f"no {', '.join(missing[:3])}" if missing else ", ".join(spread[:3])
         if not delivered:
             yield self.missing("Expected " + (", ".join(wanted) or "one file") + "; no code files were delivered.", found=None)
         elif problems:
             status = "fail" if missing and len(missing) == len(wanted) else "partial"
             yield self.finding(status, f"Expected {', '.join(wanted) or 'a single file'}; found {', '.join(delivered[:6])}: "
-                               + "; ".join(problems) + ".", [Location(p, None) for p in delivered[:3]], found=", ".join(delivered[:3]))
+                               + "; ".join(problems) + ".", [Location(p, None) for p in shown[:3]], found=found)
         else:
-            yield self.finding("pass", f"Delivered {', '.join(delivered[:6])} as asked.", [Location(p, None) for p in delivered[:3]])
+            yield self.finding("pass", f"Delivered {', '.join(delivered[:6])} as asked.", [Location(p, None) for p in shown[:3]])
+
+
+def _base(path: str) -> str:
+    """A file name as a prompt's demand matches it: without its folder, whatever its case (`Main.tf`, `lib/main.tf`)."""
+    return path.rsplit("/", 1)[-1].lower()
 
 
 @register

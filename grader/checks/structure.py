@@ -151,7 +151,8 @@ class UnnamedBlocks(Check):
     name = "unnamed-code-blocks"
     area = "structure"
     severity = "low"
-    description = "Several code blocks with no file name: the reader cannot tell where the code goes."
+    description = ("Several code blocks with no file name: the reader cannot tell where the code goes. A fence that cannot be "
+                   "code of its language (pseudo-config, commented-out lines: no declaration-like line and no parse) is not counted.")
     why = "Unnamed blocks must be guessed into files; harnesses expect exact paths."
     fix = "Put the path in a heading (`## File: lib/main.tf`) or a first-line comment before each block."
     bad = "```hcl\nresource \"aws_vpc\" \"main\" {}\n```\n\n```hcl\nresource \"aws_subnet\" \"a\" {}\n```"

@@ -7,7 +7,8 @@ Naming rules, in order (first that yields a path wins):
 3. the last text line before the fence that names a path (`**main.tf**`, "Create `lib/tap_stack.py`:"), if
    at most two paragraphs without one come between (a file named further back is what that prose was about);
 4. the fence info string (```` ```hcl title="main.tf" ````, ```` ```hcl variables.tf ````).
-Unnamed blocks are assigned by language and content (see `_default_name`) and counted; when
+Unnamed blocks are assigned by language and content (see `_default_name`) and counted, unless they cannot be
+code of their language (see `could_be_code`: pseudo-config, commented-out lines); when
 the document also has named files of the same language, an unnamed block is taken for an
 illustrative snippet and not delivered (a before/after fragment must not break the real files).
 
@@ -33,11 +34,14 @@ is used and the fallback is recorded.
 
 from __future__ import annotations
 
+import ast
 import keyword
 import posixpath
 import re
+import warnings
 from dataclasses import dataclass, field
 
+import hcl2
 from markdown_it import MarkdownIt
 
 from ..ir import SourceFile
@@ -403,6 +407,29 @@ _HCL_START = re.compile(r'^(?:resource|data)\s+"[\w-]+"\s+"[\w-]+"\s*\{|^(?:vari
 _PY_START = re.compile(r"^(?:import\s+\w[\w.]*(?:\s+as\s+\w+)?\s*$|from\s+[\w.]+\s+import\s)")
 
 
+# A line only code of the language starts: an HCL top-level block; a Python import, class, def or call `name(`.
+_HCL_DECLARES = re.compile(r"^\s*(?:(?:resource|data|module|variable|output|provider)\s+\"|(?:terraform|locals)\s*\{)", re.M)
+_PY_DECLARES = re.compile(r"^\s*(?:import|from|class|def)\s|\b[A-Za-z_][\w.]*\(", re.M)
+_LINE_COMMENT = re.compile(r"^\s*(?:#|//).*$", re.M)
+
+
+def could_be_code(language: str, text: str) -> bool:
+    """Could this fence's text be code of its language? Not when it has no declaration-like line and does not parse
+    to anything but comments: pseudo-config in a ```python fence (`Ingress: 10.0.0.0/16 - All Traffic`), a line of
+    `...`, commented-out code. Parsed here, never run."""
+    bare = _LINE_COMMENT.sub("", text)
+    if (_HCL_DECLARES if language == "hcl" else _PY_DECLARES).search(bare):
+        return True
+    try:
+        if language == "hcl":
+            return any(not key.startswith("__") for key in hcl2.loads(text if text.endswith("\n") else text + "\n"))
+        with warnings.catch_warnings():  # `"\d"` in the text: a SyntaxWarning on stderr, not a finding
+            warnings.simplefilter("ignore")
+            return bool(ast.parse(text).body)
+    except Exception:  # any parser error (syntax, recursion depth, NUL bytes) means "not code"
+        return False
+
+
 def has_code_lines(text: str) -> bool:
     """Does the text hold a line that starts HCL or Python code, fenced or not?"""
     return any(_HCL_START.match(line.strip()) or _PY_START.match(line.strip()) for line in text.splitlines())
@@ -528,7 +555,8 @@ def extract(markdown: str) -> Extraction:
                 posixpath.basename(default := _default_name(block.language, block.content, index)) == name:
             name = default  # `"""tap_stack.py ..."""` on the TapStack class: the file where it lives, lib/tap_stack.py
         if name is None:
-            result.unnamed.append(block.line)
+            if could_be_code(block.language, block.content):  # an illustration in a code fence is no unnamed file
+                result.unnamed.append(block.line)
             name = _default_name(block.language, block.content, index)
             if named_languages.get(block.language) and (block.language == "hcl" or name.startswith("unnamed-")):
                 continue  # a snippet beside named files of its language: shown, not delivered

@@ -192,12 +192,14 @@ def _files(stmts: list[Statement], b: _Builder) -> None:
             name = m.group(1).lstrip("/")
             r = s.reading(m.start(), m.end())
             if r.polarity == "required" and r.confidence == "high" and not name.startswith(("test", "tests/")):
-                wanted.setdefault(name, s)
+                if not any(w.lower() == name.lower() for w in wanted):  # `Main.tf` and later `main.tf` are one file
+                    wanted[name] = s
             elif re.search(r"already|existing|provided|present", r.reason or "") or re.search(r"\balready\b|\bexists?\b|\bprovided\b",
                                                                                           s.text[m.end():m.end() + 40], re.I):
                 existing.add(name)
     for name in existing:
-        wanted.pop(name, None)
+        for w in [w for w in wanted if w.lower() == name.lower()]:
+            wanted.pop(w)
     single = next((s for s in stmts if re.search(r"\b(?:single|one)\s+(?:terraform\s+|python\s+|hcl\s+)?(?:file|script)\b|all (?:the )?code (?:must be |should be )?in (?:a |one )", s.text, re.I)
                    and (_reading(s, r"\b(?:single|one)\b|all (?:the )?code") or REQUIRED).polarity == "required"), None)
     code = [n for n in wanted if n.endswith((".tf", ".py"))]
