@@ -363,3 +363,10 @@ def test_an_hcl_name_interpolating_another_resources_name_inherits_its_suffix():
           'resource "aws_cloudwatch_log_group" "g" {{\n  name = "/aws/lambda/${{aws_lambda_function.f.function_name}}"\n}}\n')
     assert judge("REQ082", {"main.tf": tf.format('"proc-${var.environment_suffix}"')}) == {"pass"}
     assert judge("REQ082", {"main.tf": tf.format('"proc"')}) & {"fail", "partial"}
+
+
+def test_an_action_chained_on_a_created_alarm_is_its_action():
+    stack = ("from aws_cdk import Stack, aws_sns as sns, aws_cloudwatch_actions as actions\nclass S(Stack):\n    def f(self, metric):\n"
+             "        topic = sns.Topic(self, 'T')\n        metric.create_alarm(self, 'A', threshold=1, evaluation_periods=1){}\n")
+    assert judge("REQ050", {"lib/tap_stack.py": stack.format("")}) == {"partial"}
+    assert judge("REQ050", {"lib/tap_stack.py": stack.format(".add_alarm_action(actions.SnsAction(topic))")}) == {"pass"}

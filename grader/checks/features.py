@@ -27,7 +27,7 @@ def _locs(resources: list[Resource], n: int = 3) -> list[Location]:
 
 
 def _names(resources: list[Resource], n: int = 3) -> str:
-    shown = ", ".join(f"`{r.address}`" for r in resources[:n])
+    shown = ", ".join(f"`{r.address}`" + (f" (made by `{r.synthesized_from}`)" if r.synthesized_from else "") for r in resources[:n])
     return shown + (f" and {len(resources) - n} more" if len(resources) > n else "")
 
 
@@ -766,8 +766,8 @@ class LogRetention(_RubricCheck):
         # retention may come from a declaration the analysis does not tie to it
         values = [(g, v) for g, v in values if v is not None or g.synthesized_from is None]
         if not values:
-            yield self.finding("unknown", f"Expected {want} days; the log groups are created by the services that write to them "
-                               f"({_names(groups)}) and the code sets no retention on them.", _locs(groups))
+            yield self.finding("unknown", f"Expected {want} days; the code sets no retention on the log groups that services "
+                               f"create themselves: {_names(groups)}.", _locs(groups))
             return
         groups = [g for g, _ in values]
         wrong = [(g, v) for g, v in values if isinstance(v, int) and v != want]

@@ -467,6 +467,13 @@ class _Collector(cst.CSTVisitor):
         elif root == "aws_cdk":
             self.cdk_construct(node, parts, positional)
 
+    def leave_Call(self, original_node: cst.Call) -> None:
+        """`metric.create_alarm(self, "A", ...).add_alarm_action(action)`: a call on the resource a call just declared."""
+        func = original_node.func
+        made = self.results.get(id(func.value)) if isinstance(func, cst.Attribute) else None
+        if made is not None:
+            made.meta.setdefault("calls", []).append(self.code(original_node)[:2000])
+
     def template(self, node: cst.FormattedString) -> str:
         """f"vpc-{self.env}" -> "vpc-{self.env}": readable, and keeps what the name is built from."""
         parts = []
