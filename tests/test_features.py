@@ -312,3 +312,94 @@ def test_every_rubric_check_has_a_case():
     covered = {c[0] for c in CASES}
     rubric_checks = {cid for cid, cls in REGISTRY.items() if cls.rubric_driven}
     assert rubric_checks <= covered, rubric_checks - covered
+
+
+_CDK_HEAD = ("from aws_cdk import Stack, aws_lambda as lambda_, aws_sqs as sqs, aws_cloudwatch as cloudwatch, aws_rds as rds, "
+             "aws_logs as logs\nclass S(Stack):\n    def f(self, code, engine):\n"
+             "        fn = lambda_.Function(self, 'F', runtime=lambda_.Runtime.PYTHON_3_12, handler='i.h', code=code)\n"
+             "        q = sqs.Queue(self, 'Q')\n")
+
+
+@pytest.mark.parametrize("alarm", [
+    "fn.metric_errors().create_alarm(self, 'Errors', threshold=1, evaluation_periods=1)",
+    "cloudwatch.Metric(namespace='App', metric_name='Jobs').create_alarm(self, 'Jobs', threshold=1, evaluation_periods=1)",
+    "q.metric_approximate_number_of_messages_visible().create_alarm(self, 'Depth', threshold=9, evaluation_periods=1)",
+])
+def test_an_alarm_created_from_a_metric_is_an_alarm(alarm):
+    assert judge("REQ020", {"lib/tap_stack.py": _CDK_HEAD + "        fn.metric_errors()\n"}, concept="cloudwatch_alarm") == {"fail"}
+    files = {"lib/tap_stack.py": _CDK_HEAD + "        " + alarm + "\n"}
+    assert judge("REQ020", files, concept="cloudwatch_alarm") == {"pass"}
+    alarm_resource = next(r for r in program_of(files).resources if r.type == "aws_cloudwatch_metric_alarm")
+    assert alarm_resource.name in ("Errors", "Jobs", "Depth")  # the construct id, not the scope `self`
+
+
+@pytest.mark.parametrize("bad,good", [
+    (_CDK_HEAD + "        rds.DatabaseInstance(self, 'Db', engine=engine)\n",
+     _CDK_HEAD + "        rds.DatabaseInstance(self, 'Db', engine=engine, cloudwatch_logs_exports=['postgresql'])\n"),
+    (_CDK_HEAD + "        rds.DatabaseCluster(self, 'Db', engine=engine, cloudwatch_logs_exports=[])\n",
+     _CDK_HEAD + "        rds.DatabaseCluster(self, 'Db', engine=engine, cloudwatch_logs_exports=['audit', 'error'])\n"),
+    ('resource "aws_db_instance" "db" {\n  engine = "mysql"\n}\n',
+     'resource "aws_db_instance" "db" {\n  engine = "mysql"\n  enabled_cloudwatch_logs_exports = ["error", "slowquery"]\n}\n'),
+    ('import pulumi_aws as aws\naws.rds.Cluster("c", engine="aurora-postgresql")\n',
+     'import pulumi_aws as aws\naws.rds.Cluster("c", engine="aurora-postgresql", enabled_cloudwatch_logs_exports=["postgresql"])\n'),
+    ("from cdktf import TerraformStack\nfrom cdktf_cdktf_provider_aws.db_instance import DbInstance\nclass S(TerraformStack):\n"
+     "    def f(self):\n        DbInstance(self, 'db', engine='postgres')\n",
+     "from cdktf import TerraformStack\nfrom cdktf_cdktf_provider_aws.db_instance import DbInstance\nclass S(TerraformStack):\n"
+     "    def f(self):\n        DbInstance(self, 'db', engine='postgres', enabled_cloudwatch_logs_exports=['postgresql'])\n"),
+])
+def test_rds_log_exports_are_log_groups(bad, good):
+    path = "main.tf" if bad.startswith("resource") else "__main__.py" if "pulumi" in bad else "lib/tap_stack.py"
+    assert judge("REQ020", {path: bad}, concept="cloudwatch_logs") == {"fail"}
+    assert judge("REQ020", {path: good}, concept="cloudwatch_logs") == {"pass"}
+    groups = program_of({path: good}).of_type("aws_cloudwatch_log_group")
+    assert [g.synthesized_from for g in groups] == [r.address for r in program_of({path: good}).of_type("aws_db_instance", "aws_rds_cluster")]
+    assert groups[0].count == 2 if "error" in good else groups[0].count == 1  # one group per exported log
+
+
+def test_retention_of_rds_log_groups_is_judged_only_when_the_code_sets_it():
+    db = _CDK_HEAD + "        rds.DatabaseInstance(self, 'Db', engine=engine, cloudwatch_logs_exports=['postgresql']{})\n"
+    assert judge("REQ052", {"lib/tap_stack.py": db.format(", cloudwatch_logs_retention=logs.RetentionDays.ONE_WEEK")}, days=30) == {"fail"}
+    assert judge("REQ052", {"lib/tap_stack.py": db.format(", cloudwatch_logs_retention=logs.RetentionDays.ONE_MONTH")}, days=30) == {"pass"}
+    assert judge("REQ052", {"lib/tap_stack.py": db.format("")}, days=30) == {"unknown"}  # never "unset": not written by the author
+
+
+def test_a_cdk_lambda_log_retention_is_a_log_group():
+    fn = "from aws_cdk import Stack, aws_lambda as lambda_, aws_logs as logs\nclass S(Stack):\n    def f(self, code):\n" \
+         "        lambda_.Function(self, 'F', runtime=lambda_.Runtime.PYTHON_3_12, handler='i.h', code=code{})\n"
+    assert judge("REQ020", {"lib/tap_stack.py": fn.format("")}, concept="cloudwatch_logs") == {"fail"}
+    assert judge("REQ020", {"lib/tap_stack.py": fn.format(", log_retention=logs.RetentionDays.ONE_WEEK")}, concept="cloudwatch_logs") == {"pass"}
+
+
+_PULUMI_FN = ('import pulumi\nimport pulumi_aws as aws\nenvironment_suffix = pulumi.Config().require("environment_suffix")\n'
+              'fn = aws.lambda_.Function("fn", name={}, runtime="python3.12", handler="i.h", role="r")\nfn_name = fn.name\n')
+
+
+@pytest.mark.parametrize("log_name", [
+    'fn.name.apply(lambda n: f"/aws/lambda/{n}")',
+    'pulumi.Output.concat("/aws/lambda/", fn.name)',
+    'f"/aws/lambda/{fn_name}"',
+])
+def test_a_name_built_from_another_resources_name_inherits_its_suffix(log_name):
+    def run(fn_name: str) -> set[str]:
+        return judge("REQ082", {"__main__.py": _PULUMI_FN.format(fn_name) + f'aws.cloudwatch.LogGroup("g", name={log_name})\n'})
+    assert run('f"proc-{environment_suffix}"') == {"pass"}
+    assert run('"proc"') & {"fail", "partial"}  # the function's own name lacks the suffix: so does the group's
+
+
+def test_a_name_built_from_an_auto_named_resource_is_not_judged():
+    files = {"__main__.py": _PULUMI_FN.replace("name={}, ", "") + 'aws.cloudwatch.LogGroup("g", name=fn.name.apply(lambda n: f"/aws/lambda/{n}"))\n'}
+    assert judge("REQ082", files) == {"unknown"}
+
+
+def test_an_hcl_name_interpolating_another_resources_name_inherits_its_suffix():
+    tf = ('variable "environment_suffix" {{}}\nresource "aws_lambda_function" "f" {{\n  function_name = {}\n}}\n'
+          'resource "aws_cloudwatch_log_group" "g" {{\n  name = "/aws/lambda/${{aws_lambda_function.f.function_name}}"\n}}\n')
+    assert judge("REQ082", {"main.tf": tf.format('"proc-${var.environment_suffix}"')}) == {"pass"}
+    assert judge("REQ082", {"main.tf": tf.format('"proc"')}) & {"fail", "partial"}
+
+
+def test_an_action_chained_on_a_created_alarm_is_its_action():
+    stack = ("from aws_cdk import Stack, aws_sns as sns, aws_cloudwatch_actions as actions\nclass S(Stack):\n    def f(self, metric):\n"
+             "        topic = sns.Topic(self, 'T')\n        metric.create_alarm(self, 'A', threshold=1, evaluation_periods=1){}\n")
+    assert judge("REQ050", {"lib/tap_stack.py": stack.format("")}) == {"partial"}
+    assert judge("REQ050", {"lib/tap_stack.py": stack.format(".add_alarm_action(actions.SnsAction(topic))")}) == {"pass"}

@@ -27,7 +27,7 @@ def _locs(resources: list[Resource], n: int = 3) -> list[Location]:
 
 
 def _names(resources: list[Resource], n: int = 3) -> str:
-    shown = ", ".join(f"`{r.address}`" for r in resources[:n])
+    shown = ", ".join(f"`{r.address}`" + (f" (made by `{r.synthesized_from}`)" if r.synthesized_from else "") for r in resources[:n])
     return shown + (f" and {len(resources) - n} more" if len(resources) > n else "")
 
 
@@ -798,6 +798,14 @@ class LogRetention(_RubricCheck):
             yield self.missing(f"Log retention of {want} days required; no log groups found.", ("aws_cloudwatch_log_group",))
             return
         values = [(g, resolve(g.attributes.get("retention_in_days"), program, scope_of(g.location.file))) for g in groups]
+        # a group a service creates itself (RDS log exports) with no retention in the code is not judged: its
+        # retention may come from a declaration the analysis does not tie to it
+        values = [(g, v) for g, v in values if v is not None or g.synthesized_from is None]
+        if not values:
+            yield self.finding("unknown", f"Expected {want} days; the code sets no retention on the log groups that services "
+                               f"create themselves: {_names(groups)}.", _locs(groups))
+            return
+        groups = [g for g, _ in values]
         wrong = [(g, v) for g, v in values if isinstance(v, int) and v != want]
         unset = [g for g, v in values if v is None]
         if wrong or unset:
@@ -1180,24 +1188,42 @@ def _name_text(program: Program, value: Any, scope: str, depth: int = 0) -> tupl
     return text, known
 
 
+_NAME_KEYS = ("name", "bucket", "function_name", "identifier", "cluster_identifier", "table_name", "role_name", "bucket_name",
+              "queue_name", "topic_name", "alarm_name", "name_prefix")
+
+
+def _physical_name(program: Program, r: Resource, seen: frozenset[str] = frozenset()) -> tuple[str, str, bool] | None:
+    """(attribute, name text, fully known) of one resource's explicit physical name, None when it sets none.
+
+    A name built from another resource's attribute (`fn.name.apply(lambda n: f"/aws/lambda/{n}")`,
+    `Output.concat("/aws/lambda/", fn.name)`, `"/aws/lambda/${aws_lambda_function.f.function_name}"`) carries
+    that resource's name: its text is appended, and the name is known only as far as that one is."""
+    for key in _NAME_KEYS:
+        if key not in r.attributes:
+            continue
+        value = r.attributes[key]
+        if (isinstance(value, Expr) and not value.is_template and _BARE_REF.fullmatch(value.text.strip())
+                and any(not ref.startswith(("var.", "local.")) for ref in value.refs)):
+            return None  # names the resource it belongs to, not itself
+        text, known = _name_text(program, value, scope_of(r.location.file))
+        by = program.by_address()
+        sources = [by[a] for a in (value.refs if isinstance(value, Expr) else ()) if a in by and a != r.address
+                   and a not in seen and by[a].mode == "managed"]
+        if sources and not _ENV.search(text):
+            inherited = [_physical_name(program, s, seen | {r.address}) for s in sources]
+            text = " ".join([text] + [n[1] for n in inherited if n is not None])
+            known = known and all(n is not None and n[2] for n in inherited) if not _ENV.search(text) else True
+        return key, text, known
+    return None
+
+
 def _physical_names(program: Program) -> list[tuple[Resource, str, str, bool]]:
     """(resource, attribute, name text, fully known) for each explicit physical name. A construct id or HCL label
     is not a name, and neither is a reference to another resource (`bucket = aws_s3_bucket.logs.id`)."""
-    keys = ("name", "bucket", "function_name", "identifier", "cluster_identifier", "table_name", "role_name", "bucket_name",
-            "queue_name", "topic_name", "alarm_name", "name_prefix")
     out = []
     for r in program.managed():
-        if r.synthesized_from is not None:
-            continue
-        for key in keys:
-            if key in r.attributes:
-                value = r.attributes[key]
-                if (isinstance(value, Expr) and not value.is_template and _BARE_REF.fullmatch(value.text.strip())
-                        and any(not ref.startswith(("var.", "local.")) for ref in value.refs)):
-                    break  # names the resource it belongs to, not itself
-                text, known = _name_text(program, value, scope_of(r.location.file))
-                out.append((r, key, text, known))
-                break
+        if r.synthesized_from is None and (named := _physical_name(program, r)) is not None:
+            out.append((r, *named))
     return out
 
 

@@ -7,6 +7,7 @@ from ..budgets import code_problem
 from ..ir import Deliverable, Location, Program, SourceFile
 from .elision import elisions
 from .hcl import parse_hcl_files
+from .implied import add_implied
 from .python import parse_python_files
 
 
@@ -34,6 +35,7 @@ def build_program(files: list[SourceFile], deliverable: Deliverable | None = Non
         parse_hcl_files(program, hcl)
     if python:
         parse_python_files(program, python)
+    add_implied(program)
     for source in files:
         if source.language in ("json", "yaml") and not source.parsed:
             source.parsed = _parses_as_data(source)

@@ -61,7 +61,8 @@ SIMPLE: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("aws_rds", "ServerlessCluster"): ("aws_rds_cluster", {}),
     ("aws_rds", "SubnetGroup"): ("aws_db_subnet_group", {}),
     ("aws_rds", "ParameterGroup"): ("aws_db_parameter_group", {}),
-    ("aws_rds", "DatabaseInstanceReadReplica"): ("aws_db_instance", {"instance_type": "instance_class"}),
+    ("aws_rds", "DatabaseInstanceReadReplica"): ("aws_db_instance", {"instance_type": "instance_class",
+                                                                     "cloudwatch_logs_exports": "enabled_cloudwatch_logs_exports"}),
     ("aws_dynamodb", "TableV2"): ("aws_dynamodb_table", {"table_name": "name"}),
     ("aws_ecs", "Cluster"): ("aws_ecs_cluster", {"cluster_name": "name"}),
     ("aws_ecs", "FargateService"): ("aws_ecs_service", {}),
@@ -216,7 +217,7 @@ def _vpc(props: dict[str, Any]) -> Expansion:
 def _cluster(props: dict[str, Any]) -> Expansion:
     """`rds.DatabaseCluster`: the cluster (its writer folded in) and its reader instances, which CDK
     spreads over the VPC's AZs: each reader is an Aurora replica (`instances=n` is a writer and n-1 readers)."""
-    attrs = _rename(props, {"cluster_identifier": "cluster_identifier"})
+    attrs = _rename(props, {"cluster_identifier": "cluster_identifier", "cloudwatch_logs_exports": "enabled_cloudwatch_logs_exports"})
     if isinstance(props.get("backup"), dict) and "retention" in props["backup"]:  # backup=rds.BackupProps(retention=...)
         attrs["backup_retention_period"] = duration_days(props["backup"]["retention"])
     readers: int | None = 0
@@ -259,7 +260,8 @@ def _log_group(props: dict[str, Any]) -> Expansion:
 
 def _db_instance(props: dict[str, Any]) -> Expansion:
     attrs = _rename(props, {"instance_type": "instance_class", "database_name": "db_name",
-                            "instance_identifier": "identifier", "storage_encryption_key": "kms_key_id"})
+                            "instance_identifier": "identifier", "storage_encryption_key": "kms_key_id",
+                            "cloudwatch_logs_exports": "enabled_cloudwatch_logs_exports"})
     if "backup_retention" in props:
         attrs["backup_retention_period"] = duration_days(props["backup_retention"])
         attrs.pop("backup_retention", None)
@@ -317,6 +319,8 @@ METHODS = {
     "add_global_secondary_index": "aws_dynamodb_table_gsi",
 }
 
+# Methods whose first arguments are a scope and a construct id (`metric.create_alarm(self, "Errors", ...)`).
+SCOPED_METHODS = frozenset({"create_alarm"})
 
 # `x.add_to_resource_policy(...)` makes the policy resource of x's type.
 RESOURCE_POLICIES = {

@@ -294,7 +294,9 @@ class _Collector(cst.CSTVisitor):
                 if bound is not None and not rest and not isinstance(bound, Expr):
                     return bound
                 resolved = self.qualify(node)
-                return Expr(resolved or dotted, refs=self.refs_in(node))
+                # `name = fn.name` then `f"/aws/lambda/{name}"`: the name still comes from `fn`
+                carried = bound.refs if isinstance(bound, Expr) and not rest else ()
+                return Expr(resolved or dotted, refs=tuple(dict.fromkeys(carried + self.refs_in(node))))
         if isinstance(node, cst.FormattedString):
             return self.formatted(node)
         return Expr(self.code(node), refs=self.refs_in(node))
@@ -303,12 +305,15 @@ class _Collector(cst.CSTVisitor):
         """f"logs-{suffix}" with `suffix = "dev"` bound -> "logs-dev"; an Expr when a part is not known."""
         parts = []
         symbolic = False
+        values = {id(p): self.value(p.expression) for p in node.parts if isinstance(p, cst.FormattedStringExpression)}
+        carried = tuple(ref for v in values.values() if isinstance(v, Expr) for ref in v.refs)
+        refs = tuple(dict.fromkeys(self.refs_in(node) + carried))  # refs of the names it is built from, too
         for part in node.parts:
             if isinstance(part, cst.FormattedStringText):
                 parts.append(part.value.replace("{{", "{").replace("}}", "}"))
                 continue
             code = self.code(part.expression)
-            value = self.value(part.expression)
+            value = values[id(part)]
             bound, rest = self.lookup(_dotted(part.expression) or "")
             if isinstance(bound, Expr) and bound.is_template and not rest and bound.text.startswith('f"'):
                 value = Expr(bound.text[2:-1])  # a name bound to a partly known f-string: inline it
@@ -316,14 +321,14 @@ class _Collector(cst.CSTVisitor):
                 value = Expr("{" + code + "}")
             if part.format_spec or part.conversion or not isinstance(value, (str, int, Expr)) or isinstance(value, bool) or (
                     isinstance(value, Expr) and not value.text.startswith("{") and value.text == code):
-                return Expr(self.code(node), refs=self.refs_in(node), is_template=True)
+                return Expr(self.code(node), refs=refs, is_template=True)
             if isinstance(value, Expr):
                 parts.append(value.text)  # the environment input stays visible: names are checked for it
                 symbolic = True
             else:
                 parts.append(value.text if isinstance(value, Expr) else str(value))
         text = "".join(parts)
-        return Expr(f'f"{text}"', refs=self.refs_in(node), is_template=True) if symbolic else text
+        return Expr(f'f"{text}"', refs=refs, is_template=True) if symbolic else text
 
     def pulumi_refs(self, refs: list[str] | tuple[str, ...]) -> bool:
         """Whether any of these addresses is a Pulumi resource (its attributes are Outputs, whatever the file imports)."""
@@ -461,6 +466,13 @@ class _Collector(cst.CSTVisitor):
             self.cdktf_resource(node, parts, positional)
         elif root == "aws_cdk":
             self.cdk_construct(node, parts, positional)
+
+    def leave_Call(self, original_node: cst.Call) -> None:
+        """`metric.create_alarm(self, "A", ...).add_alarm_action(action)`: a call on the resource a call just declared."""
+        func = original_node.func
+        made = self.results.get(id(func.value)) if isinstance(func, cst.Attribute) else None
+        if made is not None:
+            made.meta.setdefault("calls", []).append(self.code(original_node)[:2000])
 
     def template(self, node: cst.FormattedString) -> str:
         """f"vpc-{self.env}" -> "vpc-{self.env}": readable, and keeps what the name is built from."""
@@ -619,7 +631,10 @@ class _Collector(cst.CSTVisitor):
 
     def method_resource(self, node: cst.Call, method: str) -> None:
         """`alb.add_listener("L", port=443)` declares a resource on the construct it is called on."""
-        owner = _dotted(node.func.value) if isinstance(node.func, cst.Attribute) else None
+        receiver = node.func.value if isinstance(node.func, cst.Attribute) else None
+        while isinstance(receiver, cst.Call) and isinstance(receiver.func, cst.Attribute):
+            receiver = receiver.func.value  # `fn.metric_errors().create_alarm(...)`: the metric of `fn`
+        owner = _dotted(receiver) if receiver is not None else None
         bound, _ = self.lookup(owner) if owner else (None, "")
         attrs, lines = self.kwargs(node)
         positional = [a for a in node.args if a.keyword is None and not a.star]
@@ -627,13 +642,15 @@ class _Collector(cst.CSTVisitor):
             attrs.setdefault("parent", Expr(owner or "", refs=(bound.address,)))
         elif bound is None and owner is None:
             return
-        name = self.logical_name(positional[0] if positional else None, method)
+        scoped = method in cdk_l2.SCOPED_METHODS  # `create_alarm(scope, id, ...)`: a construct of `scope`
+        id_arg = positional[1] if scoped and len(positional) > 1 else None if scoped else positional[0] if positional else None
+        name = self.logical_name(id_arg, method)
         tf_type = cdk_l2.METHODS[method]
         if method == "add_to_resource_policy" and isinstance(bound, Resource):
             tf_type = cdk_l2.RESOURCE_POLICIES.get(bound.type, tf_type)
         # `alb.add_listener("Http")` makes a child construct of `alb` with that id; statements, indexes and
         # subscriptions added without an id (`add_to_resource_policy(stmt)`) are not constructs of their own.
-        unique = f"{owner}." if positional and self.is_literal(positional[0]) else None
+        unique = self.scope_of(positional) if scoped else f"{owner}." if positional and self.is_literal(positional[0]) else None
         self.add(node, tf_type, name, "cdk", method, attrs, lines, unique_in=unique)
 
     def scope_of(self, positional: list[cst.Arg]) -> str | None:
