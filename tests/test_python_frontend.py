@@ -185,3 +185,14 @@ def test_a_rebound_sdk_module_name_no_longer_declares_resources():
     # the Pulumi table before the rebinding and the one after the function's own local binding are
     # resources; the boto3 calls (inside the function, and after the module-level rebinding) are not
     assert sorted(r.name for r in program.resources) == ["meta", "other"]
+
+
+def test_cdk_load_balanced_service_patterns_make_their_load_balancer():
+    code = ("from aws_cdk import Stack, aws_ecs_patterns as patterns\nclass S(Stack):\n    def f(self, cluster):\n"
+            "        patterns.ApplicationLoadBalancedFargateService(self, 'Web', cluster=cluster, cpu=256)\n")
+    p = program_of({"lib/tap_stack.py": code})
+    made = {r.type: r.synthesized_from for r in p.resources}
+    assert made["aws_ecs_service"] is None
+    assert made["aws_lb"] == made["aws_lb_listener"] == made["aws_lb_target_group"] == "aws_ecs_service.Web"
+    plain = code.replace("patterns.ApplicationLoadBalancedFargateService", "patterns.QueueProcessingFargateService")
+    assert "aws_lb" not in {r.type for r in program_of({"lib/tap_stack.py": plain}).resources}

@@ -410,3 +410,36 @@ def test_a_file_named_twice_in_different_case_is_asked_for_once():
     assert files["deliverable-files"].checks[0].params["files"] == ["Variables.tf", "Outputs.tf", "Main.tf"]
     distinct = by_key("- Deliver main.tf and network.tf.\n")
     assert distinct["deliverable-files"].checks[0].params["files"] == ["main.tf", "network.tf"]
+
+
+@pytest.mark.parametrize("prompt,key", [
+    ("- Node group IAM role with EC2, ECR, and CNI policies\n", "concept-ecr"),  # a list ending in "policies"
+    ("- We need an IAM role that EC2 instances can assume to upload objects.\n", "concept-ec2"),  # who assumes the role
+    ("- Security groups allowing ingress from load balancers\n", "concept-alb"),  # where traffic comes from
+    ("- Output the bucket name so our deployment pipeline can configure our CDN.\n", "concept-cloudfront"),  # someone else's job
+    ("- Multi-region networking using VPC, EC2 networking components, and NAT gateways.\n", "concept-ec2"),  # a qualifier
+    ("- S3 backend configuration with bucket, key, DynamoDB table for locking\n", "concept-dynamodb"),  # the backend's lock table
+])
+def test_round7_mentions_that_ask_for_nothing(prompt, key):
+    assert by_key(prompt)[key].confidence == "low"
+
+
+@pytest.mark.parametrize("prompt,key", [
+    ("- Create an ECR repository with scan on push.\n", "concept-ecr"),
+    ("- Launch EC2 instances in the private subnets.\n", "concept-ec2"),
+    ("- Put an application load balancer in front of the service.\n", "concept-alb"),
+    ("- Create a DynamoDB table for orders.\n", "concept-dynamodb"),
+])
+def test_round7_plain_demands_stay_sure(prompt, key):
+    assert by_key(prompt)[key].confidence == "high"
+
+
+def test_a_file_the_prompt_says_is_already_present_is_not_asked_for():
+    prompt = ("- Deliver `main.tf` with all resources.\n"
+              "- The provider configuration is already present in `provider.tf` and uses `aws_region`.\n")
+    assert by_key(prompt)["deliverable-files"].checks[0].params["files"] == ["main.tf"]
+
+
+def test_services_offered_as_examples_are_alternatives_not_demands():
+    found = by_key("- Route 53 for DNS failover or CloudFront for a CDN would be perfect examples.\n")
+    assert found["any-route53-cloudfront"].polarity == "alternatives" and found["any-route53-cloudfront"].confidence == "low"

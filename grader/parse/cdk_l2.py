@@ -69,7 +69,6 @@ SIMPLE: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("aws_ecs", "Ec2Service"): ("aws_ecs_service", {}),
     ("aws_ecs", "FargateTaskDefinition"): ("aws_ecs_task_definition", {}),
     ("aws_ecs", "Ec2TaskDefinition"): ("aws_ecs_task_definition", {}),
-    ("aws_ecs_patterns", "ApplicationLoadBalancedFargateService"): ("aws_ecs_service", {}),
     ("aws_ecr", "Repository"): ("aws_ecr_repository", {"repository_name": "name"}),
     ("aws_efs", "FileSystem"): ("aws_efs_file_system", {}),
     ("aws_kinesis", "Stream"): ("aws_kinesis_stream", {"stream_name": "name"}),
@@ -281,6 +280,14 @@ def _table(props: dict[str, Any]) -> Expansion:
     return [("aws_dynamodb_table", attrs)]
 
 
+def _balanced_service(balancer: str) -> Callable[[dict[str, Any]], Expansion]:
+    """aws_ecs_patterns' load-balanced services make the service, its load balancer, listener and target group."""
+    def expand(props: dict[str, Any]) -> Expansion:
+        return [("aws_ecs_service", dict(props)), ("aws_lb", {"load_balancer_type": balancer}), ("aws_lb_listener", {}),
+                ("aws_lb_target_group", {})]
+    return expand
+
+
 def _key(props: dict[str, Any]) -> Expansion:
     out: Expansion = [("aws_kms_key", dict(props))]
     if "alias" in props:
@@ -299,6 +306,10 @@ EXPANDERS: dict[tuple[str, str], Callable[[dict[str, Any]], Expansion]] = {
     ("aws_rds", "DatabaseInstance"): _db_instance,
     ("aws_dynamodb", "Table"): _table,
     ("aws_kms", "Key"): _key,
+    ("aws_ecs_patterns", "ApplicationLoadBalancedFargateService"): _balanced_service("application"),
+    ("aws_ecs_patterns", "ApplicationLoadBalancedEc2Service"): _balanced_service("application"),
+    ("aws_ecs_patterns", "NetworkLoadBalancedFargateService"): _balanced_service("network"),
+    ("aws_ecs_patterns", "NetworkLoadBalancedEc2Service"): _balanced_service("network"),
 }
 
 # Methods on constructs that create resources: `alb.add_listener(...)`, `vpc.add_flow_log(...)`.

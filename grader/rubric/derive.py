@@ -194,8 +194,9 @@ def _files(stmts: list[Statement], b: _Builder) -> None:
             if r.polarity == "required" and r.confidence == "high" and not name.startswith(("test", "tests/")):
                 if not any(w.lower() == name.lower() for w in wanted):  # `Main.tf` and later `main.tf` are one file
                     wanted[name] = s
-            elif re.search(r"already|existing|provided|present", r.reason or "") or re.search(r"\balready\b|\bexists?\b|\bprovided\b",
-                                                                                          s.text[m.end():m.end() + 40], re.I):
+            elif re.search(r"already|existing|provided|present", r.reason or "") \
+                    or re.search(r"\balready\b|\bexists?\b|\bprovided\b", s.text[m.end():m.end() + 40], re.I) \
+                    or re.search(r"\b(?:already|existing|pre-?existing|provided|present|exclud\w*)\b[^.;]{0,40}$", s.text[:m.start()], re.I):
                 existing.add(name)
     for name in existing:
         for w in [w for w in wanted if w.lower() == name.lower()]:

@@ -53,13 +53,21 @@ _BACKGROUND = re.compile(r"^(?:[\w-]+\s)?(?:note|notes|important|tip|warning|cau
                          r"|is provided|are provided|assum(?:e|es|ing) (?:that|an?|the)|given (?:that|an?)|currently (?:uses?|runs?|has|have)"
                          r"|(?:we|you|the team|the company|our team|they) (?:already )?(?:use|uses|run|runs|have|has|operate|operates)\b)", re.I)
 _EXAMPLE_BEFORE = re.compile(r"(?:\b(?:e\.g\.?|eg\.|for example|for instance|such as|like|i\.e\.?)|\((?:[^)]*,\s*)?)\s*(?:[\w/-]+\s+){0,3}$", re.I)
+_EXAMPLE_AFTER = re.compile(r"^[^.;]{0,80}?\b(?:would be|could be|are|is|as)\s+(?:(?:a|an|some|good|great|perfect|possible|fine|typical)\s+)*examples?\b", re.I)
 _PERMISSION_BEFORE = re.compile(r"\b(?:access|permissions?|privileges?|grants?|granting|read|write|policy|policies|rights)\s+"
                                 r"(?:to|for|on|over)\s+(?:the\s+|an?\s+|all\s+|any\s+)?(?:[\w-]+\s+){0,2}$"
                                 r"|\b(?:roles?|profiles?)\s+(?:for|used by|that (?:allows?|lets)|allowing|assumed by)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,1}$"
                                 r"|\b(?:allow|allows|allowing|let|lets|can|to)\s+(?:\w+\s+){0,2}(?:read|write|access|call|invoke|publish|pull|push)\s+"
                                 r"(?:from|to|on)?\s*(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,1}$", re.I)
 _PERMISSION_AFTER = re.compile(r"^\s*(?:[\w-]+\s+)?(?:read[- ]only|read/write|read-write|full|limited|write|read)?\s*"
-                               r"(?:access(?! log)|permissions?|policy|policies|actions?|api (?:calls?|access)|privileges?)\b", re.I)
+                               r"(?:access(?! log)|permissions?|policy|policies|actions?|api (?:calls?|access)|privileges?)\b"
+                               # the first of a list that ends in "policies": "role with EC2, ECR, and CNI policies"
+                               r"|^(?:\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)[\w-]+){1,4}\s+(?:managed\s+)?(?:access|permissions?|polic(?:y|ies)|actions?)\b", re.I)
+# Who assumes a role ("an IAM role that EC2 instances can assume"), where traffic comes from ("ingress from load
+# balancers"), what another party will do with the result ("so our pipeline can configure our CDN"): none is built here.
+_ASSUMER_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:can|could|will|may|to|should be able to)\s+assume\b|^\s*(?:[\w-]+\s+){0,1}assum(?:e|es|ing)\s+(?:the|this|it|that)\b", re.I)
+_TRAFFIC_BEFORE = re.compile(r"\b(?:ingress|traffic|inbound|requests?|connections?)\s+(?:only\s+)?from\s+(?:the\s+)?(?:[\w-]+\s+){0,1}$", re.I)
+_OTHERS_LATER = re.compile(r"\bso (?:that )?(?:our |the |their |your )?(?:[\w-]+\s+){0,3}(?:can|could|will)\b[^.;]*$", re.I)
 _ENDPOINT = re.compile(r"\bendpoints?\s+(?:for|to)\s+(?:the\s+)?(?:[\w/,-]+\s+(?:and\s+|or\s+)?){0,4}$", re.I)
 _ENDPOINT_AFTER = re.compile(r"^\s*(?:(?:and|or|,)\s*[\w -]{1,20}?)?\s*\(?(?:gateway|interface|vpc)?\)?\s*endpoints?\b", re.I)
 # "RDS access role - for Lambda or ECS tasks": a role's purpose across a dash or colon, which ends a clause elsewhere.
@@ -68,7 +76,7 @@ _ROLE_FOR = re.compile(r"\b(?:roles?|instance profiles?|permissions?|polic(?:y|i
 _LINKED_ROLE = re.compile(r"^[\w -]{0,10}service[- ]linked roles?|^\s*(?:\w+\s+)?(?:service )?principal\b", re.I)
 _LINKED_ROLE_BEFORE = re.compile(r"service[- ]linked roles?\s+(?:for\s+)?(?:the\s+)?$", re.I)
 _SOURCE_AFTER = re.compile(r"^\s*(?:(?:and|or|/|,)\s*(?:(?-i:[A-Z])[\w-]*\s*){1,3})?(?:findings|events?|alerts|state changes?|api calls|notifications? from)\b", re.I)
-_MODIFIER_AFTER = re.compile(r"^[\s-]*(?:(?:for|used for|via)\s+(?:the\s+)?(?:\w+\s+)?)?(?:backend\b|remote state\b|state (?:file|bucket|storage|locking)\b|csi\b|drivers?\b|add-?ons?\b|plugins?\b|agents?\b|managed node groups?|node groups?|worker nodes?"
+_MODIFIER_AFTER = re.compile(r"^[\s-]*(?:(?:for|used for|via)\s+(?:the\s+)?(?:\w+\s+)?)?(?:backend\b|networking (?:components|resources|layer)\b|(?:tables?\s+)?for\s+(?:terraform\s+)?(?:state\s+)?lock(?:ing|s)?\b|remote state\b|state (?:file|bucket|storage|locking)\b|csi\b|drivers?\b|add-?ons?\b|plugins?\b|agents?\b|managed node groups?|node groups?|worker nodes?"
                              r"|nodes?\b|instance profiles?\b|sdk\b|client\b|console\b|cli\b|ami\b|optimi[sz]ed\b|compatible\b)", re.I)
 _TARGET_OF_ACTION = re.compile(r"\b(?:scan|scans|scanning|audit|audits|auditing|inspect|inspects|checks? (?:on|of|across)|validat\w+|evaluat\w+"
                                r"|assess\w*|compliance (?:checks? |validation )?(?:across|of|for|on)|monitors? (?:existing|all))\s+"
@@ -153,6 +161,12 @@ def read_mention(text: str, start: int, end: int, section: str = "", lead: str =
         return Reading("required", "low", "mentioned as the target of a permission")
     if _ENDPOINT.search(before) or _ENDPOINT_AFTER.search(after):
         return Reading("required", "low", "mentioned as the service of a VPC endpoint")
+    if _ASSUMER_AFTER.search(after):
+        return Reading("required", "low", "named as who assumes a role")
+    if _TRAFFIC_BEFORE.search(before):
+        return Reading("required", "low", "named as where traffic comes from")
+    if _OTHERS_LATER.search(before):
+        return Reading("required", "low", "named in what someone else will do with the result")
     if _ROLE_FOR.search(text[max(start - 60, 0):start]):
         return Reading("required", "low", "mentioned as who a role or permission is for")
     if _LINKED_ROLE.search(after) or _LINKED_ROLE_BEFORE.search(before):
@@ -175,7 +189,7 @@ def read_mention(text: str, start: int, end: int, section: str = "", lead: str =
         return Reading("required", "low", "mentioned as a qualifier of something else")
     if re.search(r"\bany\s+(?:[\w-]+\s+)?$|\bin (?:the )?(?:same|existing|provided|given|their|its)\s+$", before, re.I):
         return Reading("required", "low", "refers to such resources where they exist, not a demand to create them")
-    if _EXAMPLE_BEFORE.search(before):
+    if _EXAMPLE_BEFORE.search(before) or _EXAMPLE_AFTER.search(after):
         return Reading("required", "low", "mentioned as an example")
     if _CONSTRAINT_BEFORE.search(before) and _CONSTRAINT_AFTER.search(after) or re.match(r"^\s*(?:\w+\s+){0,2}(?:without|with no|must not|should not|cannot|may not|must never)\b", after, re.I):
         return Reading("required", "low", "a constraint on such resources, not a demand to create them")
@@ -190,7 +204,7 @@ def alternatives(text: str, spans: list[tuple[int, int]]) -> list[list[int]]:
         if groups:
             prev = groups[-1][-1]
             gap = text[spans[prev][1]:spans[i][0]]
-            if re.fullmatch(r"\s*(?:[\w-]+\s+){0,2}?(?:,\s*)?(?:or|and/or|/|\\|either)\s*(?:the\s+|an?\s+|use\s+)?(?:\w+\s+){0,2}", gap, re.I) \
+            if re.fullmatch(r"\s*(?:[\w-]+\s+){0,3}?(?:,\s*)?(?:or|and/or|/|\\|either)\s*(?:the\s+|an?\s+|use\s+)?(?:\w+\s+){0,2}", gap, re.I) \
                     or re.fullmatch(r"\s*[/\\]\s*", gap):
                 groups[-1].append(i)
                 continue
