@@ -270,6 +270,13 @@ CASES = [
     ("REQ044", {"principal": "cloudfront"},
      {"main.tf": 'resource "aws_s3_bucket_policy" "p" {\n  policy = jsonencode({ Statement = [{ Principal = { AWS = aws_iam_role.app.arn } }] })\n}\n'},
      {"main.tf": 'resource "aws_s3_bucket_policy" "p" {\n  policy = jsonencode({ Statement = [{ Principal = { Service = "cloudfront.amazonaws.com" } }] })\n}\n'}),
+    ("REQ044", {"principal": "cloudtrail"},
+     {"main.tf": 'resource "aws_s3_bucket_policy" "p" {\n  policy = jsonencode({ Statement = [{ Principal = { AWS = aws_iam_role.app.arn } }] })\n}\n'},
+     {"main.tf": 'resource "aws_s3_bucket_policy" "p" {\n  policy = jsonencode({ Statement = [{ Principal = { Service = "cloudtrail.amazonaws.com" } }] })\n}\n'}),
+    # a read replica takes its source's encryption
+    ("REQ030", {"kms": True, "stores": ["rds"]},
+     {"main.tf": 'resource "aws_db_instance" "p" {\n  kms_key_id = aws_kms_key.k.arn\n}\nresource "aws_db_instance" "r" {\n  storage_encrypted = false\n}\n'},
+     {"main.tf": 'resource "aws_db_instance" "p" {\n  kms_key_id = aws_kms_key.k.arn\n}\nresource "aws_db_instance" "r" {\n  replicate_source_db = aws_db_instance.p.identifier\n}\n'}),
     # Python variants of the families tested above in HCL only
     ("REQ041", {"ports": [443]},
      {"__main__.py": 'import pulumi_aws as aws\naws.ec2.SecurityGroup("s", ingress=[aws.ec2.SecurityGroupIngressArgs(protocol="tcp", from_port=22, to_port=22, cidr_blocks=["0.0.0.0/0"])])\n'},
@@ -403,3 +410,17 @@ def test_an_action_chained_on_a_created_alarm_is_its_action():
              "        topic = sns.Topic(self, 'T')\n        metric.create_alarm(self, 'A', threshold=1, evaluation_periods=1){}\n")
     assert judge("REQ050", {"lib/tap_stack.py": stack.format("")}) == {"partial"}
     assert judge("REQ050", {"lib/tap_stack.py": stack.format(".add_alarm_action(actions.SnsAction(topic))")}) == {"pass"}
+
+
+def test_versioning_set_from_an_unreadable_value_is_not_judged_off():
+    code = ("import pulumi_aws as aws\nflag = pulumi_config_flag()\n"
+            "cfg = aws.s3.BucketVersioningArgs(enabled=True) if flag else None\naws.s3.Bucket('b', versioning=cfg)\n")
+    assert judge("REQ060", {"__main__.py": code}) == {"unknown"}
+    off = "import pulumi_aws as aws\naws.s3.Bucket('b')\n"
+    assert judge("REQ060", {"__main__.py": off}) & {"fail"}
+
+
+def test_a_pulumi_config_env_suffix_is_an_environment_suffix_input():
+    code = ("import pulumi\nimport pulumi_aws as aws\nsuffix = pulumi.Config().require('envSuffix')\n"
+            "aws.s3.Bucket('b', bucket=f'logs-{suffix}')\n")
+    assert judge("REQ082", {"__main__.py": code}) == {"pass"}

@@ -249,3 +249,11 @@ def test_could_be_code_reads_each_language_by_its_own_grammar():
     assert not could_be_code("python", "VPC A: 10.0.0.0/16\n") and not could_be_code("python", "# only a comment\n")
     assert could_be_code("hcl", 'terraform {\n  required_version = ">= 1.5"\n}\n') and could_be_code("hcl", "a = 1\n")
     assert not could_be_code("hcl", "Ingress: VPC CIDR - TCP/53 (DNS)\n") and not could_be_code("hcl", "/* x */\n")
+
+
+def test_named_tfvars_files_do_not_make_the_main_unnamed_block_a_snippet():
+    doc = (f"{FENCE}hcl\nvariable \"env\" {{}}\nresource \"aws_vpc\" \"a\" {{}}\n{FENCE}\n\n"
+           f"{FENCE}hcl\n# dev.tfvars\nenv = \"dev\"\n{FENCE}\n")
+    assert [f.path for f in extract(doc).files] == ["tap_stack.tf", "dev.tfvars"]
+    snippet = (f"{FENCE}hcl\n# main.tf\nresource \"aws_vpc\" \"a\" {{}}\n{FENCE}\n\n{FENCE}hcl\nresource \"aws_vpc\" \"a\" {{\n  ...\n}}\n{FENCE}\n")
+    assert [f.path for f in extract(snippet).files] == ["main.tf"]

@@ -443,3 +443,41 @@ def test_a_file_the_prompt_says_is_already_present_is_not_asked_for():
 def test_services_offered_as_examples_are_alternatives_not_demands():
     found = by_key("- Route 53 for DNS failover or CloudFront for a CDN would be perfect examples.\n")
     assert found["any-route53-cloudfront"].polarity == "alternatives" and found["any-route53-cloudfront"].confidence == "low"
+
+
+@pytest.mark.parametrize("prompt,key,expected", [
+    ("- Configure remote state backend with S3 and DynamoDB locking\n", "concept-dynamodb", "low"),
+    ("- Each environment must have its own state file with workspace-specific paths in S3\n", "concept-s3", "low"),
+    ("- Track every configuration change on EC2, RDS, and S3 resources.\n", "concept-rds", "low"),
+    ("- Supports both MySQL (3306) and PostgreSQL (5432)\n", "concept-rds", "low"),
+    ("- Metrics sent to CloudWatch for dashboards and trending\n", "concept-dashboard", "low"),
+    ("- Log groups with 90-day retention for Lambda functions and API Gateway access logs.\n", "concept-api-gateway", "low"),
+    ("- Alarms on security group modifications and Network ACL changes\n", "concept-nacl", "low"),
+    ("- Create a CloudWatch dashboard for the API.\n", "concept-dashboard", "high"),
+    ("- Deploy an RDS PostgreSQL database.\n", "concept-rds", "high"),
+])
+def test_round8_review_causes(prompt, key, expected):
+    assert by_key(prompt)[key].confidence == expected
+
+
+def test_background_regions_of_what_the_team_manages_are_not_deployment_regions():
+    prompt = ("Our team manages workspaces spanning us-east-1, us-west-2, and eu-central-1 regions.\n\n"
+              "## Requirements\n- Deploy to **us-east-1** region\n")
+    assert by_key(prompt)["regions"].checks[0].params["regions"] == ["us-east-1"]
+
+
+def test_an_excluded_runtime_is_no_demand_and_the_one_offered_instead_is():
+    found = by_key("- Lambda functions must not use Node.js 18+ (use Python 3.11 instead)\n")
+    assert found["lambda-runtime"].checks[0].params == {"runtime": "python3.11"}
+    assert "lambda-runtime" not in by_key("- Lambda functions must not use Node.js 18.\n")
+
+
+def test_bucket_policy_demands_follow_the_prompt():
+    assert "bucket-policy-restricted" not in by_key("- Implement a bucket policy that allows public read access to objects\n")
+    found = by_key("- Apply least-privilege bucket policies to ensure only CloudTrail can write logs.\n")
+    assert found["bucket-policy-restricted"].checks[0].params == {"principal": "cloudtrail"}
+
+
+def test_api_gateway_access_logs_are_not_s3_access_logging():
+    assert "access-logging" not in by_key("- CloudWatch Log Groups for Lambda functions and API Gateway access logs.\n")
+    assert "access-logging" in by_key("- Enable S3 server access logging on the data bucket.\n")

@@ -375,6 +375,8 @@ def _encryption(program: Program, r: Resource) -> str | None:
     if r.type in ("aws_db_instance", "aws_rds_cluster"):
         if a.get("kms_key_id") is not None or "storage_encryption_key" in text:
             return "kms"
+        if "replicate_source_db" in a or "source_database_instance" in a or r.source_type.endswith("DatabaseInstanceReadReplica"):
+            return "kms"  # a read replica takes its source's encryption and key; the source is judged on its own
         enc = resolve(a.get("storage_encrypted"), program)
         return "default" if truthy(enc) or r.dialect == "cdk" and "storage_encrypted" not in a and "Cluster" in r.source_type else None
     if r.type == "aws_dynamodb_table":
@@ -653,17 +655,21 @@ class BucketPolicyRestricted(_RubricCheck):
     area = "security"
     severity = "medium"
     description = "S3 bucket policies exist and restrict access to specific principals (IAM roles, or CloudFront when the prompt says so)."
-    params = {"principal": "cloudfront when the prompt restricts the bucket to CloudFront (OAI/OAC); IAM roles otherwise"}
+    params = {"principal": "the service the prompt restricts the bucket to (cloudfront: OAI/OAC; cloudtrail, config, "
+                           "elasticloadbalancing: its service principal); IAM roles when absent"}
     bad = "prompt: bucket policies limiting access to IAM roles; code: no aws_s3_bucket_policy"
     good = 'resource "aws_s3_bucket_policy" "p" {\n  policy = jsonencode({ Statement = [{ Principal = { AWS = aws_iam_role.app.arn } }] })\n}'
     fix = "Attach a bucket policy naming the roles allowed (and denying the rest)."
 
     def evaluate(self, program, ctx, requirement, params) -> Iterator[Finding]:
         policies = _bucket_policies(program)
-        if params.get("principal") == "cloudfront":
+        service = params.get("principal")
+        if service == "cloudfront":
             who, pattern = "CloudFront", r"cloudfront|OriginAccess|origin_access|CanonicalUser|S3Origin|S3BucketOrigin"
             # CDK writes the bucket policy itself for an S3 origin with an OAI/OAC
             implied = [r for r in program.resources if re.search(r"S3Origin|S3BucketOrigin|origin_access", as_text(r.attributes) + r.source_type)]
+        elif service:  # "only CloudTrail can write logs": the policy names that service's principal
+            who, pattern, implied = service, rf"{re.escape(service)}\.amazonaws\.com|ServicePrincipal\(\s*['\"]{re.escape(service)}", []
         else:
             who, pattern, implied = "IAM roles", r"aws_iam_role|:role/|Principal.{0,40}AWS|ArnPrincipal|grant_", []
         matching = [p for p in policies if re.search(pattern, as_text(p.attributes) + " ".join(p.meta.get("calls", [])))]
@@ -871,12 +877,18 @@ class S3Versioning(_RubricCheck):
         for v in program.of_type("aws_s3_bucket_versioning"):
             if "Enabled" in as_text(v.attributes) or "true" in as_text(v.attributes).lower():
                 versioned |= set(v.refs)
+        unsure = set()
         for b in buckets:
-            inline = first_block(b.attributes.get("versioning"))
+            given = b.attributes.get("versioning")
+            inline = first_block(given)
             if inline and truthy(inline.get("enabled")):
                 versioned.add(b.address)
+            elif isinstance(given, Expr) or inline and isinstance(inline.get("enabled"), Expr):
+                unsure.add(b.address)  # set from a value the analysis cannot read (`versioning=config if flag else None`)
         missing = [b for b in buckets if b.address not in versioned]
-        if not missing:
+        if missing and all(b.address in unsure for b in missing):
+            yield self.finding("unknown", f"Versioning of {_names(missing)} is set from a value not known statically.", _locs(missing))
+        elif not missing:
             yield self.finding("pass", f"All {len(buckets)} buckets are versioned.", _locs(buckets))
         elif len(missing) < len(buckets) and not params.get("all"):  # "enable versioning" on the bucket it is about, not on every log bucket
             yield self.finding("pass", f"{len(buckets) - len(missing)} of {len(buckets)} buckets are versioned.",
@@ -1280,7 +1292,7 @@ class EnvironmentSuffix(_RubricCheck):
     def evaluate(self, program, ctx, requirement, params) -> Iterator[Finding]:
         names = _physical_names(program)
         text = _code_text(program).lower()
-        has_input = re.search(r"environment_?suffix", text)
+        has_input = re.search(r"env(?:ironment)?_?suffix", text)  # `environment_suffix`, Pulumi config `envSuffix`
         if not has_input:
             yield self.missing("No environment suffix input exists; names cannot be made unique per environment.")
             return

@@ -535,7 +535,9 @@ def extract(markdown: str) -> Extraction:
 
     files: dict[str, SourceFile] = {}
     last_closed: dict[str, bool] = {}
-    named_languages = {b.language: True for b in blocks if b.name and b.language in CODE_LANGUAGES}
+    # Languages with a named block that can hold declarations: named .tfvars files (values only) do not make the
+    # answer's one unnamed Terraform block a snippet.
+    named_languages = {b.language: True for b in blocks if b.name and b.language in CODE_LANGUAGES and not b.name.endswith(".tfvars")}
     # Declarations of the default HCL file as far as read: unnamed blocks are checked against it one by one
     # without rescanning the whole file each time (linear in the number of blocks).
     default_text: str | None = None

@@ -112,6 +112,9 @@ def _count(text: str, start: int) -> int | None:
     return int(word) if word.isdigit() else _NUMBERS.get(word)
 
 
+_JUDGES_ABSENCE = frozenset({"REQ020"})  # checks that implement the forbidden polarity
+
+
 class _Builder:
     """Collects requirements; a statement that asks more surely for the same thing replaces a weaker reading."""
 
@@ -121,8 +124,8 @@ class _Builder:
 
     def add(self, key: str, area: str, text: str, line: int, check: str, params: dict | None = None,
             severity: str = "medium", weight: float = 1.0, reading: Reading = REQUIRED) -> None:
-        if reading.polarity == "none":
-            return
+        if reading.polarity == "none" or reading.polarity == "forbidden" and check not in _JUDGES_ABSENCE:
+            return  # an exclusion of a value ("must not use Node.js 18") is no demand; only REQ020 checks that a thing is absent
         polarity = reading.polarity
         new = dict(area=area, text=text[:300], line=line, severity="low" if polarity == "optional" else severity,
                    weight=0.5 if polarity == "optional" else weight, polarity=polarity, confidence=reading.confidence,
@@ -415,9 +418,12 @@ def _security(stmts: list[Statement], b: _Builder) -> None:
             one = bool(_ONE_STORE.search(about)) and len(scope) == 1 and not _EVERY_STORE.search(about)
             b.add("no-public-access", "security", t, s.line, "REQ043", {**({"scope": scope} if scope else {}), **({"all": False} if one else {})},
                   severity="high")
-        if re.search(r"bucket polic(?:y|ies)[^.]*(?:role|principal|restrict|limit|allow|only)", low):
-            cloudfront = re.search(r"cloudfront|origin access (?:identity|control)|\boa[ic]\b", low)
-            b.add("bucket-policy-restricted", "security", t, s.line, "REQ044", {"principal": "cloudfront"} if cloudfront else {},
+        if re.search(r"bucket polic(?:y|ies)[^.]*(?:role|principal|restrict|limit|only)", low) and not re.search(r"public(?:ly)? read|public access to", low):
+            service = re.search(r"cloudfront|origin access (?:identity|control)|\boa[ic]\b|cloudtrail|aws config|\bconfig\b|load balancer|\belb\b|\balb\b", low)
+            principal = {"origin access identity": "cloudfront", "origin access control": "cloudfront", "oai": "cloudfront", "oac": "cloudfront",
+                         "aws config": "config", "load balancer": "elasticloadbalancing", "elb": "elasticloadbalancing",
+                         "alb": "elasticloadbalancing"}.get(service.group(0), service.group(0)) if service else None
+            b.add("bucket-policy-restricted", "security", t, s.line, "REQ044", {"principal": principal} if principal else {},
                   severity="medium", reading=_reading(s, r"bucket polic") or REQUIRED)
     named = [(stores, one) for stores, one in encryption if stores]
     if named:  # where the prompt says which stores to encrypt, that is the scope, whichever sentence the requirement came from
@@ -440,6 +446,9 @@ def _monitoring(stmts: list[Statement], b: _Builder) -> None:
                 r = Reading(r.polarity, "low", "retention given as a range")
             b.add("log-retention", "monitoring", s.text, s.line, "REQ052", {"days": int(m.group(1))}, severity="medium", reading=r)
         m = re.search(r"access log|server access logging|logging (?:for|on) (?:the )?(?:s3|bucket|cloudfront|alb|load balancer)", low)
+        if m and re.search(r"api gateway|\bapi\b|\bstage\b|lambda|vpc|flow", low[max(m.start() - 30, 0):m.start()]) \
+                and not re.search(r"\bs3\b|bucket|cloudfront|load balancer|\balb\b", low):
+            m = None  # "API Gateway access logs" are the API's, not S3/CloudFront/ALB access logging (REQ053)
         if m:
             b.add("access-logging", "monitoring", s.text, s.line, "REQ053", {"all": bool(re.search(r"\ball\b|\bevery\b|\beach\b", low))},
                   severity="low", reading=s.reading(m.start(), m.end()))
@@ -469,7 +478,9 @@ def _data(stmts: list[Statement], b: _Builder) -> None:
         context = f"{s.lead} {s.section} {low}".lower()  # "- RDS PostgreSQL:\n  - point-in-time recovery" is about RDS
         if m and not (re.search(r"\brds\b|aurora|postgres|mysql|\bdatabase\b", context) and "dynamo" not in context):
             b.add("dynamodb-pitr", "database", s.text, s.line, "REQ063", {}, severity="medium", reading=s.reading(m.start(), m.end()))
-        m = re.search(r"(python\s*3\.\d+|node(?:\.?js)?\s*\d+|latest (?:lambda )?runtime|runtime[^.]{0,20}latest)", low)
+        runtimes = list(re.finditer(r"(python\s*3\.\d+|node(?:\.?js)?\s*\d+|latest (?:lambda )?runtime|runtime[^.]{0,20}latest)", low))
+        # "must not use Node.js 18+ (use Python 3.11 instead)": the runtime asked for is the one not excluded
+        m = next((x for x in runtimes if s.reading(x.start(), x.end()).polarity not in ("forbidden", "none")), runtimes[0] if runtimes else None)
         if m and re.search(r"\blambda\b|\bruntime\b|\bfunctions?\b", low):  # "Python 3.9+ and CDK 2.x" is tooling, not a runtime
             found = m.group(1)
             if "latest" in found:

@@ -14,7 +14,7 @@ PARAM_SCHEMAS: dict[str, dict] = {
     "count": {"type": "integer", "minimum": 1},
     "kms": {"type": "boolean"},
     "kms_managed_ok": {"type": "boolean"},
-    "principal": {"enum": ["cloudfront"]},
+    "principal": {"type": "string"},
     "ports": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 65535}},
     "min_tls": {"type": "string"},
     "source": {"type": "string"},

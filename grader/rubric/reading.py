@@ -51,7 +51,7 @@ _BACKGROUND_SECTION = re.compile(r"background|context|overview|current (?:state|
                                  r"|example|reference|sample output|expected output|notes?\b|tips|lessons", re.I)
 _BACKGROUND = re.compile(r"^(?:[\w-]+\s)?(?:note|notes|important|tip|warning|caution|fyi|rationale|reason|why)\s*:|\b(?:already (?:exists?|have|has|runs?|uses?|configured|deployed|defined|in place|present)|existing|pre-?existing"
                          r"|is provided|are provided|assum(?:e|es|ing) (?:that|an?|the)|given (?:that|an?)|currently (?:uses?|runs?|has|have)"
-                         r"|(?:we|you|the team|the company|our team|they) (?:already )?(?:use|uses|run|runs|have|has|operate|operates)\b)", re.I)
+                         r"|(?:we|you|the team|the company|our team|they) (?:already )?(?:use|uses|run|runs|have|has|operate|operates|manage|manages|maintain|maintains)\b)", re.I)
 _EXAMPLE_BEFORE = re.compile(r"(?:\b(?:e\.g\.?|eg\.|for example|for instance|such as|like|i\.e\.?)|\((?:[^)]*,\s*)?)\s*(?:[\w/-]+\s+){0,3}$", re.I)
 _EXAMPLE_AFTER = re.compile(r"^[^.;]{0,80}?\b(?:would be|could be|are|is|as)\s+(?:(?:a|an|some|good|great|perfect|possible|fine|typical)\s+)*examples?\b", re.I)
 _PERMISSION_BEFORE = re.compile(r"\b(?:access|permissions?|privileges?|grants?|granting|read|write|policy|policies|rights)\s+"
@@ -66,6 +66,13 @@ _PERMISSION_AFTER = re.compile(r"^\s*(?:[\w-]+\s+)?(?:read[- ]only|read/write|re
 # Who assumes a role ("an IAM role that EC2 instances can assume"), where traffic comes from ("ingress from load
 # balancers"), what another party will do with the result ("so our pipeline can configure our CDN"): none is built here.
 _ASSUMER_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:can|could|will|may|to|should be able to)\s+assume\b|^\s*(?:[\w-]+\s+){0,1}assum(?:e|es|ing)\s+(?:the|this|it|that)\b", re.I)
+# "MySQL (3306) and PostgreSQL (5432)": an engine named for its port; "remote state backend with S3 and DynamoDB
+# locking": the backend's own storage; "metrics sent to CloudWatch for dashboards": what something is for.
+_PORT_AFTER = re.compile(r"^\s*\(?(?:port\s+)?\d{2,5}\)", re.I)
+_BACKEND_BEFORE = re.compile(r"\b(?:state\s+)?backend\s+(?:configuration\s+)?(?:with|using|on|in|backed by)\s+(?:an?\s+|the\s+)?"
+                             r"(?:[\w-]+\s*(?:,\s*(?:and\s+)?|\s+and\s+))*$"
+                             r"|\bstate (?:files?|storage|locking)\b[^.;]{0,50}\b(?:in|on|to|with)\s+(?:an?\s+|the\s+)?$", re.I)
+_FOR_PURPOSE = re.compile(r"\b(?:sent|send|sends|used|exported|published|stored|kept|available|collected|emitted|pushed)\b[^.;]{0,40}\bfor\s+(?:the\s+|use in\s+)?$", re.I)
 _TRAFFIC_BEFORE = re.compile(r"\b(?:ingress|traffic|inbound|requests?|connections?)\s+(?:only\s+)?from\s+(?:the\s+)?(?:[\w-]+\s+){0,1}$", re.I)
 _OTHERS_LATER = re.compile(r"\bso (?:that )?(?:our |the |their |your )?(?:[\w-]+\s+){0,3}(?:can|could|will)\b[^.;]*$", re.I)
 _ENDPOINT = re.compile(r"\bendpoints?\s+(?:for|to)\s+(?:the\s+)?(?:[\w/,-]+\s+(?:and\s+|or\s+)?){0,4}$", re.I)
@@ -75,9 +82,13 @@ _ROLE_FOR = re.compile(r"\b(?:roles?|instance profiles?|permissions?|polic(?:y|i
                        r"(?:[\w-]+\s+){0,1}(?:(?:or|and)\s+)?$", re.I)
 _LINKED_ROLE = re.compile(r"^[\w -]{0,10}service[- ]linked roles?|^\s*(?:\w+\s+)?(?:service )?principal\b", re.I)
 _LINKED_ROLE_BEFORE = re.compile(r"service[- ]linked roles?\s+(?:for\s+)?(?:the\s+)?$", re.I)
-_SOURCE_AFTER = re.compile(r"^\s*(?:(?:and|or|/|,)\s*(?:(?-i:[A-Z])[\w-]*\s*){1,3})?(?:findings|events?|alerts|state changes?|api calls|notifications? from)\b", re.I)
-_MODIFIER_AFTER = re.compile(r"^[\s-]*(?:(?:for|used for|via)\s+(?:the\s+)?(?:\w+\s+)?)?(?:backend\b|networking (?:components|resources|layer)\b|(?:tables?\s+)?for\s+(?:terraform\s+)?(?:state\s+)?lock(?:ing|s)?\b|remote state\b|state (?:file|bucket|storage|locking)\b|csi\b|drivers?\b|add-?ons?\b|plugins?\b|agents?\b|managed node groups?|node groups?|worker nodes?"
+_SOURCE_AFTER = re.compile(r"^\s*(?:(?:and|or|/|,)\s*(?:(?-i:[A-Z])[\w-]*\s*){1,3})?(?:findings|events?|alerts|state changes?|(?:configuration )?changes?|modifications?|api calls|notifications? from"
+                           r"|(?:access |execution |audit )?logs?(?! groups?)(?! retention))\b", re.I)
+_MODIFIER_AFTER = re.compile(r"^[\s-]*(?:(?:for|used for|via)\s+(?:the\s+)?(?:\w+\s+)?)?(?:backend\b|networking (?:components|resources|layer)\b|(?:tables?\s+)?(?:for\s+)?(?:terraform\s+)?(?:state\s+)?lock(?:ing|s)?\b|remote state\b|state (?:file|bucket|storage|locking)\b|csi\b|drivers?\b|add-?ons?\b|plugins?\b|agents?\b|managed node groups?|node groups?|worker nodes?"
                              r"|nodes?\b|instance profiles?\b|sdk\b|client\b|console\b|cli\b|ami\b|optimi[sz]ed\b|compatible\b)", re.I)
+_TRACKED = re.compile(r"\b(?:track\w*|record\w*|detect\w*|watch\w*|monitor\w*|report\w*|alert\w* on)\s+(?:every\s+|all\s+|any\s+)?(?:[\w-]+\s+){0,2}?"
+                      r"(?:changes?|drift|modifications?|deviations?)\s+(?:on|to|of|in|across|for)\s+(?:the\s+|our\s+|all\s+|existing\s+)?"
+                      r"(?:[\w-]+\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+))*$", re.I)
 _TARGET_OF_ACTION = re.compile(r"\b(?:scan|scans|scanning|audit|audits|auditing|inspect|inspects|checks? (?:on|of|across)|validat\w+|evaluat\w+"
                                r"|assess\w*|compliance (?:checks? |validation )?(?:across|of|for|on)|monitors? (?:existing|all))\s+"
                                r"(?:the\s+|our\s+|all\s+|existing\s+|your\s+)?(?:[\w-]+\s+){0,1}$", re.I)
@@ -143,7 +154,7 @@ def read_mention(text: str, start: int, end: int, section: str = "", lead: str =
     lead_forbids = bool(_LEAD_FORBIDS.match(lead)) and not _ACTION.search(before)
     forbid = list(_FORBID_BEFORE.finditer(before))
     gap = before[forbid[-1].end():] if forbid else ""
-    near = bool(forbid) and (len(gap.split()) <= 4 and not re.search(r"\b(?:and|or|but|while|to|for)\b|,", gap)
+    near = bool(forbid) and not _ACTION.search(gap) and (len(gap.split()) <= 4 and not re.search(r"\b(?:and|or|but|while|to|for)\b|,", gap)
                              or bool(_LISTED.fullmatch(gap)) and not _ACTION.search(gap))
     if near or _FORBID_AFTER.search(after) or lead_forbids:
         return Reading("forbidden", "high", "the prompt excludes it")
@@ -175,6 +186,14 @@ def read_mention(text: str, start: int, end: int, section: str = "", lead: str =
         return Reading("required", "low", "named as what something else is built on")
     if re.search(r"\b(?:outputs?|export)\b[^.;]*$", before, re.I) and not _ACTION.search(before):
         return Reading("required", "low", "named as a value to output, not as something to create")
+    if _TRACKED.search(before):
+        return Reading("required", "low", "named as what the system tracks changes on, not as something to create")
+    if _PORT_AFTER.match(after):
+        return Reading("required", "low", "named for its port, not as something to create")
+    if _BACKEND_BEFORE.search(before):
+        return Reading("required", "low", "named as the Terraform state backend's storage")
+    if _FOR_PURPOSE.search(before):
+        return Reading("required", "low", "named as what something else is for")
     if _TARGET_OF_ACTION.search(before):
         return Reading("required", "low", "named as what the system acts on (scans, audits, monitors), not as something to create")
     if _PURPOSE_BEFORE.search(before):
