@@ -288,3 +288,10 @@ def test_required_arguments_may_come_in_a_positional_args_object():
     assert "fail" not in statuses(run_check("DEP010", {"__main__.py": positional}))
     assert "fail" not in statuses(run_check("DEP009", {"__main__.py": positional}))
     assert "fail" in statuses(run_check("DEP010", {"__main__.py": missing}))
+
+
+def test_three_part_version_constraints_pick_their_major():
+    from grader.checks.schema_checks import _constraint_major
+    assert _constraint_major(">= 5.0.0, < 6.0.0") == 5  # the patch number is not a second constraint
+    assert _constraint_major(">=7.0.0") is None  # a lower bound only: the newest release
+    assert _constraint_major("~> 5.0") == 5

@@ -424,3 +424,11 @@ def test_a_pulumi_config_env_suffix_is_an_environment_suffix_input():
     code = ("import pulumi\nimport pulumi_aws as aws\nsuffix = pulumi.Config().require('envSuffix')\n"
             "aws.s3.Bucket('b', bucket=f'logs-{suffix}')\n")
     assert judge("REQ082", {"__main__.py": code}) == {"pass"}
+
+
+def test_subnets_at_distinct_positions_of_the_az_list_count_as_distinct_azs():
+    code = ("import pulumi_aws as aws\nazs = aws.get_availability_zones(state='available')\n"
+            "aws.ec2.Subnet('a', vpc_id='v', cidr_block='10.0.1.0/24', availability_zone=azs.names[0])\n"
+            "aws.ec2.Subnet('b', vpc_id='v', cidr_block='10.0.2.0/24', availability_zone=azs.names[1])\n")
+    assert judge("REQ021", {"__main__.py": code}, count=2) == {"pass"}
+    assert judge("REQ021", {"__main__.py": code}, count=3) == {"fail"}

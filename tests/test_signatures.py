@@ -229,3 +229,14 @@ def test_cdk_v1_feature_flags_in_cdk_json(flag, code, fails):
 def test_cdk_v1_feature_flag_set_from_python():
     code = APP.replace("app = cdk.App()", "app = cdk.App()\napp.node.set_context('@aws-cdk/core:enableStackNameDuplicates', True)")
     assert [f.found for f in run_check("DEP017", {"app.py": code}) if f.status == "fail"] == ["@aws-cdk/core:enableStackNameDuplicates"]
+
+
+def test_an_answer_pinning_another_sdk_major_is_not_judged_on_signatures():
+    code = "import pulumi_aws as aws\naws.cloudwatch.MetricAlarm('a', alarm_name='x', comparison_operator='GreaterThanThreshold', evaluation_periods=1)\n"
+    fails = [f for f in run_check("DEP009", {"__main__.py": code}) if f.status == "fail"]
+    assert [f.found for f in fails] == ["alarm_name"]
+    pinned = {"__main__.py": code, "requirements.txt": "pulumi>=3.0.0,<4.0.0\npulumi-aws>=6.0.0,<7.0.0\n"}
+    found = [f for f in run_check("DEP009", pinned) if f.found == "alarm_name"]
+    assert [f.status for f in found] == ["unknown"] and "pins pulumi-aws" in found[0].message
+    same = {"__main__.py": code, "requirements.txt": "pulumi-aws>=7.0.0\n"}
+    assert [f.status for f in run_check("DEP009", same) if f.found == "alarm_name"] == ["fail"]

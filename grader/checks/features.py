@@ -310,18 +310,28 @@ def _concept_resources(program: Program, concept_id: str) -> list[Resource]:
 _AZ_LETTER = re.compile(r"\}[a-f]['\"]?$")
 
 
+_AZ_INDEX = re.compile(r"\[\s*(\d+)\s*\]\s*$|^element\(.*,\s*(\d+)\s*\)$")
+
+
 def _az_count(program: Program) -> int | None:
+    """How many AZs the subnets name; None when an AZ is computed in a way the analysis cannot count."""
     azs = set()
+    unreadable = False
     for r in program.of_type("aws_subnet"):
         az = resolve(r.attributes.get("availability_zone"), program)
         if isinstance(az, str):
             azs.add(az)
         elif isinstance(az, Expr) and az.is_template and _AZ_LETTER.search(az.text):
             azs.add(az.text)  # f"{region}a" and f"{region}b": two zones of one region, whatever the region
+        elif isinstance(az, Expr) and _AZ_INDEX.search(az.text.strip()):
+            m = _AZ_INDEX.search(az.text.strip())
+            azs.add(m.group(1) or m.group(2))  # `azs.names[0]`, `azs.names[1]`: distinct positions of one AZ list
+        elif az is not None:
+            unreadable = True
     for r in program.of_type("aws_vpc"):
         if isinstance(r.attributes.get("max_azs"), int):
             return r.attributes["max_azs"]
-    return len(azs) or None
+    return None if unreadable and not azs else len(azs) or None
 
 
 @register

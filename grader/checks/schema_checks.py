@@ -19,21 +19,46 @@ from .base import Check, Context, Finding, register
 _HCL_META = {"count", "for_each", "provider", "depends_on", "lifecycle", "connection", "provisioner"}
 
 
-_CONSTRAINT = re.compile(r"(~>|>=|<=|!=|=|>|<)?\s*v?(\d+)(?:\.(\d+))?")
+_CONSTRAINT = re.compile(r"(~>|>=|<=|!=|==|~=|=|>|<)?\s*v?(\d+)(?:\.(\d+))?(?:\.[\w*]+)*")
+
+
+def _constraint_major(version: str) -> int | None:
+    """The major a version constraint (`~> 5.0`, `<7.0.0`, `>=6,<7`, `==6.2.1`, `~=6.5`) installs; None for the newest."""
+    constraints = [(op or "=", int(major), int(minor or 0)) for op, major, minor in _CONSTRAINT.findall(version)]
+    for op, major, _ in constraints:
+        if op in ("~>", "=", "==", "~="):
+            return major
+    uppers = [major - (1 if op == "<" and minor == 0 else 0) for op, major, minor in constraints if op in ("<", "<=")]
+    return min(uppers) if uppers else None  # only lower bounds: the newest release is installed
 
 
 def _pinned_major(program: Program) -> int | None:
     """The provider major `terraform init` would pick under the aws version constraint; None for the newest."""
     spec = program.required_providers.get("aws", {})
     version = spec.get("version") if isinstance(spec, dict) else None
-    if not isinstance(version, str):
+    return _constraint_major(version) if isinstance(version, str) else None
+
+
+_PY_PACKAGES = {"pulumi_aws": "pulumi-aws", "aws_cdk": "aws-cdk-lib"}
+_REQUIREMENT_FILES = re.compile(r"(?:^|/)(?:requirements[\w.-]*\.txt|Pipfile|pyproject\.toml|setup\.py|setup\.cfg)$")
+
+
+def sdk_pin_note(program: Program, root: str) -> str | None:
+    """When the answer's requirements pin another major of the Python SDK `root` (pulumi_aws, aws_cdk) than the
+    shipped schema, why a signature mismatch is not judged; None when the pins agree or say nothing."""
+    package = _PY_PACKAGES.get(root)
+    if package is None:
         return None
-    constraints = [(op or "=", int(major), int(minor or 0)) for op, major, minor in _CONSTRAINT.findall(version)]
-    for op, major, _ in constraints:
-        if op in ("~>", "="):
-            return major
-    uppers = [major - (1 if op == "<" and minor == 0 else 0) for op, major, minor in constraints if op in ("<", "<=")]
-    return min(uppers) if uppers else None  # only lower bounds: the newest release is installed
+    shipped = schema.versions()[package]
+    name = re.escape(package).replace("\\-", "[-_]")
+    for source in program.files:
+        if not _REQUIREMENT_FILES.search(source.path):
+            continue
+        m = re.search(rf"(?im)^[\s\"']*{name}\b[\"'\s=:]*([<>=~!][^\n\"';#]*)", source.text)
+        pinned = _constraint_major(m.group(1)) if m else None
+        if pinned is not None and pinned != int(shipped.split(".")[0]):
+            return f"not judged: the answer pins {package} {m.group(1).strip()}, the shipped schema is {package} {shipped}"
+    return None
 
 
 def _version_note(program: Program) -> tuple[str, bool, int | None]:
@@ -148,9 +173,10 @@ class UnknownArgument(Check):
             checked += 1
             for name in unknown:
                 problems += 1
-                status = "unknown" if pinned_elsewhere and r.dialect == "terraform" else "fail"
-                yield self.finding(status, f"`{r.type}.{r.name}` has no argument `{name}`{where}{note if r.dialect in ('terraform', 'cdktf') else ''}.",
-                                   [r.line_of(name.split(".")[0])], found=name)
+                pin = sdk_pin_note(program, r.source_type.split(".")[0]) if r.dialect in ("pulumi", "cdk") else None
+                status = "unknown" if pinned_elsewhere and r.dialect == "terraform" or pin else "fail"
+                yield self.finding(status, f"`{r.type}.{r.name}` has no argument `{name}`{where}{note if r.dialect in ('terraform', 'cdktf') else ''}"
+                                   + (f" ({pin})" if pin else "") + ".", [r.line_of(name.split(".")[0])], found=name)
         if checked and not problems:
             yield self.finding("pass", f"All arguments of {checked} resources exist in the schema.")
 
@@ -195,8 +221,10 @@ class MissingRequiredArgument(Check):
             cut = program.elided_block(r.location) if missing else None
             for name in missing:
                 problems += 1
-                status = "unknown" if (pinned_elsewhere and r.dialect == "terraform") or cut else "fail"
+                pin = sdk_pin_note(program, r.source_type.split(".")[0]) if r.dialect in ("pulumi", "cdk") else None
+                status = "unknown" if (pinned_elsewhere and r.dialect == "terraform") or cut or pin else "fail"
                 hint = f"; the block leaves code out ({cut[1]} at {cut[0]}), so it may be set there" if cut else ""
+                hint += f" ({pin})" if pin else ""
                 yield self.finding(status, f"`{r.type}.{r.name}` is missing the required argument `{name}`{where}"
                                    + (note if r.dialect in ("terraform", "cdktf") else "") + hint + ".", [r.location], found=name)
         if checked and not problems:

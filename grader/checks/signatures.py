@@ -18,6 +18,7 @@ from typing import Iterator
 from .. import schema
 from ..ir import Location, Program
 from .base import Check, Context, Finding, register
+from .schema_checks import sdk_pin_note
 
 
 def _folded(name: str) -> str:
@@ -173,6 +174,12 @@ def _shown(called: str) -> str:
     return called.split(".", 1)[-1] if called.startswith("pulumi_aws.") else called
 
 
+def _claim(program: Program, path: str) -> tuple[str, str]:
+    """(status, version note) of a signature mismatch: "unknown" when the answer pins another SDK major."""
+    pin = sdk_pin_note(program, path.split(".")[0])
+    return ("unknown", f"{_version(path)}; {pin}") if pin else ("fail", _version(path))
+
+
 def _version(path: str) -> str:
     versions = schema.versions()
     return f"pulumi-aws {versions['pulumi-aws']}" if path.startswith("pulumi_aws") else f"aws-cdk-lib {versions['aws-cdk-lib']}"
@@ -210,7 +217,8 @@ class UnknownKeywordArgument(Check):
                         continue
                     seen.add((path, name, line))
                     problems += 1
-                    yield self.finding("fail", f"`{_shown(signature[0])}` takes no keyword argument `{name}` ({_version(path)}).",
+                    status, version = _claim(program, path)
+                    yield self.finding(status, f"`{_shown(signature[0])}` takes no keyword argument `{name}` ({version}).",
                                        [Location(facts.path, line)], found=name)
         if checked and not problems:
             yield self.finding("pass", f"The keyword arguments of {checked} struct, Args and method calls exist in the SDK.")
@@ -247,7 +255,8 @@ class UnknownMember(Check):
                 checked += 1
                 if _folded(member) not in {_folded(m) for m in members}:
                     problems += 1
-                    yield self.finding("fail", f"`{key}` has no member `{member}` ({_version(path)}).",
+                    status, version = _claim(program, path)
+                    yield self.finding(status, f"`{key}` has no member `{member}` ({version}).",
                                        [Location(facts.path, line)], found=f"{key}.{member}")
         if checked and not problems:
             yield self.finding("pass", f"All {checked} members used exist on their aws-cdk-lib classes.")
@@ -282,8 +291,9 @@ class MissingKeywordArgument(Check):
                 missing = sorted(name for name in signature[2] if _folded(name) not in given)
                 if missing:
                     problems += 1
-                    yield self.finding("fail", f"`{_shown(signature[0])}` is missing the required keyword argument"
-                                       f"{'s' if len(missing) > 1 else ''} {', '.join(f'`{m}`' for m in missing)} ({_version(path)}).",
+                    status, version = _claim(program, path)
+                    yield self.finding(status, f"`{_shown(signature[0])}` is missing the required keyword argument"
+                                       f"{'s' if len(missing) > 1 else ''} {', '.join(f'`{m}`' for m in missing)} ({version}).",
                                        [Location(facts.path, line)], found=", ".join(missing))
         if checked and not problems:
             yield self.finding("pass", f"Required fields are passed in all {checked} struct and method calls checked.")
@@ -329,7 +339,8 @@ class EnumFromValue(Check):
                     continue
                 reported.add((facts.path, shown))
                 problems += 1
-                yield self.finding("fail", f"`{shown}`: {detail}, so synth raises ValueError ({_version(path)}).",
+                status, version = _claim(program, path)
+                yield self.finding(status, f"`{shown}`: {detail}, so synth raises ValueError ({version}).",
                                    [Location(facts.path, line)], found=literal)
         if checked and not problems:
             yield self.finding("pass", f"The {checked} enums built from a value name one of their members.")
