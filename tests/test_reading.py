@@ -481,3 +481,18 @@ def test_bucket_policy_demands_follow_the_prompt():
 def test_api_gateway_access_logs_are_not_s3_access_logging():
     assert "access-logging" not in by_key("- CloudWatch Log Groups for Lambda functions and API Gateway access logs.\n")
     assert "access-logging" in by_key("- Enable S3 server access logging on the data bucket.\n")
+
+
+def test_lambda_memory_and_timeout_are_read_from_the_prompt():
+    found = by_key("- Configure each Lambda with 256 MB memory and a 300-second timeout.\n")
+    assert found["lambda-settings"].checks[0].params == {"memory": 256, "timeout": 300, "all": False}
+    found = by_key("- All Lambda functions use a timeout of 5 minutes.\n")
+    assert found["lambda-settings"].checks[0].params == {"timeout": 300, "all": True}
+    assert "lambda-settings" not in by_key("- Store up to 500 MB of logs in the bucket.\n")
+
+
+def test_alarm_metrics_are_gathered_from_every_sentence_that_asks_for_them():
+    prompt = ("### Monitoring\n- Create CloudWatch alarms for CPU utilization (threshold: 80%)\n"
+              "- Monitor free storage space (alert when below 10 GB)\n- Optionally alarm on replica lag\n")
+    assert by_key(prompt)["alarm-metrics"].checks[0].params == {"metrics": ["cpu", "free-storage"]}
+    assert "alarm-metrics" not in by_key("- Send alarm notifications to the ops email.\n")

@@ -771,6 +771,60 @@ class AlarmNotifications(_RubricCheck):
             yield self.finding("pass", f"All {len(alarms)} alarms notify SNS.", _locs(alarms))
 
 
+# How code names each metric an alarm watches: CloudWatch metric names and aws-cdk-lib metric_* methods.
+_ALARM_METRICS_IN_CODE = {
+    "cpu": r"cpu", "memory": r"memory", "free-storage": r"freestorage|free_storage|storage_space|freeable", "errors": r"error",
+    "throttles": r"throttl", "latency": r"latency|duration|responsetime|response_time", "5xx": r"5xx|5XX",
+    "connections": r"connection", "replica-lag": r"lag", "queue-depth": r"approximate|messages_visible|oldest|depth",
+    "unhealthy-hosts": r"unhealthy",
+}
+
+
+@register
+class AlarmMetrics(_RubricCheck):
+    id = "REQ054"
+    name = "alarm-metrics"
+    area = "monitoring"
+    severity = "medium"
+    description = "There is a CloudWatch alarm on each metric the prompt names (CPU, free storage, errors, throttles, latency, 5XX...)."
+    params = {"metrics": "metric kinds to alarm on (cpu, memory, free-storage, errors, throttles, latency, 5xx, connections, "
+                         "replica-lag, queue-depth, unhealthy-hosts)"}
+    bad = 'resource "aws_cloudwatch_metric_alarm" "lag" {\n  metric_name = "ReplicaLag"\n}  # prompt: alarms for CPU and free storage'
+    good = ('resource "aws_cloudwatch_metric_alarm" "cpu" {\n  metric_name = "CPUUtilization"\n}\n'
+            'resource "aws_cloudwatch_metric_alarm" "disk" {\n  metric_name = "FreeStorageSpace"\n}')
+    fix = "Add an alarm per metric the prompt names, with its threshold."
+
+    def evaluate(self, program, ctx, requirement, params) -> Iterator[Finding]:
+        wanted = [m for m in params.get("metrics") or [] if m in _ALARM_METRICS_IN_CODE]
+        alarms = [a for a in program.of_type("aws_cloudwatch_metric_alarm") if a.synthesized_from is None or a.attributes]
+        if not wanted:
+            return
+        if not alarms:
+            yield self.missing(f"Alarms on {', '.join(wanted)} are required; no alarms found.", BY_ID["cloudwatch_alarm"].types)
+            return
+        lines = {f.path: f.text.splitlines() for f in program.files}
+        def text_of(a: Resource) -> str:
+            source = lines.get(a.location.file, [])
+            line = source[a.location.line - 1] if a.location.line and a.location.line <= len(source) else ""
+            return f"{a.name} {as_text(a.attributes)} {line}"
+        texts = {a.address: text_of(a) for a in alarms}
+        # an alarm whose metric the analysis cannot read (a loop over a metric table) may watch anything
+        unreadable = [a for a in alarms if not re.search(r"metric_name|metric_\w+\(|metric=|metric_query|metrics", texts[a.address])
+                      or isinstance(resolve(a.attributes.get("metric_name"), program), Expr)]
+        found = {m: [a for a in alarms if re.search(_ALARM_METRICS_IN_CODE[m], texts[a.address], re.I)] for m in wanted}
+        missing = [m for m in wanted if not found[m]]
+        covering = sorted({a.address for m in wanted for a in found[m]})
+        if not missing:
+            yield self.finding("pass", f"Alarms watch {', '.join(wanted)}.", _locs([a for a in alarms if a.address in covering]))
+        elif unreadable:
+            yield self.finding("unknown", f"No alarm is seen on {', '.join(missing)}; {_names(unreadable)} watch metrics not known statically.",
+                               _locs(unreadable))
+        else:
+            yield self.finding("partial" if len(missing) < len(wanted) else "fail",
+                               f"Expected alarms on {', '.join(wanted)}; none on {', '.join(missing)} ({len(alarms)} alarm(s) found).",
+                               _locs(alarms), found=", ".join(missing))
+
+
 @register
 class EventRoute(_RubricCheck):
     id = "REQ051"
@@ -1035,6 +1089,68 @@ class LambdaRuntime(_RubricCheck):
             yield self.finding("pass", f"Runtimes: {', '.join(sorted({rt for _, rt in runtimes}))}.", _locs(functions))
         else:
             yield self.finding("unknown", "The runtime is not known statically.", _locs(functions))
+
+
+def _lambda_setting(program: Program, f: Resource, key: str) -> int | None | Expr:
+    """A function's memory (MB) or timeout (s): the value, None when unset (the default applies), an Expr when unreadable."""
+    value = resolve(f.attributes.get(key), program)
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return Expr(str(value))
+    if isinstance(value, (int, float)):
+        return int(value)
+    m = re.search(r"\b(seconds|minutes)\(\s*(\d+)\s*\)", as_text(value))  # CDK Duration.seconds(300) / minutes(5)
+    if m and key == "timeout":
+        return int(m.group(2)) * (60 if m.group(1) == "minutes" else 1)
+    return value if isinstance(value, Expr) else Expr(as_text(value))
+
+
+_LAMBDA_DEFAULTS = {"memory_size": 128, "timeout": 3}
+
+
+@register
+class LambdaSettings(_RubricCheck):
+    id = "REQ072"
+    name = "lambda-settings"
+    area = "compute"
+    severity = "medium"
+    description = "Lambda functions have the memory size and timeout the prompt gives (every function when it says all, else at least one)."
+    params = {"memory": "memory size in MB", "timeout": "timeout in seconds", "all": "true when the prompt says every function"}
+    bad = 'resource "aws_lambda_function" "f" {\n  memory_size = 128\n}  # prompt: 256 MB memory and a 300-second timeout'
+    good = 'resource "aws_lambda_function" "f" {\n  memory_size = 256\n  timeout = 300\n}'
+    fix = "Set memory_size / timeout (memory_size=, timeout=Duration.seconds(...) in CDK) to the values the prompt gives."
+
+    def evaluate(self, program, ctx, requirement, params) -> Iterator[Finding]:
+        functions = [f for f in program.of_type("aws_lambda_function") if f.synthesized_from is None]
+        wanted = {k: v for k, v in (("memory_size", params.get("memory")), ("timeout", params.get("timeout"))) if v}
+        if not functions:
+            yield self.missing("Lambda functions required for the memory/timeout requirement; none found.", ("aws_lambda_function",))
+            return
+        if not wanted:
+            return
+        fits, off, unsure = [], [], []
+        for f in functions:
+            values = {k: _lambda_setting(program, f, k) for k in wanted}
+            values = {k: _LAMBDA_DEFAULTS[k] if v is None else v for k, v in values.items()}
+            if any(isinstance(v, Expr) for v in values.values()):
+                unsure.append(f)
+            elif all(values[k] == v for k, v in wanted.items()):
+                fits.append(f)
+            else:
+                off.append((f, values))
+        shown = ", ".join(f"{'memory' if k == 'memory_size' else 'timeout'} {v}{' MB' if k == 'memory_size' else ' s'}" for k, v in wanted.items())
+        if off and (params.get("all") and not unsure or not fits and not unsure):
+            f, values = off[0]
+            got = ", ".join(f"{k} {v}" for k, v in values.items())
+            yield self.finding("partial" if fits else "fail", f"Expected {shown}; {_names([o[0] for o in off])} "
+                               f"{'has' if len(off) == 1 else 'have'} other values (e.g. {got} on `{f.address}`).",
+                               _locs([o[0] for o in off]), found=got)
+        elif fits and (not params.get("all") or not off and not unsure):
+            yield self.finding("pass", f"{_names(fits)} {'has' if len(fits) == 1 else 'have'} {shown}.", _locs(fits))
+        else:
+            yield self.finding("unknown", f"Expected {shown}; the values of {_names(unsure or [o[0] for o in off])} are not all known statically.",
+                               _locs(unsure or [o[0] for o in off]))
 
 
 @register

@@ -431,11 +431,33 @@ def _security(stmts: list[Statement], b: _Builder) -> None:
         b.refine("encryption-at-rest", {"stores": union, **({"all": False} if all(one for _, one in named) and len(union) == 1 else {})})
 
 
+# What an alarm sentence asks to watch: key, how the prompt says it (the check knows how code names each metric).
+ALARM_METRICS_IN_PROMPT = (
+    ("cpu", r"\bcpu\b"), ("memory", r"\bmemory (?:utili[sz]ation|usage|pressure)|\bmemory\b(?= (?:above|over|exceeds?|>))"),
+    ("free-storage", r"free (?:storage|disk)|storage space|disk space"), ("errors", r"\berrors?\b(?! handling)"),
+    ("throttles", r"throttl"), ("latency", r"\blatency\b|response time"), ("5xx", r"\b5xx\b|\b5\d\d (?:errors|responses)"),
+    ("connections", r"\b(?:database |db )?connections?\b(?= (?:count|above|over|exceed))|connection count"),
+    ("replica-lag", r"replica(?:tion)? lag"), ("queue-depth", r"queue depth|messages? visible|age of (?:the )?oldest message|message age"),
+    ("unhealthy-hosts", r"unhealthy (?:hosts?|targets?|instances?)"),
+)
+
+
 def _monitoring(stmts: list[Statement], b: _Builder) -> None:
+    alarm_asks: list[tuple[Statement, list[str]]] = []  # "alarms for CPU", "alert when free storage is low": one requirement
     for s in stmts:
         low = s.text.lower()
         if re.search(r"alarms?\b[^.]*(?:sns|notif|alert|email)|(?:sns|notif|alert)[^.]*alarms?", low):
             b.add("alarm-notifications", "monitoring", s.text, s.line, "REQ050", {}, severity="medium", reading=_reading(s, r"alarm") or REQUIRED)
+        if re.search(r"\balarms?\b|\balert(?:s|ing)? (?:on|when|if)\b", low):
+            found = [(m.start(), key) for key, pattern in ALARM_METRICS_IN_PROMPT for m in [re.search(pattern, low)] if m]
+            metrics = [key for _, key in sorted(found)]
+            alarm = re.search(r"\balarms?\b|\balert", low).start()
+            # asked for when the prompt speaks surely of the alarm ("Create alarms for CPU") or of the metric it watches
+            # ("Monitor free storage space (alert when below 10 GB)")
+            readings = [s.reading(alarm, alarm + 5)] + ([s.reading(min(found)[0], min(found)[0] + 3)] if found else [])
+            if metrics and any(r.polarity == "required" and r.confidence == "high" for r in readings) \
+                    and not any(r.polarity in ("forbidden", "none", "optional") for r in readings):
+                alarm_asks.append((s, metrics))
         if re.search(r"guard ?duty[^.]*(?:sns|eventbridge|notif|alert|route)|(?:sns|notif|alert)[^.]*guard ?duty", low):
             b.add("guardduty-routing", "monitoring", s.text, s.line, "REQ051", {"source": "aws.guardduty"}, severity="medium",
                   reading=_reading(s, r"(?:sns|eventbridge|notif|alert|route)") or REQUIRED)
@@ -452,6 +474,10 @@ def _monitoring(stmts: list[Statement], b: _Builder) -> None:
         if m:
             b.add("access-logging", "monitoring", s.text, s.line, "REQ053", {"all": bool(re.search(r"\ball\b|\bevery\b|\beach\b", low))},
                   severity="low", reading=s.reading(m.start(), m.end()))
+    if alarm_asks:
+        first = alarm_asks[0][0]
+        metrics = list(dict.fromkeys(m for _, ms in alarm_asks for m in ms))
+        b.add("alarm-metrics", "monitoring", first.text, first.line, "REQ054", {"metrics": metrics}, severity="medium")
 
 
 def _data(stmts: list[Statement], b: _Builder) -> None:
@@ -490,6 +516,21 @@ def _data(stmts: list[Statement], b: _Builder) -> None:
             else:
                 params = {"runtime": f"nodejs{re.sub(r'[^0-9]', '', found)}.x"}
             b.add("lambda-runtime", "compute", s.text, s.line, "REQ070", params, severity="medium", reading=s.reading(m.start(), m.end()))
+        memory = re.search(r"\b(\d{3,5})\s*(?:mb|mib)\b(?:\s+(?:of\s+)?(?:memory|ram))?", low)
+        timeout = re.search(r"\b(\d{1,3})[- ]?(?:seconds?|secs?|s)\b[- ](?:timeout)|\btimeout (?:of |to |at |is )?(\d{1,3})[- ]?(?:seconds?|secs?|s)\b"
+                            r"|\b(\d{1,2})[- ]?minutes?[- ]timeout|\btimeout (?:of |to |at |is )?(\d{1,2})[- ]?minutes?\b", low)
+        if (memory and re.search(r"memory|\bram\b", low) or timeout) and re.search(r"\blambda\b|\bfunctions?\b", low):
+            params = {}
+            if memory and re.search(r"memory|\bram\b", low):
+                params["memory"] = int(memory.group(1))
+            if timeout:
+                seconds, minutes = timeout.group(1) or timeout.group(2), timeout.group(3) or timeout.group(4)
+                params["timeout"] = int(seconds) if seconds else int(minutes) * 60
+            at = (memory or timeout).start()
+            b.add("lambda-settings", "compute", s.text, s.line, "REQ072",
+                  # "each Lambda" speaks of the functions of its paragraph; only "all Lambda functions" is every one
+                  {**params, "all": bool(re.search(r"\b(?:all|every)\s+(?:the\s+|of the\s+)?(?:lambda\s+functions?|lambdas|functions)\b", low))},
+                  severity="medium", reading=s.reading(at, at + 1))
         types = list(re.finditer(r"\b((?:db\.)?[tmcr][3-8][a-z]?g?\.(?:nano|micro|small|medium|large|\d*xlarge))\b", low))
         if types:
             b.add("instance-types", "compute", s.text, s.line, "REQ071", {"types": sorted({t.group(1) for t in types})}, severity="low",
