@@ -40,7 +40,7 @@ def _required(check: str, params: dict[str, Any]) -> str:
     if check == "REQ020" and params.get("min_count"):
         return f"at least {params['min_count']}"
     if check == "REQ030" and params.get("kms"):
-        return "KMS (CMK)"
+        return "KMS" if params.get("kms_managed_ok") else "KMS (CMK)"
     return "Yes"
 
 
