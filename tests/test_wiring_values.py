@@ -249,3 +249,15 @@ def test_name_limits_prefixes_and_literal_parts():
     bucket = {"lib/tap_stack.py": 'import pulumi_aws as aws\naws.s3.Bucket("b", bucket="Logs-Bucket")\n'}
     assert "naming rules" in run_check("DEP023", bucket)[0].message
     assert [f.status for f in run_check("DEP023", {"lib/tap_stack.py": bucket["lib/tap_stack.py"].replace("Logs-Bucket", "logs-bucket")})] == ["pass"]
+
+
+def test_reserved_values_on_conditional_resources_are_not_sure():
+    zone = ('variable "enabled" {\n  default = false\n}\nresource "aws_route53_zone" "z" {\n  count = var.enabled ? 1 : 0\n'
+            '  name = "example.com"\n}\n')
+    assert [f.status for f in run_check("VAL006", {"main.tf": zone})] == ["unknown"]
+    assert [f.status for f in run_check("VAL006", {"main.tf": zone.replace("var.enabled ? 1 : 0", "0")})] == []
+    assert [f.status for f in run_check("VAL006", {"main.tf": zone.replace("var.enabled ? 1 : 0", "1")})] == ["fail"]
+    fn = ('resource "aws_lambda_function" "f" {\n  for_each = toset(["a", "b"])\n  environment {\n    variables = {\n'
+          '      AWS_REGION = "x"\n    }\n  }\n}\n')
+    # a for_each the analysis does not count: still reported, as unknown
+    assert [f.status for f in run_check("VAL007", {"main.tf": fn})] == ["unknown"]

@@ -275,6 +275,15 @@ def _resolved(r: Resource, value: Any, program: Program) -> tuple[Any, bool]:
     return resolve(value, program, scope_of(r.location.file)), False
 
 
+def _claim(r: Resource, literal: bool) -> tuple[str, str]:
+    """(status, qualifier): sure only for a literal value on a resource that is surely created."""
+    if not literal:
+        return "unknown", " with the variables' default values"
+    if r.count is None:
+        return "unknown", " whenever it is created (its count or for_each decides)"
+    return "fail", ""
+
+
 # Route 53 refuses to create hosted zones for the IANA documentation domains (RFC 2606) and their subdomains.
 RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
 
@@ -294,7 +303,7 @@ class ReservedDomainZone(Check):
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         checked = flagged = 0
         for r in program.of_type("aws_route53_zone"):
-            if "vpc" in r.attributes or "vpcs" in r.attributes:
+            if "vpc" in r.attributes or "vpcs" in r.attributes or r.count == 0:
                 continue  # a private zone: not judged
             name, literal = _resolved(r, r.attributes.get("name"), program)
             if not isinstance(name, str) or "${" in name:
@@ -305,11 +314,9 @@ class ReservedDomainZone(Check):
             if reserved is None:
                 continue
             flagged += 1
-            yield self.finding("fail" if literal else "unknown",
-                               f"`{r.address}` creates a hosted zone for `{name}`"
-                               + ("" if literal else " (with the variables' default values)")
-                               + f"; {reserved} is reserved, so Route 53 refuses it (InvalidDomainName).",
-                               [r.line_of("name")], found=name)
+            status, qualifier = _claim(r, literal)
+            yield self.finding(status, f"`{r.address}` creates a hosted zone for `{name}`; {reserved} is reserved, so "
+                               f"Route 53 refuses it (InvalidDomainName){qualifier}.", [r.line_of("name")], found=name)
         if checked and not flagged:
             yield self.finding("pass", "No hosted zone is for a reserved documentation domain.")
 
@@ -341,6 +348,8 @@ class ReservedLambdaEnvironment(Check):
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         checked = flagged = 0
         for r in program.of_type("aws_lambda_function"):
+            if r.count == 0:
+                continue
             path = ("environment",) if r.dialect == "cdk" else ("environment", "variables")
             for variables in _at(r.attributes, path):
                 variables, literal = _resolved(r, variables, program)
@@ -352,10 +361,9 @@ class ReservedLambdaEnvironment(Check):
                     continue
                 flagged += 1
                 keys = ", ".join(f"`{k}`" for k in reserved)
-                yield self.finding("fail" if literal else "unknown",
-                                   f"`{r.address}` sets the environment variable{'s' if len(reserved) > 1 else ''} {keys}, "
-                                   "which Lambda reserves: the function is rejected (reserved keys used)"
-                                   + ("." if literal else " with the variables' default values."),
+                status, qualifier = _claim(r, literal)
+                yield self.finding(status, f"`{r.address}` sets the environment variable{'s' if len(reserved) > 1 else ''} "
+                                   f"{keys}, which Lambda reserves: the function is rejected (reserved keys used){qualifier}.",
                                    [r.line_of("environment")], found=reserved[0])
         if checked and not flagged:
             yield self.finding("pass", "No Lambda environment variable uses a reserved key.")
