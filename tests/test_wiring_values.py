@@ -1,4 +1,4 @@
-"""Wiring (WIR003-WIR006) and values AWS rejects (VAL001-VAL005), in HCL and the Python dialects."""
+"""Wiring (WIR003-WIR006), values AWS rejects (VAL001-VAL007) and DEP023 name limits, in HCL and the Python dialects."""
 
 import json
 from importlib import resources
@@ -161,3 +161,103 @@ def test_managed_policy_named_in_a_config_rule_parameter_is_not_an_attachment():
 def test_snippet_ending_in_ellipsis_is_not_a_cut():
     snippet = {"lib/tap_stack.py": "def __init__(self,\n             vpc_id: str,\n             ...\n"}
     assert not fails("TRN001", snippet)
+
+
+def _cdk(body):
+    return {"lib/tap_stack.py": ('from aws_cdk import Stack, aws_lambda as lambda_, aws_route53 as route53\nclass S(Stack):\n'
+                                 '    def __init__(self, scope, id):\n        super().__init__(scope, id)\n' + body)}
+
+
+def test_reserved_domain_hosted_zone_every_dialect():
+    zone = 'resource "aws_route53_zone" "z" {\n  name = "%s"\n}\n'
+    for reserved in ("example.com", "api.Example.org.", "a.b.example.net"):
+        assert "InvalidDomainName" in fails("VAL006", {"main.tf": zone % reserved})[0].message
+    for own in ("myexample.com", "example.co", "example.com.au"):
+        assert not fails("VAL006", {"main.tf": zone % own})
+        assert run_check("VAL006", {"main.tf": zone % own})[0].status == "pass"
+    # a private zone, a domain from a variable without default or with one a deploy may override: no fail
+    private = zone % "example.com" + 'resource "aws_route53_zone" "p" {\n  name = "corp.example.com"\n  vpc {\n    vpc_id = "v"\n  }\n}\n'
+    assert len(fails("VAL006", {"main.tf": private})) == 1
+    assert not run_check("VAL006", {"main.tf": 'variable "d" {}\n' + zone.replace('"%s"', "var.d")})
+    with_default = 'variable "d" {\n  default = "example.com"\n}\n' + zone.replace('"%s"', "var.d")
+    assert [f.status for f in run_check("VAL006", {"main.tf": with_default})] == ["unknown"]
+    pulumi = {"lib/tap_stack.py": 'import pulumi_aws as aws\naws.route53.Zone("z", name="shop.example.com")\n'}
+    assert fails("VAL006", pulumi)
+    assert not fails("VAL006", {"lib/tap_stack.py": pulumi["lib/tap_stack.py"].replace("example.com", "shop.dev")})
+    for construct in ("HostedZone", "PublicHostedZone"):
+        assert fails("VAL006", _cdk(f'        route53.{construct}(self, "Z", zone_name="example.org")\n'))
+    assert not fails("VAL006", _cdk('        route53.HostedZone(self, "Z", zone_name=domain)\n'))
+
+
+def test_reserved_lambda_environment_keys_every_dialect():
+    hcl = ('resource "aws_lambda_function" "f" {\n  function_name = "f"\n  environment {\n    variables = {\n'
+           '      %s = "x"\n      TABLE = "t"\n    }\n  }\n}\n')
+    for key in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_LAMBDA_FUNCTION_NAME", "_HANDLER", "AWS_SESSION_TOKEN", "LAMBDA_TASK_ROOT"):
+        assert key in fails("VAL007", {"main.tf": hcl % key})[0].message
+    for key in ("APP_REGION", "AWS_XRAY_CONTEXT_MISSING", "AWS_LAMBDA_EXEC_WRAPPER", "aws_region", "TZ"):
+        assert run_check("VAL007", {"main.tf": hcl % key})[0].status == "pass"
+    # an environment map from a variable is judged on its default, as unknown
+    from_var = ('variable "env" {\n  default = { AWS_REGION = "us-east-1" }\n}\nresource "aws_lambda_function" "f" {\n'
+                '  environment {\n    variables = var.env\n  }\n}\n')
+    assert [f.status for f in run_check("VAL007", {"main.tf": from_var})] == ["unknown"]
+    pulumi = ('import pulumi_aws as aws\naws.lambda_.Function("fn", role="r", environment=aws.lambda_.FunctionEnvironmentArgs('
+              'variables={"AWS_REGION": "us-east-1", "TABLE": table.name}))\n')
+    assert fails("VAL007", {"lib/tap_stack.py": pulumi})
+    assert not fails("VAL007", {"lib/tap_stack.py": pulumi.replace("AWS_REGION", "REGION")})
+    cdk = '        lambda_.Function(self, "F", environment={"AWS_REGION": self.region, "TABLE": "t"})\n'
+    assert fails("VAL007", _cdk(cdk))
+    assert not fails("VAL007", _cdk(cdk.replace("AWS_REGION", "APP_REGION")))
+
+
+def test_flow_log_aggregation_interval_from_data():
+    data = json.loads(resources.files("grader.schema").joinpath("aws_values.json").read_text())
+    assert data["enums"]["aws_flow_log"]["max_aggregation_interval"] == [60, 600]
+    hcl = 'resource "aws_flow_log" "f" {\n  vpc_id = "v"\n  traffic_type = "ALL"\n  max_aggregation_interval = %s\n}\n'
+    assert "(60, 600)" in fails("VAL002", {"main.tf": hcl % "300"})[0].message
+    assert not fails("VAL002", {"main.tf": hcl % "60"})
+    assert not fails("VAL002", {"main.tf": hcl % "var.interval"})
+    pulumi = 'import pulumi_aws as aws\naws.ec2.FlowLog("f", vpc_id="v", traffic_type="ALL", max_aggregation_interval=120)\n'
+    assert fails("VAL002", {"lib/tap_stack.py": pulumi})
+    assert not fails("VAL002", {"lib/tap_stack.py": pulumi.replace("120", "600")})
+
+
+def test_name_limits_prefixes_and_literal_parts():
+    def dep023(code):
+        return [(f.status, f.message) for f in run_check("DEP023", {"main.tf": code}) if f.status != "pass"]
+    lb = 'variable "env" {}\nresource "aws_lb" "a" {\n  %s\n}\n'
+    assert dep023(lb % 'name_prefix = "web-lb"') == []
+    assert "over the limit of 6" in dep023(lb % 'name_prefix = "web-alb"')[0][1]
+    tg = 'resource "aws_lb_target_group" "t" {\n  %s\n}\n'
+    assert "limit of 32" in dep023(tg % f'name = "{"t" * 33}"')[0][1]
+    assert "limit of 6" in dep023(tg % 'name_prefix = "tg-web-"')[0][1]
+    role = 'resource "aws_iam_role" "r" {\n  %s\n}\n'
+    assert "limit of 38" in dep023(role % f'name_prefix = "{"r" * 39}"')[0][1]
+    assert dep023(role % f'name_prefix = "{"r" * 38}"') == []
+    profile = 'resource "aws_iam_instance_profile" "p" {\n  name = "%s"\n}\n'
+    assert "limit of 128" in dep023(profile % ("p" * 129))[0][1]
+    assert dep023(profile % ("p" * 100)) == []  # IAM allows 128 for instance profiles (64 only for roles)
+    sg = 'resource "aws_security_group" "s" {\n  name_prefix = "%s"\n}\n'
+    assert "starts with `sg-`" in dep023(sg % "sg-web-")[0][1]
+    assert dep023(sg % "web-sg-") == []
+    # an unresolved interpolation: a claim only when the literal part alone is over the limit
+    assert dep023(lb % 'name = "${var.env}-public-alb"') == []
+    long_literal = dep023(lb % 'name = "${var.env}-public-application-load-balancer"')
+    assert long_literal[0][0] == "fail" and "33 literal characters" in long_literal[0][1]
+    pulumi = {"lib/tap_stack.py": 'import pulumi_aws as aws\naws.lb.LoadBalancer("l", name=f"{env}-public-application-load-balancer")\n'}
+    assert [f.status for f in run_check("DEP023", pulumi)] == ["fail"]
+    assert [f.status for f in run_check("DEP023", {"lib/tap_stack.py": pulumi["lib/tap_stack.py"].replace("-load-balancer", "")})] == ["pass"]
+    bucket = {"lib/tap_stack.py": 'import pulumi_aws as aws\naws.s3.Bucket("b", bucket="Logs-Bucket")\n'}
+    assert "naming rules" in run_check("DEP023", bucket)[0].message
+    assert [f.status for f in run_check("DEP023", {"lib/tap_stack.py": bucket["lib/tap_stack.py"].replace("Logs-Bucket", "logs-bucket")})] == ["pass"]
+
+
+def test_reserved_values_on_conditional_resources_are_not_sure():
+    zone = ('variable "enabled" {\n  default = false\n}\nresource "aws_route53_zone" "z" {\n  count = var.enabled ? 1 : 0\n'
+            '  name = "example.com"\n}\n')
+    assert [f.status for f in run_check("VAL006", {"main.tf": zone})] == ["unknown"]
+    assert [f.status for f in run_check("VAL006", {"main.tf": zone.replace("var.enabled ? 1 : 0", "0")})] == []
+    assert [f.status for f in run_check("VAL006", {"main.tf": zone.replace("var.enabled ? 1 : 0", "1")})] == ["fail"]
+    fn = ('resource "aws_lambda_function" "f" {\n  for_each = toset(["a", "b"])\n  environment {\n    variables = {\n'
+          '      AWS_REGION = "x"\n    }\n  }\n}\n')
+    # a for_each the analysis does not count: still reported, as unknown
+    assert [f.status for f in run_check("VAL007", {"main.tf": fn})] == ["unknown"]

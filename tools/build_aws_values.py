@@ -9,7 +9,9 @@ Sources:
 - iam-floyd: `iam_floyd/_aws_managed_policies.py` lists every AWS managed policy with its path
   (`service-role/AWSLambdaBasicExecutionRole`); read with `ast`, nothing is imported.
 - cfn-lint: its CloudFormation resource schemas (us-east-1) give the allowed values of the
-  properties in ENUMS below, each mapped to the Terraform attribute that carries the same value.
+  properties in ENUMS below, each mapped to the Terraform attribute that carries the same value;
+  for the properties in DESCRIBED the schema has no `enum` and states the allowed values only in its
+  description, so they are written here and the build fails unless the description names each one.
 """
 
 from __future__ import annotations
@@ -41,6 +43,11 @@ ENUMS = [
      "definitions.NoncurrentVersionTransition.properties.StorageClass", []),
 ]
 
+# Terraform type, attribute path, CloudFormation type, path in its schema, the values its description allows.
+DESCRIBED = [
+    ("aws_flow_log", "max_aggregation_interval", "AWS::EC2::FlowLog", "properties.MaxAggregationInterval", [60, 600]),
+]
+
 
 def _wheel(name: str, wheels: Path) -> Path:
     found = sorted(wheels.glob(f"{name.replace('-', '_')}-{PINS[name]}-*.whl"))
@@ -68,6 +75,14 @@ def enums(wheel: Path) -> dict[str, dict[str, list]]:
             for part in path.split("."):
                 node = node[part]
             out.setdefault(tf_type, {})[attr] = sorted(set(node["enum"]) | set(extra))
+        for tf_type, attr, cfn_type, path, values in DESCRIBED:
+            node = json.loads(z.read(f"cfnlint/data/schemas/resources/{index[cfn_type]}.json"))
+            for part in path.split("."):
+                node = node[part]
+            missing = [v for v in values if str(v) not in node["description"]]
+            if "enum" in node or missing:
+                raise SystemExit(f"{cfn_type} {path}: schema now has an enum or no longer names {missing}; update DESCRIBED")
+            out.setdefault(tf_type, {})[attr] = sorted(values)
     return out
 
 

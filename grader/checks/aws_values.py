@@ -1,9 +1,11 @@
 """Values AWS rejects: managed policies that do not exist, values outside a service's enum, S3 transitions
-before a storage class's minimum, duplicate NACL rule numbers, and HCL's non-escape `\\${`.
+before a storage class's minimum, duplicate NACL rule numbers, HCL's non-escape `\\${`, hosted zones for
+reserved documentation domains and Lambda environment variables with reserved keys.
 
 The managed policy names and enums come from grader/schema/aws_values.json (built by
 tools/build_aws_values.py from iam-floyd and cfn-lint; the file says which versions). Only literal
-values are judged: a variable, a reference or a loop value is never claimed.
+values are judged (VAL006/VAL007 also follow variable defaults and locals, reported as unknown since a
+deploy may override them): a reference or a loop value is never claimed.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterator
 
-from ..ir import Expr, Location, Program, Resource
+from ..ir import Expr, Location, Program, Resource, scope_of
+from ..resolve import resolve
 from .base import Check, Context, Finding, register
 from .baseline import managed_policy_names
 
@@ -83,7 +86,8 @@ class ValueOutsideEnum(Check):
     area = "deployability"
     severity = "high"
     description = ("A value outside the service's allowed set: log retention days, Config delivery frequency, alarm "
-                   "comparison operator / statistic / missing-data treatment, lifecycle storage class.")
+                   "comparison operator / statistic / missing-data treatment, lifecycle storage class, flow log "
+                   "aggregation interval (60 or 600 seconds).")
     why = "The provider or the API rejects it at plan or apply."
     fix = "Use one of the allowed values the message lists."
     bad = ('resource "aws_config_delivery_channel" "main" {\n  s3_bucket_name = "config"\n'
@@ -262,3 +266,104 @@ class EscapedInterpolation(Check):
                     heredoc = h.group(1)
         if checked and not flagged:
             yield self.finding("pass", "No `\\${` escapes in HCL strings.")
+
+
+def _resolved(r: Resource, value: Any, program: Program) -> tuple[Any, bool]:
+    """(the value, resolved where it can be; whether it was written as a literal)."""
+    if not isinstance(value, Expr):
+        return value, True
+    return resolve(value, program, scope_of(r.location.file)), False
+
+
+def _claim(r: Resource, literal: bool) -> tuple[str, str]:
+    """(status, qualifier): sure only for a literal value on a resource that is surely created."""
+    if not literal:
+        return "unknown", " with the variables' default values"
+    if r.count is None:
+        return "unknown", " whenever it is created (its count or for_each decides)"
+    return "fail", ""
+
+
+# Route 53 refuses to create hosted zones for the IANA documentation domains (RFC 2606) and their subdomains.
+RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
+
+
+@register
+class ReservedDomainZone(Check):
+    id = "VAL006"
+    name = "reserved-domain-hosted-zone"
+    area = "deployability"
+    severity = "high"
+    description = "A public Route 53 hosted zone for example.com, example.net, example.org or a subdomain of them."
+    why = "Route 53 refuses the zone: InvalidDomainName (the domain is reserved by AWS)."
+    fix = "Take the domain name from a variable with no placeholder default, or use a domain you own."
+    bad = 'resource "aws_route53_zone" "main" {\n  name = "app.example.com"\n}'
+    good = 'variable "domain_name" {\n  type = string\n}\nresource "aws_route53_zone" "main" {\n  name = var.domain_name\n}'
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        checked = flagged = 0
+        for r in program.of_type("aws_route53_zone"):
+            if "vpc" in r.attributes or "vpcs" in r.attributes or r.count == 0:
+                continue  # a private zone: not judged
+            name, literal = _resolved(r, r.attributes.get("name"), program)
+            if not isinstance(name, str) or "${" in name:
+                continue
+            checked += 1
+            domain = name.strip().rstrip(".").lower()
+            reserved = next((d for d in RESERVED_DOMAINS if domain == d or domain.endswith("." + d)), None)
+            if reserved is None:
+                continue
+            flagged += 1
+            status, qualifier = _claim(r, literal)
+            yield self.finding(status, f"`{r.address}` creates a hosted zone for `{name}`; {reserved} is reserved, so "
+                               f"Route 53 refuses it (InvalidDomainName){qualifier}.", [r.line_of("name")], found=name)
+        if checked and not flagged:
+            yield self.finding("pass", "No hosted zone is for a reserved documentation domain.")
+
+
+# Keys Lambda sets itself and refuses in a function's configuration ("Reserved keys used in this request"),
+# from the Lambda developer guide's list of reserved environment variables.
+RESERVED_LAMBDA_KEYS = frozenset({
+    "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
+    "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+    "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
+})
+
+
+@register
+class ReservedLambdaEnvironment(Check):
+    id = "VAL007"
+    name = "reserved-lambda-environment-key"
+    area = "deployability"
+    severity = "high"
+    description = "A Lambda function sets an environment variable whose key Lambda reserves (AWS_REGION, AWS_LAMBDA_*, _HANDLER, ...)."
+    why = "Lambda rejects the function: InvalidParameterValueException, reserved keys used in this request."
+    fix = "Drop the key (the runtime already sets it) or use another name, such as APP_REGION."
+    bad = ('resource "aws_lambda_function" "f" {\n  function_name = "f"\n  role = "arn:aws:iam::111122223333:role/r"\n'
+           '  environment {\n    variables = {\n      AWS_REGION = "us-east-1"\n    }\n  }\n}')
+    good = bad.replace("AWS_REGION =", "APP_REGION =")
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        checked = flagged = 0
+        for r in program.of_type("aws_lambda_function"):
+            if r.count == 0:
+                continue
+            path = ("environment",) if r.dialect == "cdk" else ("environment", "variables")
+            for variables in _at(r.attributes, path):
+                variables, literal = _resolved(r, variables, program)
+                if not isinstance(variables, dict):
+                    continue
+                checked += 1
+                reserved = sorted(k for k in variables if isinstance(k, str) and k in RESERVED_LAMBDA_KEYS)
+                if not reserved:
+                    continue
+                flagged += 1
+                keys = ", ".join(f"`{k}`" for k in reserved)
+                status, qualifier = _claim(r, literal)
+                yield self.finding(status, f"`{r.address}` sets the environment variable{'s' if len(reserved) > 1 else ''} "
+                                   f"{keys}, which Lambda reserves: the function is rejected (reserved keys used){qualifier}.",
+                                   [r.line_of("environment")], found=reserved[0])
+        if checked and not flagged:
+            yield self.finding("pass", "No Lambda environment variable uses a reserved key.")

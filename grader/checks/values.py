@@ -230,7 +230,20 @@ _NAME_LIMITS = {
     ("aws_elasticache_replication_group", "replication_group_id"): 40, ("aws_db_instance", "identifier"): 63,
     ("aws_rds_cluster", "cluster_identifier"): 63, ("aws_lambda_function", "function_name"): 64,
     ("aws_sqs_queue", "name"): 80, ("aws_sns_topic", "name"): 256, ("aws_cloudwatch_log_group", "name"): 512,
+    ("aws_iam_instance_profile", "name"): 128,
+    # a name_prefix gets a 26-character unique suffix; load balancers and target groups allow only 6 characters
+    ("aws_lb", "name_prefix"): 6, ("aws_alb", "name_prefix"): 6, ("aws_lb_target_group", "name_prefix"): 6,
+    ("aws_alb_target_group", "name_prefix"): 6, ("aws_iam_role", "name_prefix"): 38, ("aws_s3_bucket", "bucket_prefix"): 37,
 }
+_PY_STRING = re.compile(r"^[rRfFbBuU]*(\"\"\"|\'\'\'|\"|\')(.*)\1$", re.S)
+
+
+def _literal_part(value: Any) -> str | None:
+    """The literal text of a template whose interpolations are unknown (`"${var.env}-alb"` -> `-alb`)."""
+    if not isinstance(value, Expr) or not value.is_template:
+        return None
+    m = _PY_STRING.match(value.text.strip())
+    return _INTERPOLATIONS.sub("", m.group(2) if m else value.text)
 
 
 @register
@@ -239,8 +252,9 @@ class InvalidValue(Check):
     name = "invalid-value"
     area = "deployability"
     severity = "high"
-    description = ("A value the service rejects: security group names starting with `sg-`, names over length limits, "
-                   "invalid S3 bucket names, unknown Lambda runtimes or malformed instance types.")
+    description = ("A value the service rejects: security group names (or name prefixes) starting with `sg-`, names "
+                   "and name prefixes over length limits (load balancers and target groups 32, prefixes 6; IAM roles "
+                   "64, prefixes 38), invalid S3 bucket names, unknown Lambda runtimes or malformed instance types.")
     why = "These pass validate but fail at apply with an API error."
     fix = "Follow the service's naming rules and enums (see the message)."
     bad = 'resource "aws_security_group" "web" {\n  name = "sg-web"\n}'
@@ -258,21 +272,28 @@ class InvalidValue(Check):
             checked += 1
             for message, key in self._problems(r, value):
                 problems += 1
-                literal = not isinstance(r.attributes.get(key), Expr)
-                status = "fail" if literal else "unknown"  # from variable defaults a deploy may override
+                # from variable defaults a deploy may override; a template's literal part alone is sure
+                literal = not isinstance(r.attributes.get(key), Expr) or value(key) is None
+                status = "fail" if literal else "unknown"
                 suffix = "" if literal else " with the variables' default values"
-                yield self.finding(status, f"`{r.address}`: {message}{suffix}.", [r.line_of(key)], found=value(key))
+                yield self.finding(status, f"`{r.address}`: {message}{suffix}.", [r.line_of(key)],
+                                   found=value(key) or _literal_part(r.attributes.get(key)))
         if checked and not problems:
             yield self.finding("pass", "No values break service rules.")
 
     @staticmethod
     def _problems(r: Resource, value) -> Iterator[tuple[str, str]]:
-        if r.type == "aws_security_group" and (value("name") or "").lower().startswith("sg-"):
-            yield f"security group name `{value('name')}` starts with `sg-`, which AWS reserves", "name"
+        for key in ("name", "name_prefix"):
+            if r.type == "aws_security_group" and (value(key) or "").lower().startswith("sg-"):
+                yield f"security group {key.replace('_', ' ')} `{value(key)}` starts with `sg-`, which AWS reserves", key
         for (tf_type, key), limit in _NAME_LIMITS.items():
-            v = value(key) if r.type == tf_type else None
+            if r.type != tf_type:
+                continue
+            v = value(key)
             if v and "${" not in v and len(v) > limit:
                 yield f"`{key}` is {len(v)} characters, over the limit of {limit}", key
+            elif v is None and len(part := _literal_part(r.attributes.get(key)) or "") > limit:
+                yield f"`{key}` has {len(part)} literal characters besides its interpolations, over the limit of {limit}", key
         bucket = value("bucket") if r.type == "aws_s3_bucket" else None
         if bucket and "${" not in bucket and not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", bucket):
             yield f"bucket name `{bucket}` breaks S3 naming rules (lowercase letters, digits, dots, hyphens; 3-63)", "bucket"

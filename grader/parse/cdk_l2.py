@@ -75,6 +75,8 @@ SIMPLE: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("aws_stepfunctions", "StateMachine"): ("aws_sfn_state_machine", {}),
     ("aws_ssm", "StringParameter"): ("aws_ssm_parameter", {"parameter_name": "name"}),
     ("aws_route53", "HostedZone"): ("aws_route53_zone", {"zone_name": "name"}),
+    ("aws_route53", "PublicHostedZone"): ("aws_route53_zone", {"zone_name": "name"}),
+    ("aws_route53", "PrivateHostedZone"): ("aws_route53_zone", {"zone_name": "name"}),
     ("aws_route53", "ARecord"): ("aws_route53_record", {}),
     ("aws_certificatemanager", "Certificate"): ("aws_acm_certificate", {"domain_name": "domain_name"}),
     ("aws_cloudfront", "Distribution"): ("aws_cloudfront_distribution", {}),
