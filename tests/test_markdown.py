@@ -257,3 +257,11 @@ def test_named_tfvars_files_do_not_make_the_main_unnamed_block_a_snippet():
     assert [f.path for f in extract(doc).files] == ["tap_stack.tf", "dev.tfvars"]
     snippet = (f"{FENCE}hcl\n# main.tf\nresource \"aws_vpc\" \"a\" {{}}\n{FENCE}\n\n{FENCE}hcl\nresource \"aws_vpc\" \"a\" {{\n  ...\n}}\n{FENCE}\n")
     assert [f.path for f in extract(snippet).files] == ["main.tf"]
+
+
+def test_pieces_of_a_file_delivered_whole_later_are_not_unnamed_blocks():
+    whole = "import aws_cdk as cdk\nfrom aws_cdk import aws_s3 as s3\nbucket = s3.Bucket(None, 'B')\nqueue = make_queue()\n"
+    doc = (f"First the bucket:\n{FENCE}python\nbucket = s3.Bucket(None, 'B')\n{FENCE}\n"
+           f"Then something else:\n{FENCE}python\ntopic = make_topic()\n{FENCE}\n"
+           f"## lib/tap_stack.py\n{FENCE}python\n{whole}{FENCE}\n")
+    assert extract(doc).unnamed == [6]  # the bucket piece is in lib/tap_stack.py; the topic piece is not

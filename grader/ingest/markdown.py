@@ -509,6 +509,19 @@ def _is_test(path: str) -> bool:
     return name.startswith("test_") or name.endswith("_test.py") or "tests" in parts[:-1] or "test" in parts[:-1]
 
 
+def _uncovered(unnamed: list[int], blocks: list[Block], named_texts: list[str]) -> list[int]:
+    """The unnamed blocks whose code is not in a named file: a step-by-step walk through pieces of a file the answer
+    then delivers whole (each piece's lines are in it) leaves nothing without a name."""
+    delivered = {line.strip() for text in named_texts for line in text.splitlines() if line.strip()}
+    by_line = {b.line: b for b in blocks}
+    out = []
+    for line in unnamed:
+        code = [x.strip() for x in by_line[line].content.splitlines() if x.strip() and not x.strip().startswith(("#", "//"))]
+        if not code or sum(x in delivered for x in code) < 0.8 * len(code):
+            out.append(line)
+    return out
+
+
 def extract(markdown: str) -> Extraction:
     """Pull named source files out of a markdown document."""
     result = Extraction()
@@ -538,6 +551,7 @@ def extract(markdown: str) -> Extraction:
     # Languages with a named block that can hold declarations: named .tfvars files (values only) do not make the
     # answer's one unnamed Terraform block a snippet.
     named_languages = {b.language: True for b in blocks if b.name and b.language in CODE_LANGUAGES and not b.name.endswith(".tfvars")}
+    named_lines = {b.line for b in blocks if b.name}
     # Declarations of the default HCL file as far as read: unnamed blocks are checked against it one by one
     # without rescanning the whole file each time (linear in the number of blocks).
     default_text: str | None = None
@@ -602,6 +616,7 @@ def extract(markdown: str) -> Extraction:
                 result.unfenced.append(name)
                 code_chars += len(text)
     result.files = list(files.values())
+    result.unnamed = _uncovered(result.unnamed, blocks, [f.text for p, f in files.items() if result.origins.get(p) in named_lines])
     result.code_share = round(code_chars / max(len(markdown), 1), 3)
     result.prose_only = not any(f.language in CODE_LANGUAGES for f in result.files)
     delivered = {f.path for f in result.files} | {posixpath.basename(f.path) for f in result.files}
