@@ -161,3 +161,51 @@ def test_managed_policy_named_in_a_config_rule_parameter_is_not_an_attachment():
 def test_snippet_ending_in_ellipsis_is_not_a_cut():
     snippet = {"lib/tap_stack.py": "def __init__(self,\n             vpc_id: str,\n             ...\n"}
     assert not fails("TRN001", snippet)
+
+
+CDK_INLINE_LAMBDA = ('from aws_cdk import Stack, aws_lambda as lambda_\nclass S(Stack):\n    def __init__(self, scope, id):\n'
+                     '        super().__init__(scope, id)\n        lambda_.Function(self, "Fn", runtime=lambda_.Runtime.PYTHON_3_12,\n'
+                     '            handler="index.handler",{extra}\n'
+                     '            code=lambda_.Code.from_inline("import json\\nimport psycopg2\\ndef handler(e, c):\\n    return 1\\n"))\n')
+
+
+def test_lambda_dependency_cdk_inline():
+    found = fails("WIR009", {"lib/tap_stack.py": CDK_INLINE_LAMBDA.format(extra="")})
+    assert len(found) == 1 and "`psycopg2`" in found[0].message and "inline code" in found[0].message
+    assert not fails("WIR009", {"lib/tap_stack.py": CDK_INLINE_LAMBDA.format(extra=" layers=[layer],")})
+    # only the standard library and boto3: nothing to package
+    assert not fails("WIR009", {"lib/tap_stack.py": CDK_INLINE_LAMBDA.format(extra="").replace("psycopg2", "boto3")})
+
+
+PULUMI_DIR_LAMBDA = ('import pulumi, pulumi_aws as aws\naws.lambda_.Function("fn", role="r", runtime="python3.11",\n'
+                     '    handler="app.main", code=pulumi.FileArchive("./lambda"))\n')
+HANDLER = "import os\nimport redis\nfrom helpers import tidy\n\ndef main(event, context):\n    return tidy(event)\n"
+
+
+def test_lambda_dependency_pulumi_asset_directory():
+    files = {"__main__.py": PULUMI_DIR_LAMBDA, "lambda/app.py": HANDLER, "lambda/helpers.py": "def tidy(e):\n    return e\n"}
+    found = fails("WIR009", files)
+    assert len(found) == 1 and "`redis`" in found[0].message and "helpers" not in found[0].message
+    assert str(found[0].locations[1]) == "lambda/app.py:2"
+    assert not fails("WIR009", {**files, "lambda/requirements.txt": "redis\n"})
+    # an import guarded by try/except is not a certain failure
+    guarded = HANDLER.replace("import redis\n", "try:\n    import redis\nexcept ImportError:\n    redis = None\n")
+    assert not fails("WIR009", {**files, "lambda/app.py": guarded})
+    # a handler that is not delivered: no claim
+    assert not fails("WIR009", {"__main__.py": PULUMI_DIR_LAMBDA})
+
+
+def test_lambda_dependency_terraform_archive():
+    hcl = ('data "archive_file" "z" {\n  type = "zip"\n  source_dir = "${path.module}/src"\n  output_path = "z.zip"\n}\n'
+           'resource "aws_lambda_function" "f" {\n  filename = data.archive_file.z.output_path\n  handler = "handler.run"\n'
+           '  runtime = "python3.12"\n  role = "r"\n}\n')
+    files = {"main.tf": hcl, "src/handler.py": "import requests\n\ndef run(e, c):\n    return requests.get('x').status_code\n"}
+    assert "`requests`" in fails("WIR009", files)[0].message
+    layered = hcl.replace('  role = "r"\n', '  role = "r"\n  layers = [var.deps_layer]\n')
+    assert not fails("WIR009", {**files, "main.tf": layered})
+    image = hcl.replace('  role = "r"\n', '  role = "r"\n  package_type = "Image"\n')
+    assert not fails("WIR009", {**files, "main.tf": image})
+    script = {"build.sh": "pip install -r requirements.txt -t build/\n"}
+    assert not fails("WIR009", {**files, **script})
+    node = hcl.replace("python3.12", "nodejs20.x")
+    assert not fails("WIR009", {**files, "main.tf": node})

@@ -328,6 +328,13 @@ def _delivered(program: Program) -> dict[str, str]:
     return out
 
 
+def _path_value(value) -> str | None:
+    """A literal path, or a template whose only interpolation is the module's own directory."""
+    if isinstance(value, Expr) and value.is_template and not re.sub(r"\$\{path\.(?:module|root|cwd)\}", "", value.text).count("${"):
+        return value.text
+    return value if isinstance(value, str) else None
+
+
 def _clean_path(value: str) -> str:
     value = re.sub(r"^\$\{path\.(?:module|root|cwd)\}/?", "", value.strip().replace("\\", "/"))
     return posixpath.normpath(value) if value not in ("", ".") else ""
@@ -452,7 +459,8 @@ class LambdaDependencyNotPackaged(Check):
             if len(match) == 1 and isinstance(match[0].get("content"), str):
                 return "", match[0]["content"]
             return None
-        resolved = {k: resolve(archive.get(k), program, scope_of(archives[0].location.file)) for k in ("source_file", "source_dir")}
+        resolved = {k: _path_value(resolve(archive.get(k), program, scope_of(archives[0].location.file)))
+                    for k in ("source_file", "source_dir")}
         if isinstance(resolved["source_file"], str):
             found = _file(_clean_path(resolved["source_file"]), delivered)
             return found if found and posixpath.basename(found[0]) == posixpath.basename(module) + ".py" else None
