@@ -209,3 +209,47 @@ def test_lambda_dependency_terraform_archive():
     assert not fails("WIR009", {**files, **script})
     node = hcl.replace("python3.12", "nodejs20.x")
     assert not fails("WIR009", {**files, "main.tf": node})
+
+
+CDK_KEY_FOR_LOGS = ('from aws_cdk import Stack, aws_kms as kms, aws_logs as logs, aws_iam as iam\nclass S(Stack):\n'
+                    '    def __init__(self, scope, id):\n        super().__init__(scope, id)\n'
+                    '        self.key = self._key()\n        logs.LogGroup(self, "Logs", encryption_key=self.key)\n\n'
+                    '    def _key(self):\n        key = kms.Key(self, "Key", enable_key_rotation=True)\n{extra}        return key\n')
+
+
+def test_logs_key_policy_cdk_default_policy():
+    found = fails("WIR001", {"lib/tap_stack.py": CDK_KEY_FOR_LOGS.format(extra="")})
+    assert len(found) == 1 and "keeps the default key policy" in found[0].message
+    grant = ('        key.add_to_resource_policy(iam.PolicyStatement(actions=["kms:Encrypt*"], resources=["*"],\n'
+             '            principals=[iam.ServicePrincipal(f"logs.{self.region}.amazonaws.com")]))\n')
+    assert not fails("WIR001", {"lib/tap_stack.py": CDK_KEY_FOR_LOGS.format(extra=grant)})
+    # a principal held in a variable may be the Logs service: no claim
+    held = ('        logs_principal = iam.ServicePrincipal(\n            f"logs.{self.region}.amazonaws.com")\n'
+            '        key.grant_encrypt_decrypt(logs_principal)\n')
+    assert not fails("WIR001", {"lib/tap_stack.py": CDK_KEY_FOR_LOGS.format(extra=held)})
+    # a grant to some other principal does not help
+    other = '        key.grant_encrypt_decrypt(iam.ServicePrincipal("sns.amazonaws.com"))\n'
+    assert fails("WIR001", {"lib/tap_stack.py": CDK_KEY_FOR_LOGS.format(extra=other)})
+    # two keys: which one the log group gets cannot be told
+    two = '        kms.Key(self, "Other")\n'
+    assert not fails("WIR001", {"lib/tap_stack.py": CDK_KEY_FOR_LOGS.format(extra=two)})
+
+
+def test_logs_key_policy_pulumi_and_terraform():
+    pulumi = ('import pulumi_aws as aws\nkey = aws.kms.Key("k"{policy})\n'
+              'aws.cloudwatch.LogGroup("g", kms_key_id=key.arn)\n')
+    assert fails("WIR001", {"__main__.py": pulumi.format(policy="")})
+    allowed = (', policy=json.dumps({"Statement": [{"Effect": "Allow", "Principal": '
+               '{"Service": "logs.amazonaws.com"}, "Action": "kms:*", "Resource": "*"}]})')
+    assert not fails("WIR001", {"__main__.py": "import json\n" + pulumi.format(policy=allowed)})
+    # a policy built somewhere it cannot read: no claim
+    assert not fails("WIR001", {"__main__.py": pulumi.format(policy=", policy=make_key_policy()")})
+    hcl = ('resource "aws_kms_key" "k" {{{policy}}}\nresource "aws_cloudwatch_log_group" "g" {{\n'
+           '  kms_key_id = aws_kms_key.k.arn\n}}\n')
+    assert fails("WIR001", {"main.tf": hcl.format(policy="")})
+    assert not fails("WIR001", {"main.tf": hcl.format(policy="\n  policy = var.key_policy\n")})
+    sub = ('\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "kms:*", Resource = "*",\n'
+           '    Principal = { Service = "logs.${data.aws_region.current.name}.amazonaws.com" } }] })\n')
+    assert not fails("WIR001", {"main.tf": hcl.format(policy=sub)})
+    root_only = sub.replace("logs.${data.aws_region.current.name}.amazonaws.com", "ec2.amazonaws.com")
+    assert fails("WIR001", {"main.tf": hcl.format(policy=root_only)})
