@@ -379,8 +379,8 @@ class LogsKeyPolicy(Check):
             for key in self._keys(group, program):
                 allowed = self._allows_logs(key, program, by)
                 if allowed is False:
-                    policy = ("keeps the default key policy, which trusts only the account and does not allow the CloudWatch "
-                              "Logs service" if key.attributes.get("policy") is None
+                    policy = ("keeps the default key policy: it trusts only the account, not the CloudWatch Logs service"
+                              if key.attributes.get("policy") is None
                               else "has a key policy that does not allow the CloudWatch Logs service")
                     yield self.finding("fail", f"Log group `{group.address}` is encrypted with `{key.address}`, which {policy} "
                                        "(logs.<region>.amazonaws.com); creating the log group fails.",
