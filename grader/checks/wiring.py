@@ -316,7 +316,7 @@ class ConfigChannelWithoutRecorder(Check):
 # What a Python Lambda runtime holds besides the standard library.
 _RUNTIME_MODULES = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six", "awslambdaric"})
 _REQUIREMENTS = re.compile(r"^(?:[\w.-]*requirements[\w.-]*\.txt|Pipfile|pyproject\.toml|setup\.py|poetry\.lock)$", re.I)
-_PIP_TARGET = re.compile(r"\bpip3?\s+install\b[^\n]*(?:\s-t\b|--target\b|--prefix\b)|\bsam\s+build\b|\bpip3?\s+install\b[^\n]*\bpackage\b")
+_PIP_TARGET = re.compile(r"\bpip3?\s+install\b[^\n]*(?:\s-t\b|--target\b|--prefix\b)|\bsam\s+build\b")
 _INLINE_CALLS = ("from_inline", "InlineCode", "StringAsset")
 
 
@@ -417,7 +417,7 @@ class LambdaDependencyNotPackaged(Check):
         a = fn.attributes
         if "kwargs" in a or program.elided_block(fn.location) or fn.synthesized_from:
             return False
-        if "python" not in as_text(a.get("runtime")).lower() or "code_signing" in as_text(a).lower():
+        if "python" not in as_text(a.get("runtime")).lower():
             return False
         if any(k in a for k in ("layers", "image_uri", "image_config", "bundling")):
             return False
