@@ -261,3 +261,94 @@ def test_reserved_values_on_conditional_resources_are_not_sure():
           '      AWS_REGION = "x"\n    }\n  }\n}\n')
     # a for_each the analysis does not count: still reported, as unknown
     assert [f.status for f in run_check("VAL007", {"main.tf": fn})] == ["unknown"]
+
+CDK_INLINE_LAMBDA = ('from aws_cdk import Stack, aws_lambda as lambda_\nclass S(Stack):\n    def __init__(self, scope, id):\n'
+                     '        super().__init__(scope, id)\n        lambda_.Function(self, "Fn", runtime=lambda_.Runtime.PYTHON_3_12,\n'
+                     '            handler="index.handler",{extra}\n'
+                     '            code=lambda_.Code.from_inline("import json\\nimport psycopg2\\ndef handler(e, c):\\n    return 1\\n"))\n')
+
+
+def test_lambda_dependency_cdk_inline():
+    found = fails("WIR009", {"lib/tap_stack.py": CDK_INLINE_LAMBDA.format(extra="")})
+    assert len(found) == 1 and "`psycopg2`" in found[0].message and "inline code" in found[0].message
+    assert not fails("WIR009", {"lib/tap_stack.py": CDK_INLINE_LAMBDA.format(extra=" layers=[layer],")})
+    # only the standard library and boto3: nothing to package
+    assert not fails("WIR009", {"lib/tap_stack.py": CDK_INLINE_LAMBDA.format(extra="").replace("psycopg2", "boto3")})
+
+
+PULUMI_DIR_LAMBDA = ('import pulumi, pulumi_aws as aws\naws.lambda_.Function("fn", role="r", runtime="python3.11",\n'
+                     '    handler="app.main", code=pulumi.FileArchive("./lambda"))\n')
+HANDLER = "import os\nimport redis\nfrom helpers import tidy\n\ndef main(event, context):\n    return tidy(event)\n"
+
+
+def test_lambda_dependency_pulumi_asset_directory():
+    files = {"__main__.py": PULUMI_DIR_LAMBDA, "lambda/app.py": HANDLER, "lambda/helpers.py": "def tidy(e):\n    return e\n"}
+    found = fails("WIR009", files)
+    assert len(found) == 1 and "`redis`" in found[0].message and "helpers" not in found[0].message
+    assert str(found[0].locations[1]) == "lambda/app.py:2"
+    assert not fails("WIR009", {**files, "lambda/requirements.txt": "redis\n"})
+    # an import guarded by try/except is not a certain failure
+    guarded = HANDLER.replace("import redis\n", "try:\n    import redis\nexcept ImportError:\n    redis = None\n")
+    assert not fails("WIR009", {**files, "lambda/app.py": guarded})
+    # a handler that is not delivered: no claim
+    assert not fails("WIR009", {"__main__.py": PULUMI_DIR_LAMBDA})
+
+
+def test_lambda_dependency_terraform_archive():
+    hcl = ('data "archive_file" "z" {\n  type = "zip"\n  source_dir = "${path.module}/src"\n  output_path = "z.zip"\n}\n'
+           'resource "aws_lambda_function" "f" {\n  filename = data.archive_file.z.output_path\n  handler = "handler.run"\n'
+           '  runtime = "python3.12"\n  role = "r"\n}\n')
+    files = {"main.tf": hcl, "src/handler.py": "import requests\n\ndef run(e, c):\n    return requests.get('x').status_code\n"}
+    assert "`requests`" in fails("WIR009", files)[0].message
+    layered = hcl.replace('  role = "r"\n', '  role = "r"\n  layers = [var.deps_layer]\n')
+    assert not fails("WIR009", {**files, "main.tf": layered})
+    image = hcl.replace('  role = "r"\n', '  role = "r"\n  package_type = "Image"\n')
+    assert not fails("WIR009", {**files, "main.tf": image})
+    script = {"build.sh": "pip install -r requirements.txt -t build/\n"}
+    assert not fails("WIR009", {**files, **script})
+    node = hcl.replace("python3.12", "nodejs20.x")
+    assert not fails("WIR009", {**files, "main.tf": node})
+
+
+CDK_KEY_FOR_LOGS = ('from aws_cdk import Stack, aws_kms as kms, aws_logs as logs, aws_iam as iam\nclass S(Stack):\n'
+                    '    def __init__(self, scope, id):\n        super().__init__(scope, id)\n'
+                    '        self.key = self._key()\n        logs.LogGroup(self, "Logs", encryption_key=self.key)\n\n'
+                    '    def _key(self):\n        key = kms.Key(self, "Key", enable_key_rotation=True)\n{extra}        return key\n')
+
+
+def test_logs_key_policy_cdk_default_policy():
+    found = fails("WIR001", {"lib/tap_stack.py": CDK_KEY_FOR_LOGS.format(extra="")})
+    assert len(found) == 1 and "keeps the default key policy" in found[0].message
+    grant = ('        key.add_to_resource_policy(iam.PolicyStatement(actions=["kms:Encrypt*"], resources=["*"],\n'
+             '            principals=[iam.ServicePrincipal(f"logs.{self.region}.amazonaws.com")]))\n')
+    assert not fails("WIR001", {"lib/tap_stack.py": CDK_KEY_FOR_LOGS.format(extra=grant)})
+    # a principal held in a variable may be the Logs service: no claim
+    held = ('        logs_principal = iam.ServicePrincipal(\n            f"logs.{self.region}.amazonaws.com")\n'
+            '        key.grant_encrypt_decrypt(logs_principal)\n')
+    assert not fails("WIR001", {"lib/tap_stack.py": CDK_KEY_FOR_LOGS.format(extra=held)})
+    # a grant to some other principal does not help
+    other = '        key.grant_encrypt_decrypt(iam.ServicePrincipal("sns.amazonaws.com"))\n'
+    assert fails("WIR001", {"lib/tap_stack.py": CDK_KEY_FOR_LOGS.format(extra=other)})
+    # two keys: which one the log group gets cannot be told
+    two = '        kms.Key(self, "Other")\n'
+    assert not fails("WIR001", {"lib/tap_stack.py": CDK_KEY_FOR_LOGS.format(extra=two)})
+
+
+def test_logs_key_policy_pulumi_and_terraform():
+    pulumi = ('import pulumi_aws as aws\nkey = aws.kms.Key("k"{policy})\n'
+              'aws.cloudwatch.LogGroup("g", kms_key_id=key.arn)\n')
+    assert fails("WIR001", {"__main__.py": pulumi.format(policy="")})
+    allowed = (', policy=json.dumps({"Statement": [{"Effect": "Allow", "Principal": '
+               '{"Service": "logs.amazonaws.com"}, "Action": "kms:*", "Resource": "*"}]})')
+    assert not fails("WIR001", {"__main__.py": "import json\n" + pulumi.format(policy=allowed)})
+    # a policy built somewhere it cannot read: no claim
+    assert not fails("WIR001", {"__main__.py": pulumi.format(policy=", policy=make_key_policy()")})
+    hcl = ('resource "aws_kms_key" "k" {{{policy}}}\nresource "aws_cloudwatch_log_group" "g" {{\n'
+           '  kms_key_id = aws_kms_key.k.arn\n}}\n')
+    assert fails("WIR001", {"main.tf": hcl.format(policy="")})
+    assert not fails("WIR001", {"main.tf": hcl.format(policy="\n  policy = var.key_policy\n")})
+    sub = ('\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "kms:*", Resource = "*",\n'
+           '    Principal = { Service = "logs.${data.aws_region.current.name}.amazonaws.com" } }] })\n')
+    assert not fails("WIR001", {"main.tf": hcl.format(policy=sub)})
+    root_only = sub.replace("logs.${data.aws_region.current.name}.amazonaws.com", "ec2.amazonaws.com")
+    assert fails("WIR001", {"main.tf": hcl.format(policy=root_only)})

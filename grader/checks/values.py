@@ -368,15 +368,24 @@ class IncompatibleConfiguration(Check):
                                            [dist.location, cert.location], found=region)
 
 
+# The CloudWatch Logs service principal, literal or built from the region (f-string, ${...}, Fn::Sub).
+_LOGS_PRINCIPAL = re.compile(r"\blogs\.(?:[\w.-]*amazonaws\.com|\$?\{)")
+# Where a CDK key object may come from besides a `kms.Key(...)` the program declares.
+_OTHER_KEY_SOURCES = re.compile(r"\b(?:from_key_arn|from_key_id|from_lookup|from_cfn_key|from_alias_name|CfnKey|kms\.Alias|Alias)\(")
+
+
 @register
 class LogsKeyPolicy(Check):
     id = "WIR001"
     name = "kms-key-policy-for-logs"
     area = "security"
     severity = "high"
-    description = "A CloudWatch log group is encrypted with a KMS key whose key policy does not allow the CloudWatch Logs service."
-    why = "CloudWatch Logs must be allowed in the key policy to use a customer key; otherwise associating the key is refused."
-    fix = "Add a key policy statement for logs.<region>.amazonaws.com (kms:Encrypt*, Decrypt*, ReEncrypt*, GenerateDataKey*, Describe*)."
+    description = ("A CloudWatch log group is encrypted with a KMS key whose key policy does not allow the CloudWatch Logs "
+                   "service: a policy without it, or no policy at all (the default policy trusts only the account).")
+    why = ("CloudWatch Logs must be allowed in the key policy to use a customer key; otherwise creating the log group fails "
+           "(\"The specified KMS key does not exist or is not allowed to be used with LogGroup\").")
+    fix = ("Add a key policy statement for logs.<region>.amazonaws.com (kms:Encrypt*, Decrypt*, ReEncrypt*, GenerateDataKey*, "
+           "Describe*); in CDK, key.add_to_resource_policy(...) or key.grant_encrypt_decrypt(ServicePrincipal(...)).")
     bad = ('resource "aws_kms_key" "logs" {}\n'
            'resource "aws_cloudwatch_log_group" "app" {\n  kms_key_id = aws_kms_key.logs.arn\n}')
     good = ('resource "aws_kms_key" "logs" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow",\n'
@@ -384,24 +393,65 @@ class LogsKeyPolicy(Check):
             'resource "aws_cloudwatch_log_group" "app" {\n  kms_key_id = aws_kms_key.logs.arn\n}')
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
-        yield from self._logs_key_policy(program)
-
-    def _logs_key_policy(self, program: Program) -> Iterator[Finding]:
         by = program.by_address()
         for group in program.of_type("aws_cloudwatch_log_group"):
-            for key in _referenced(group, "kms_key_id", program):
-                if key.type != "aws_kms_key":
-                    continue
-                policy = key.attributes.get("policy")
-                texts = [as_text(policy)] + key.meta.get("calls", [])
-                texts += [as_text(r.attributes) for r in program.of_type("aws_kms_key_policy") if key.address in r.refs]
-                for leaf in walk_values(policy):
-                    if isinstance(leaf, Expr):
-                        texts += [as_text(by[a].attributes) for a in leaf.refs if a in by]
-                if not re.search(r"logs\.", " ".join(texts)):
-                    yield self.finding("fail", f"Log group `{group.address}` is encrypted with `{key.address}`, whose key policy "
-                                       "does not allow the CloudWatch Logs service (logs.<region>.amazonaws.com); creation fails.",
+            if group.synthesized_from:
+                continue
+            for key in self._keys(group, program):
+                allowed = self._allows_logs(key, program, by)
+                if allowed is False:
+                    policy = ("keeps the default key policy: it trusts only the account, not the CloudWatch Logs service"
+                              if key.attributes.get("policy") is None
+                              else "has a key policy that does not allow the CloudWatch Logs service")
+                    yield self.finding("fail", f"Log group `{group.address}` is encrypted with `{key.address}`, which {policy} "
+                                       "(logs.<region>.amazonaws.com); creating the log group fails.",
                                        [group.line_of("kms_key_id"), key.location], found=key.address)
+
+    @staticmethod
+    def _keys(group: Resource, program: Program) -> list[Resource]:
+        keys = [k for k in _referenced(group, "kms_key_id", program) if k.type == "aws_kms_key"]
+        value = group.attributes.get("kms_key_id")
+        if keys or group.dialect != "cdk" or not isinstance(value, Expr) or value.refs or not re.fullmatch(r"[\w.]+", value.text):
+            return keys
+        # `encryption_key=self.kms_key` set from a helper's return or a parameter: in CDK it is an IKey, so with one key
+        # declared and no other way to get a key object in the code, it is that key.
+        declared = [k for k in program.of_type("aws_kms_key") if k.dialect == "cdk"]
+        unseen = [m for m in program.deliverable.mentioned if not re.match(r"(?:.*/)?(?:tests?/|test_)", m)]  # tests make no keys
+        if len(declared) != 1 or program.elisions or unseen or program.deliverable.truncated:
+            return []
+        # Another name for the key (a parameter) may be granted to Logs where calls on it are not recorded.
+        if any(_OTHER_KEY_SOURCES.search(f.text) or _LOGS_PRINCIPAL.search(f.text) for f in program.files if f.language == "python"):
+            return []
+        return declared
+
+    @staticmethod
+    def _allows_logs(key: Resource, program: Program, by: dict[str, Resource]) -> bool | None:
+        """Whether the key policy lets CloudWatch Logs use the key; None when the policy cannot be read."""
+        if "kwargs" in key.attributes or program.elided_block(key.location):
+            return None
+        policy = key.attributes.get("policy")
+        texts = [as_text(policy) if policy is not None else ""] + key.meta.get("calls", [])
+        texts += [as_text(r.attributes) for r in program.of_type("aws_kms_key_policy") if key.address in r.refs]
+        for leaf in walk_values(policy):
+            if isinstance(leaf, Expr):
+                texts += [as_text(by[a].attributes) for a in leaf.refs if a in by]
+        if any(_LOGS_PRINCIPAL.search(t) for t in texts):
+            return True
+        # A policy whose statements it cannot see (a helper's result, a variable) may allow Logs.
+        if policy is not None and not re.search(r"statement", " ".join([texts[0]] + texts[1 + len(key.meta.get("calls", [])):]), re.I):
+            return None
+        names = {leaf.text for leaf in walk_values(policy) if isinstance(leaf, Expr) and not leaf.refs
+                 and re.fullmatch(r"(?:self\.)?[a-z_]\w*", leaf.text)}
+        for call in key.meta.get("calls", []):
+            names |= set(re.findall(r"\.grant\w*\(\s*((?:self\.)?[a-z_]\w*)\s*[,)]", call))
+            for principals in re.findall(r"principals\s*=\s*\[([^\]]*)\]", call):
+                names |= set(re.findall(r"(?<![\w.\"'])((?:self\.)?[a-z_]\w*)\s*(?=,|$)", principals.strip()))
+        for name in sorted(names):
+            assigned = [m.group(1) for f in program.files if f.language == "python"
+                        for m in re.finditer(rf"(?<![\w.]){re.escape(name)}\s*(?::[^=\n]+)?=(?!=)\s*([^\n]*(?:\n[^\n]*){{0,2}})", f.text)]
+            if not assigned or any(_LOGS_PRINCIPAL.search(a) or "Principal(" in a for a in assigned):
+                return None  # a principal held in a variable it cannot rule out
+        return False
 
 
 @register

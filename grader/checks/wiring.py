@@ -10,9 +10,14 @@ when the piece could be somewhere it cannot see: code left out, a module, a name
 
 from __future__ import annotations
 
+import ast
+import posixpath
+import re
+import sys
 from typing import Iterator
 
-from ..ir import Expr, Program, Resource, walk_values
+from ..ir import Expr, Location, Program, Resource, as_text, scope_of, walk_values
+from ..resolve import resolve
 from .base import Check, Context, Finding, register
 
 _LAMBDA_TYPES = ("aws_lambda_function", "aws_lambda_alias")
@@ -306,3 +311,196 @@ class ConfigChannelWithoutRecorder(Check):
             return
         yield self.finding("fail", f"`{channels[0].address}` is an AWS Config delivery channel, but no configuration recorder "
                            "is created: AWS Config refuses the channel.", [channels[0].location], found=channels[0].address)
+
+
+# What a Python Lambda runtime holds besides the standard library.
+_RUNTIME_MODULES = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six", "awslambdaric"})
+_REQUIREMENTS = re.compile(r"^(?:[\w.-]*requirements[\w.-]*\.txt|Pipfile|pyproject\.toml|setup\.py|poetry\.lock)$", re.I)
+_PIP_TARGET = re.compile(r"\bpip3?\s+install\b[^\n]*(?:\s-t\b|--target\b|--prefix\b)|\bsam\s+build\b")
+_INLINE_CALLS = ("from_inline", "InlineCode", "StringAsset")
+
+
+def _delivered(program: Program) -> dict[str, str]:
+    """Delivered file path (normalised) -> its text ("" for a file only named as delivered)."""
+    out = {posixpath.normpath(f.path): f.text for f in program.files}
+    for path in program.deliverable.other_files:
+        out.setdefault(posixpath.normpath(path), "")
+    return out
+
+
+def _path_value(value) -> str | None:
+    """A literal path, or a template whose only interpolation is the module's own directory."""
+    if isinstance(value, Expr) and value.is_template and not re.sub(r"\$\{path\.(?:module|root|cwd)\}", "", value.text).count("${"):
+        return value.text
+    return value if isinstance(value, str) else None
+
+
+def _clean_path(value: str) -> str:
+    value = re.sub(r"^\$\{path\.(?:module|root|cwd)\}/?", "", value.strip().replace("\\", "/"))
+    return posixpath.normpath(value) if value not in ("", ".") else ""
+
+
+def _call_literals(text: str) -> Iterator[tuple[str, str, str | None]]:
+    """(called name, first literal string argument or None, the text of a dict key it sits under) of each call in `text`."""
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except (SyntaxError, ValueError):
+        return
+    keys: dict[int, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            for k, v in zip(node.keys, node.values):
+                if isinstance(k, ast.Constant) and isinstance(k.value, str):
+                    keys[id(v)] = k.value
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            arg = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg in ("code", "path", "text")), None)
+            given = arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else None
+            yield name, given, keys.get(id(node))
+
+
+@register
+class LambdaDependencyNotPackaged(Check):
+    id = "WIR009"
+    name = "lambda-dependency-not-packaged"
+    area = "deployability"
+    severity = "high"
+    example = "markdown"
+    description = ("A Python Lambda handler imports, at module level, a package the Lambda runtime does not provide "
+                   "(only the standard library and boto3/botocore are there), and nothing packages it.")
+    why = ("The function deploys, but every invocation fails with Runtime.ImportModuleError "
+           "(\"No module named 'aws_xray_sdk'\") before the handler runs.")
+    fix = ("Package the dependency: a layer on the function, a requirements.txt built into the asset (CDK PythonFunction or "
+           "bundling, `pip install -t`), or a container image; or drop the import.")
+    bad = ('```hcl\ndata "archive_file" "fn" {\n  type        = "zip"\n  source_file = "handler.py"\n'
+           '  output_path = "fn.zip"\n}\nresource "aws_lambda_function" "fn" {\n  filename = data.archive_file.fn.output_path\n'
+           '  handler  = "handler.lambda_handler"\n  runtime  = "python3.12"\n  role     = "arn:aws:iam::111122223333:role/fn"\n}\n```\n\n'
+           '### handler.py\n\n```python\nimport json\nfrom aws_xray_sdk.core import patch_all\n\npatch_all()\n\n'
+           'def lambda_handler(event, context):\n    return {"statusCode": 200, "body": json.dumps(event)}\n```\n')
+    good = bad.replace('  runtime  = "python3.12"\n', '  runtime  = "python3.12"\n  layers   = [aws_lambda_layer_version.xray.arn]\n') + \
+        '\n```hcl\nresource "aws_lambda_layer_version" "xray" {\n  layer_name = "xray"\n  filename   = "xray.zip"\n}\n```\n'
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        delivered = _delivered(program)
+        if any(_PIP_TARGET.search(text) for text in delivered.values()):
+            return  # a build script installs dependencies somewhere: the zip it makes may be the one deployed
+        by = program.by_address()
+        checked = flagged = 0
+        for fn in program.of_type("aws_lambda_function"):
+            if not self._judged(fn, program):
+                continue
+            handler = self._handler(fn, program, by, delivered)
+            if handler is None:
+                continue
+            path, code = handler
+            missing = self._third_party(code, path, delivered)
+            if missing is None:
+                continue
+            checked += 1
+            if not missing:
+                continue
+            flagged += 1
+            names = ", ".join(f"`{m}`" for m, _ in missing)
+            where = path or "its inline code"
+            locations = [fn.location] + ([Location(path, missing[0][1])] if path else [])
+            yield self.finding("fail", f"`{fn.address}` runs {where}, which imports {names} at module level; the Python "
+                               "Lambda runtime has only the standard library and boto3, and no layer, requirements file, "
+                               "bundling or image packages it: every invocation fails with Runtime.ImportModuleError.",
+                               locations, found=missing[0][0])
+        if checked and not flagged:
+            yield self.finding("pass", "Every module a Python Lambda handler imports is in the runtime or packaged.")
+
+    @staticmethod
+    def _judged(fn: Resource, program: Program) -> bool:
+        a = fn.attributes
+        if "kwargs" in a or program.elided_block(fn.location) or fn.synthesized_from:
+            return False
+        if "python" not in as_text(a.get("runtime")).lower():
+            return False
+        if any(k in a for k in ("layers", "image_uri", "image_config", "bundling")):
+            return False
+        if "image" in as_text(a.get("package_type")).lower() or "bundling" in as_text(a.get("code")).lower():
+            return False
+        return not any(w in fn.source_type for w in ("Python", "Docker", "Image"))
+
+    @staticmethod
+    def _handler(fn: Resource, program: Program, by: dict[str, Resource], delivered: dict[str, str]) -> tuple[str, str] | None:
+        """(delivered path or "" for inline code, the handler's source), when certain."""
+        handler = fn.attributes.get("handler")
+        if not isinstance(handler, str) or handler.count(".") < 1:
+            return None
+        module = handler.rsplit(".", 1)[0].replace(".", "/")
+        code = fn.attributes.get("code")
+        if isinstance(code, Expr):
+            calls = list(_call_literals(code.text))
+            inline = [(given, key) for name, given, key in calls if name in _INLINE_CALLS]
+            if inline:
+                given, key = inline[0]
+                if len(inline) == 1 and given is not None and (key is None or key == module + ".py"):
+                    return "", given
+                return None
+            for name, given, key in calls:
+                if name in ("from_asset", "AssetCode", "FileArchive") and given:
+                    return _in_dir(_clean_path(given), module, delivered)
+                if name == "FileAsset" and key == module + ".py":
+                    return _file(module + ".py" if given is None else _clean_path(given), delivered)
+            return None
+        archives = [by[a] for a in _refs({k: fn.attributes.get(k) for k in ("filename", "source_code_hash")})
+                    if a in by and by[a].type == "archive_file"]
+        if len(archives) != 1 or isinstance(code, (str, dict, list)):
+            return None
+        archive = archives[0].attributes
+        source = archive.get("source")
+        if source is not None:
+            blocks = [b for b in (source if isinstance(source, list) else [source]) if isinstance(b, dict)]
+            match = [b for b in blocks if b.get("filename") == module + ".py"]
+            if len(match) == 1 and isinstance(match[0].get("content"), str):
+                return "", match[0]["content"]
+            return None
+        resolved = {k: _path_value(resolve(archive.get(k), program, scope_of(archives[0].location.file)))
+                    for k in ("source_file", "source_dir")}
+        if isinstance(resolved["source_file"], str):
+            found = _file(_clean_path(resolved["source_file"]), delivered)
+            return found if found and posixpath.basename(found[0]) == posixpath.basename(module) + ".py" else None
+        if isinstance(resolved["source_dir"], str):
+            return _in_dir(_clean_path(resolved["source_dir"]), module, delivered)
+        return None
+
+    @staticmethod
+    def _third_party(code: str, path: str, delivered: dict[str, str]) -> list[tuple[str, int]] | None:
+        """Top-level imports of modules neither the runtime nor the package holds; None when it cannot tell."""
+        try:
+            tree = ast.parse(code)
+        except (SyntaxError, ValueError):
+            return None
+        folder = posixpath.dirname(path)
+        if path and any(_REQUIREMENTS.match(posixpath.basename(p)) and posixpath.dirname(p) == folder for p in delivered):
+            return None  # a requirements file beside the handler: a build step may install it
+        local = {posixpath.splitext(part)[0] for p in delivered for part in p.split("/")}
+        missing: list[tuple[str, int]] = []
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                root = name.split(".")[0]
+                if root in sys.stdlib_module_names or root in _RUNTIME_MODULES or root in local or root == "__future__":
+                    continue
+                if root not in {m for m, _ in missing}:
+                    missing.append((root, node.lineno))
+        return missing
+
+
+def _file(path: str, delivered: dict[str, str]) -> tuple[str, str] | None:
+    """The delivered file at `path` (or ending in it), when exactly one matches."""
+    found = [p for p in delivered if path and (p == path or p.endswith("/" + path)) and delivered[p]]
+    return (found[0], delivered[found[0]]) if len(found) == 1 else None
+
+
+def _in_dir(folder: str, module: str, delivered: dict[str, str]) -> tuple[str, str] | None:
+    return _file(posixpath.join(folder, module + ".py") if folder else module + ".py", delivered)
