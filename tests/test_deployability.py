@@ -300,7 +300,7 @@ def test_missing_file_in_nested_function_under_path_module():
     # Delivered in the module's directory, or under another directory: not missing.
     assert "fail" not in statuses(run_check("STR008", {"modules/compute/main.tf": USER_DATA, "modules/compute/user_data.sh": "#!/bin/bash\n"}))
     assert "fail" not in statuses(run_check("STR008", {"modules/compute/main.tf": USER_DATA, "scripts/user_data.sh": "#!/bin/bash\n"}))
-    moved = USER_DATA.replace("/user_data.sh", "/templates/user_data.sh")
+    moved = USER_DATA.replace("/user_data.sh", "/templates/user_data.sh.tpl")
     assert "fail" not in statuses(run_check("STR008", {"modules/compute/main.tf": moved, "user_data.sh": "#!/bin/bash\n"}))
     assert "fail" in statuses(run_check("STR008", {"modules/compute/main.tf": USER_DATA, "README.md": "Create user_data.sh\n"}))
 

@@ -116,6 +116,9 @@ def _available_paths(program: Program) -> tuple[set[str], set[str]]:
     return files, dirs
 
 
+_TEMPLATE_SUFFIX = re.compile(r"\.(?:tpl|tftpl|tmpl|j2)$")
+
+
 def _exists(path: str, files: set[str], dirs: set[str]) -> bool:
     path = path.strip().replace("\\", "/")
     path = re.sub(r"^\$\{path\.(?:module|root|cwd)\}/?", "", path)
@@ -125,8 +128,11 @@ def _exists(path: str, files: set[str], dirs: set[str]) -> bool:
     candidates = files | dirs
     if any(c == path or c.endswith("/" + path) for c in candidates):
         return True
-    # A file delivered under another directory than the code says is a layout slip, not a missing file.
-    return "." in posixpath.basename(path) and any(posixpath.basename(f) == posixpath.basename(path) for f in files)
+    # A file delivered under another directory than the code says is a layout slip, not a missing file; a template
+    # shown under its plain name (`user_data.sh` for `user_data.sh.tpl`) is delivered too.
+    base = posixpath.basename(path)
+    names = {base, _TEMPLATE_SUFFIX.sub("", base)}
+    return "." in base and any(posixpath.basename(f) in names for f in files)
 
 
 _ASSET_ARGS = {"filename", "source_file", "source_dir", "source", "template_file"}
