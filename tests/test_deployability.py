@@ -295,3 +295,78 @@ def test_three_part_version_constraints_pick_their_major():
     assert _constraint_major(">= 5.0.0, < 6.0.0") == 5  # the patch number is not a second constraint
     assert _constraint_major(">=7.0.0") is None  # a lower bound only: the newest release
     assert _constraint_major("~> 5.0") == 5
+
+USER_DATA = ('resource "aws_launch_template" "web" {\n'
+             '  user_data = base64encode(templatefile("${path.module}/user_data.sh", { port = 80 }))\n}\n')
+
+
+def test_missing_file_in_nested_function_under_path_module():
+    (finding,) = [f for f in run_check("STR008", {"modules/compute/main.tf": USER_DATA}) if f.status == "fail"]
+    assert finding.found == "${path.module}/user_data.sh" and finding.locations[0].line == 2
+    # Delivered in the module's directory, or under another directory: not missing.
+    assert "fail" not in statuses(run_check("STR008", {"modules/compute/main.tf": USER_DATA, "modules/compute/user_data.sh": "#!/bin/bash\n"}))
+    assert "fail" not in statuses(run_check("STR008", {"modules/compute/main.tf": USER_DATA, "scripts/user_data.sh": "#!/bin/bash\n"}))
+    moved = USER_DATA.replace("/user_data.sh", "/templates/user_data.sh.tpl")
+    assert "fail" not in statuses(run_check("STR008", {"modules/compute/main.tf": moved, "user_data.sh": "#!/bin/bash\n"}))
+    assert "fail" in statuses(run_check("STR008", {"modules/compute/main.tf": USER_DATA, "README.md": "Create user_data.sh\n"}))
+
+
+def test_missing_file_read_in_locals_and_outputs():
+    code = 'locals {\n  init = file("scripts/init.sh")\n}\noutput "o" {\n  value = filemd5("${path.root}/policy.json")\n}\n'
+    assert {f.found for f in run_check("STR008", {"main.tf": code}) if f.status == "fail"} == {"scripts/init.sh", "${path.root}/policy.json"}
+    delivered = {"main.tf": code, "scripts/init.sh": "echo\n", "policy.json": "{}\n"}
+    assert "fail" not in statuses(run_check("STR008", delivered))
+
+
+def test_lambda_zip_under_path_module_missing_unless_produced():
+    lam = 'resource "aws_lambda_function" "f" {\n  filename = "${path.module}/failover.zip"\n' \
+          '  source_code_hash = filebase64sha256("${path.module}/failover.zip")\n}\n'
+    fails = [f for f in run_check("STR008", {"modules/dr/main.tf": lam}) if f.status == "fail"]
+    assert [f.found for f in fails] == ["${path.module}/failover.zip"]  # reported once
+    archive = 'data "archive_file" "z" {\n  type = "zip"\n  source_dir = "${path.module}/src"\n  output_path = "${path.module}/failover.zip"\n}\n'
+    assert "fail" not in statuses(run_check("STR008", {"modules/dr/main.tf": lam + archive, "modules/dr/src/index.py": "x = 1\n"}))
+    local = 'resource "local_file" "z" {\n  filename = "${path.module}/failover.zip"\n  content = "x"\n}\n'
+    assert "fail" not in statuses(run_check("STR008", {"modules/dr/main.tf": lam + local}))
+    # An unknown path (another interpolation) is no claim.
+    unknown = lam.replace("${path.module}/failover.zip", "${path.module}/${var.name}.zip")
+    assert "fail" not in statuses(run_check("STR008", {"modules/dr/main.tf": unknown}))
+
+
+def test_backend_with_interpolation_variable_or_function_fails():
+    good = 'terraform {\n  backend "s3" {\n    bucket = "state"\n    key = "app/terraform.tfstate"\n    region = "us-east-1"\n  }\n}\n'
+    assert statuses(run_check("DEP018", {"backend.tf": good})) == {"pass"}
+    for value in ('"${terraform.workspace}/state"', "var.state_key", 'format("%s/state", "x")', "local.key"):
+        bad = good.replace('"app/terraform.tfstate"', value)
+        (finding,) = [f for f in run_check("DEP018", {"backend.tf": bad}) if f.status == "fail"]
+        assert finding.found == "key", value
+
+
+def test_backend_with_a_block_it_does_not_take_fails():
+    base = 'terraform {\n  backend "s3" {\n    bucket = "state"\n    key = "k"\n    region = "us-east-1"\n%s  }\n}\n'
+    bad = base % "    lifecycle {\n      prevent_destroy = true\n    }\n"
+    assert [f.found for f in run_check("DEP018", {"backend.tf": bad}) if f.status == "fail"] == ["lifecycle"]
+    good = base % '    assume_role {\n      role_arn = "arn:aws:iam::111111111111:role/state"\n    }\n'
+    assert statuses(run_check("DEP018", {"backend.tf": good})) == {"pass"}
+
+
+LIFECYCLE = ('resource "aws_s3_bucket_lifecycle_configuration" "l" {\n  bucket = "b"\n  rule {\n    id = "expire"\n'
+             '    status = "Enabled"\n%s    expiration {\n      days = 30\n    }\n  }\n}\n')
+
+
+def test_s3_lifecycle_rule_without_filter_or_prefix_is_medium_and_not_a_blocker():
+    (finding,) = [f for f in run_check("DEP019", {"main.tf": LIFECYCLE % ""}) if f.status == "fail"]
+    assert finding.found == "expire" and finding.severity == "medium" and finding.area == "deployability"
+    for scope in ("    filter {}\n", '    filter {\n      prefix = "logs/"\n    }\n', '    prefix = "logs/"\n'):
+        assert statuses(run_check("DEP019", {"main.tf": LIFECYCLE % scope})) == {"pass"}
+    from grader.grade import BLOCKING_AREAS
+    assert finding.area in BLOCKING_AREAS and finding.severity not in ("critical", "high")
+
+
+def test_s3_lifecycle_rule_without_filter_in_cdktf():
+    code = ('from cdktf import TerraformStack\n'
+            'from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import S3BucketLifecycleConfiguration, '
+            'S3BucketLifecycleConfigurationRule, S3BucketLifecycleConfigurationRuleFilter\n'
+            'class S(TerraformStack):\n    def __init__(self, scope, id):\n        super().__init__(scope, id)\n'
+            '        S3BucketLifecycleConfiguration(self, "l", bucket="b", rule=[S3BucketLifecycleConfigurationRule(id="r", status="Enabled"%s)])\n')
+    assert "fail" in statuses(run_check("DEP019", {"main.py": code % ""}))
+    assert statuses(run_check("DEP019", {"main.py": code % ', filter=S3BucketLifecycleConfigurationRuleFilter(prefix="")'})) == {"pass"}

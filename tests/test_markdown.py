@@ -22,6 +22,12 @@ def test_first_line_comment_names_the_block():
     assert names(doc) == ["outputs.tf"]
 
 
+def test_comment_under_a_shebang_names_the_script():
+    doc = f"Text.\n\n{FENCE}bash\n#!/bin/bash\n# terraform/user_data.sh\nyum update -y\n{FENCE}\n"
+    assert names(doc) == ["terraform/user_data.sh"]
+    assert names(doc.replace("# terraform/user_data.sh\n", "")) != ["terraform/user_data.sh"]
+
+
 def test_preceding_text_line_names_the_block():
     doc = f"Create `lib/tap_stack.py`:\n\n{FENCE}python\nimport pulumi\n{FENCE}\n"
     assert names(doc) == ["lib/tap_stack.py"]

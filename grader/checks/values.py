@@ -116,6 +116,9 @@ def _available_paths(program: Program) -> tuple[set[str], set[str]]:
     return files, dirs
 
 
+_TEMPLATE_SUFFIX = re.compile(r"\.(?:tpl|tftpl|tmpl|j2)$")
+
+
 def _exists(path: str, files: set[str], dirs: set[str]) -> bool:
     path = path.strip().replace("\\", "/")
     path = re.sub(r"^\$\{path\.(?:module|root|cwd)\}/?", "", path)
@@ -123,12 +126,64 @@ def _exists(path: str, files: set[str], dirs: set[str]) -> bool:
     if path in ("", "."):
         return True
     candidates = files | dirs
-    return any(c == path or c.endswith("/" + path) for c in candidates)
+    if any(c == path or c.endswith("/" + path) for c in candidates):
+        return True
+    # A file delivered under another directory than the code says is a layout slip, not a missing file; a template
+    # shown under its plain name (`user_data.sh` for `user_data.sh.tpl`) is delivered too.
+    base = posixpath.basename(path)
+    names = {base, _TEMPLATE_SUFFIX.sub("", base)}
+    return "." in base and any(posixpath.basename(f) in names for f in files)
 
 
 _ASSET_ARGS = {"filename", "source_file", "source_dir", "source", "template_file"}
-_ASSET_CALLS = re.compile(r"\b(?:file|filebase64|filebase64sha256|filemd5|filesha256|templatefile|fileset)\(\s*\"([^\"$]+?)\"")
+_PATH_PREFIX = r"(?:\$\{path\.(?:module|root|cwd)\}/)?"
+# A file function's first argument: a literal path, optionally under `${path.module}/`; any other interpolation is unknown.
+_ASSET_CALLS = re.compile(r"\b(?:file|filebase64|filebase64sha256|filemd5|filesha256|filesha512|templatefile|fileset)\(\s*\"("
+                          + _PATH_PREFIX + r"[^\"$]+?)\"")
+_PATH_ONLY = re.compile(r"^\$\{path\.(?:module|root|cwd)\}/")
+_TEMPLATE_PATH = re.compile(_PATH_PREFIX + r"[^\"$]+")
 _PY_ASSET_CALLS = re.compile(r"(?:from_asset|FileArchive|AssetArchive|FileAsset|from_docker_image_asset|DockerImageAsset)\(\s*['\"]([^'\"]+)['\"]")
+# Resources that write a local file at plan/apply time: what they write is produced, not missing.
+_PRODUCERS = {"archive_file": "output_path", "local_file": "filename", "local_sensitive_file": "filename"}
+
+
+def _path_value(value: Any, dialect: str) -> str | None:
+    """A path argument's value when it is certain: a string, or (HCL) `${path.module}/literal`; else None."""
+    if isinstance(value, str):
+        return value
+    if dialect == "terraform" and isinstance(value, Expr) and value.is_template and _TEMPLATE_PATH.fullmatch(value.text):
+        return value.text
+    return None
+
+
+def _produced(program: Program) -> tuple[set[str], str]:
+    """Paths (and their base names) the code itself writes (archive_file, local_file), and its provisioners' text
+    (a local-exec command that builds a zip)."""
+    produced = set()
+    for r in program.resources:
+        key = _PRODUCERS.get(r.type)
+        if key and r.attributes.get(key) is not None:
+            produced.add(str(resolve(r.attributes[key], program, scope_of(r.location.file))))
+    produced |= {posixpath.basename(p) for p in produced}
+    commands = " ".join(as_text(p) for r in program.resources for p in r.attributes.get("provisioner", []) or []
+                        if isinstance(p, dict))
+    return produced, commands
+
+
+def _is_produced(path: str, produced: tuple[set[str], str]) -> bool:
+    paths, commands = produced
+    base = posixpath.basename(path)
+    return path in paths or base in paths or base in commands
+
+
+def _asset_texts(program: Program) -> Iterator[tuple[str, Location]]:
+    """The text of every HCL expression that may read a file: resource and module arguments, locals, outputs."""
+    for r in program.resources:
+        if r.dialect == "terraform":
+            yield from ((as_text(value), r.line_of(key)) for key, value in r.attributes.items())
+    hcl = [(as_text(m.attributes), m.location) for m in program.modules] + [(as_text(v), loc) for v, loc in program.locals.values()]
+    hcl += [(as_text(o.value), o.location) for o in program.outputs]
+    yield from ((text, loc) for text, loc in hcl if loc.file.endswith(".tf"))
 
 
 @register
@@ -137,37 +192,43 @@ class MissingLocalAsset(Check):
     name = "missing-local-asset"
     area = "structure"
     severity = "high"
-    description = "The code points at a local file or folder (lambda zip, user data, module, asset) that the deliverable does not contain."
+    description = ("The code points at a local file or folder (lambda zip, user data script, template, module, asset) that the "
+                   "deliverable does not contain, also through locals, nested calls (`base64encode(templatefile(...))`) "
+                   "and `${path.module}` paths.")
     why = "Plan/synth fails with 'no file exists at ...' or 'module not found'."
     fix = "Deliver the file (e.g. lambda/index.py with an archive_file), or build the artefact in the code."
-    bad = 'resource "aws_lambda_function" "f" {\n  filename = "function.zip"\n}'
-    good = ('data "archive_file" "f" {\n  type = "zip"\n  source_file = "${path.module}/lambda/index.py"\n  output_path = "function.zip"\n}\n'
+    bad = ('resource "aws_launch_template" "web" {\n'
+           '  user_data = base64encode(templatefile("${path.module}/user_data.sh", { port = 80 }))\n}')
+    good = ('data "archive_file" "f" {\n  type = "zip"\n  output_path = "${path.module}/function.zip"\n  source {\n'
+            '    filename = "index.py"\n    content  = "def handler(event, context):\\n    return {}\\n"\n  }\n}\n'
             'resource "aws_lambda_function" "f" {\n  filename = data.archive_file.f.output_path\n}')
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         if not program.files:
             return
         files, dirs = _available_paths(program)
-        produced = {str(resolve(r.attributes.get("output_path"), program)) for r in program.resources
-                    if r.type == "archive_file" and r.attributes.get("output_path") is not None}
-        produced |= {posixpath.basename(p) for p in produced}
+        produced = _produced(program)
         missing: list[tuple[str, Location]] = []
         for r in program.resources:
             for key in _ASSET_ARGS & set(r.attributes):
-                value = resolve(r.attributes[key], program, scope_of(r.location.file))
+                if _PRODUCERS.get(r.type) == key:
+                    continue
+                value = _path_value(resolve(r.attributes[key], program, scope_of(r.location.file)), r.dialect)
                 if isinstance(value, str) and key != "source" and "/" not in value and "." not in value:
                     continue
                 if isinstance(value, str) and value and not value.startswith(("s3://", "http", "arn:")):
                     if key == "source" and r.dialect != "terraform":
                         continue
-                    if value in produced or posixpath.basename(value) in produced:
-                        continue
-                    if not _exists(value, files, dirs):
+                    if not _is_produced(value, produced) and not _exists(value, files, dirs):
                         missing.append((value, r.line_of(key)))
-            text = as_text(r.attributes)
-            for m in _ASSET_CALLS.finditer(text) if r.dialect == "terraform" else _PY_ASSET_CALLS.finditer(text):
-                if not _exists(m.group(1), files, dirs) and m.group(1) not in produced:
-                    missing.append((m.group(1), r.location))
+            if r.dialect != "terraform":
+                for m in _PY_ASSET_CALLS.finditer(as_text(r.attributes)):
+                    if not _exists(m.group(1), files, dirs) and not _is_produced(m.group(1), produced):
+                        missing.append((m.group(1), r.location))
+        for text, location in _asset_texts(program):
+            for m in _ASSET_CALLS.finditer(text):
+                if not _exists(m.group(1), files, dirs) and not _is_produced(m.group(1), produced):
+                    missing.append((m.group(1), location))
         for module in program.modules:
             if isinstance(module.source, str) and module.source.startswith((".", "/")):
                 local = posixpath.normpath(posixpath.join(scope_of(module.location.file), module.source))
@@ -175,12 +236,91 @@ class MissingLocalAsset(Check):
                     missing.append((module.source, module.location))
         reported = set()
         for path, location in missing:
-            if path in reported:
+            shown = _PATH_ONLY.sub("", path)
+            if shown in reported:
                 continue
-            reported.add(path)
+            reported.add(shown)
             yield self.finding("fail", f"`{path}` is referenced but the deliverable contains no such file or folder.", [location], found=path)
         if not missing:
             yield self.finding("pass", "Every local file the code references is delivered.")
+
+
+# Nested blocks a backend takes (Terraform 1.6+); a backend type not listed here is not judged on its blocks.
+_BACKEND_BLOCKS = {"s3": {"assume_role", "assume_role_with_web_identity", "endpoints"}, "oss": {"assume_role"},
+                   "cos": {"assume_role"}, "remote": {"workspaces"}, "gcs": set(), "azurerm": set(), "local": set(),
+                   "http": set(), "consul": set(), "pg": set(), "kubernetes": set()}
+
+
+@register
+class InvalidBackendConfig(Check):
+    id = "DEP018"
+    name = "invalid-backend-config"
+    area = "deployability"
+    severity = "high"
+    description = ("A `backend` block in `terraform {}` whose arguments use variables, locals, `${...}` interpolation or "
+                   "function calls, or that holds a nested block the backend does not take (e.g. `lifecycle` in `backend \"s3\"`).")
+    why = ("terraform init reads the backend before anything is evaluated: it stops with 'Variables may not be used here' "
+           "or 'Blocks of type \"lifecycle\" are not expected here'.")
+    fix = ("Write literal values, or leave the argument out and pass it with `terraform init -backend-config=...`; "
+           "protect the state bucket with its own resource's lifecycle block.")
+    bad = 'terraform {\n  backend "s3" {\n    bucket = "state"\n    key    = "${terraform.workspace}/terraform.tfstate"\n    region = "us-east-1"\n  }\n}'
+    good = 'terraform {\n  backend "s3" {\n    bucket = "state"\n    key    = "app/terraform.tfstate"\n    region = "us-east-1"\n  }\n}'
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        backends = [b for b in program.backends if b[2].file.endswith(".tf")]  # CDKTF backends are built by Python
+        problems = 0
+        for kind, config, location in backends:
+            for key, value in config.items():
+                blocks = isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
+                if blocks and kind in _BACKEND_BLOCKS and key not in _BACKEND_BLOCKS[kind]:
+                    problems += 1
+                    yield self.finding("fail", f'`backend "{kind}"` holds a `{key}` block, which this backend does not take; '
+                                       "terraform init rejects it.", [location], found=key)
+                    continue
+                expr = next((leaf for leaf in walk_values(value) if isinstance(leaf, Expr)), None)
+                if expr is not None:
+                    problems += 1
+                    yield self.finding("fail", f'`backend "{kind}"` argument `{key}` is an expression (`{expr.text[:60]}`); a backend '
+                                       "takes literal values only (terraform init: 'Variables may not be used here').",
+                                       [location], found=key)
+        if backends and not problems:
+            yield self.finding("pass", "Backend configuration is literal.")
+
+
+_LIFECYCLE_TYPES = ("aws_s3_bucket_lifecycle_configuration",)
+
+
+@register
+class LifecycleRuleWithoutFilter(Check):
+    id = "DEP019"
+    name = "lifecycle-rule-without-filter"
+    area = "deployability"
+    severity = "medium"
+    description = "An `aws_s3_bucket_lifecycle_configuration` rule with neither a `filter` block nor a `prefix` (Terraform and CDKTF)."
+    why = ("hashicorp/aws 5.x warns that a rule needs exactly one of filter or prefix and that this will be an error in "
+           "a future version; the rule's scope is left to the provider's default.")
+    fix = "Add `filter {}` (the whole bucket) or `filter { prefix = \"logs/\" }` to every rule."
+    bad = ('resource "aws_s3_bucket_lifecycle_configuration" "l" {\n  bucket = "b"\n  rule {\n    id     = "expire"\n'
+           '    status = "Enabled"\n    expiration { days = 30 }\n  }\n}')
+    good = bad.replace('status = "Enabled"\n', 'status = "Enabled"\n    filter {}\n')
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        checked = problems = 0
+        for r in program.of_type(*_LIFECYCLE_TYPES):
+            if r.dialect not in ("terraform", "cdktf"):
+                continue
+            rules = r.attributes.get("rule")
+            for rule in rules if isinstance(rules, list) else []:
+                if not isinstance(rule, dict):
+                    continue  # built elsewhere: unknown
+                checked += 1
+                if "filter" not in rule and "prefix" not in rule:
+                    problems += 1
+                    name = rule.get("id") if isinstance(rule.get("id"), str) else "?"
+                    yield self.finding("fail", f"`{r.address}` rule `{name}` has neither `filter` nor `prefix`; hashicorp/aws 5.x "
+                                       "warns that this will be an error.", [r.line_of("rule")], found=name)
+        if checked and not problems:
+            yield self.finding("pass", "Every S3 lifecycle rule has a filter or prefix.")
 
 
 @register

@@ -155,7 +155,10 @@ def _fits(name: str, info_language: str | None) -> bool:
 
 
 def _comment_name(content: str) -> str | None:
-    first = next((line for line in content.splitlines() if line.strip()), "")
+    lines = [line for line in content.splitlines() if line.strip()]
+    if lines and lines[0].startswith("#!"):
+        lines = lines[1:]  # a script's name is the comment under its shebang: `#!/bin/bash` / `# scripts/user_data.sh`
+    first = lines[0] if lines else ""
     doc = _DOCSTRING.match(first)
     if doc:  # only a name the docstring starts with: a path further on is prose about another file
         return _path_in(doc.group(1)) if _PATH.fullmatch(doc.group(1)) else None
