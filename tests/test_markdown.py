@@ -271,3 +271,11 @@ def test_pieces_of_a_file_delivered_whole_later_are_not_unnamed_blocks():
            f"Then something else:\n{FENCE}python\ntopic = make_topic()\n{FENCE}\n"
            f"## lib/tap_stack.py\n{FENCE}python\n{whole}{FENCE}\n")
     assert extract(doc).unnamed == [6]  # the bucket piece is in lib/tap_stack.py; the topic piece is not
+
+
+def test_a_script_under_a_wrong_fence_language_keeps_its_name():
+    doc = (f"{FENCE}hcl - modules/compute/user_data.sh\n#!/bin/bash\necho hi\n{FENCE}\n\n"
+           f"{FENCE}hcl\n# main.tf\nresource \"aws_vpc\" \"a\" {{}}\n{FENCE}\n")
+    assert [(f.path, f.language) for f in extract(doc).files] == [("modules/compute/user_data.sh", "shell"), ("main.tf", "hcl")]
+    plain = doc.replace("#!/bin/bash\n", "")  # no shebang: the hcl fence's own language wins, as before
+    assert "modules/compute/user_data.sh" not in [f.path for f in extract(plain).files]

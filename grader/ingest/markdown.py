@@ -239,7 +239,9 @@ def _blocks(tokens, lines: list[str], inserted: list[int], unfenced: set[int]) -
                 (text_path[0] if text_path else None, "text", text_path[1] if text_path else ""),
                 (info_name, "info", info),
             ):
-                if candidate and _fits(candidate, info_language):
+                # a script under a wrong fence language (```hcl - modules/compute/user_data.sh holding #!/bin/bash) keeps its name
+                script = content.lstrip().startswith("#!") and bool(candidate) and candidate.endswith((".sh", ".bash", ".py"))
+                if candidate and (_fits(candidate, info_language) or script):
                     name, how, label = candidate, source, raw
                     break
             language = _language(info, name, content)
