@@ -279,3 +279,11 @@ def test_a_script_under_a_wrong_fence_language_keeps_its_name():
     assert [(f.path, f.language) for f in extract(doc).files] == [("modules/compute/user_data.sh", "shell"), ("main.tf", "hcl")]
     plain = doc.replace("#!/bin/bash\n", "")  # no shebang: the hcl fence's own language wins, as before
     assert "modules/compute/user_data.sh" not in [f.path for f in extract(plain).files]
+
+
+def test_an_error_printout_in_a_code_fence_is_not_a_file():
+    doc = (f"## tap.py\n{FENCE}python\nImportError: cannot import name 'TapStackProps' from 'lib.tap_stack'\n{FENCE}\n\n"
+           f"## lib/tap_stack.py\n{FENCE}python\nimport aws_cdk as cdk\n{FENCE}\n")
+    assert [f.path for f in extract(doc).files] == ["lib/tap_stack.py"]
+    code = doc.replace("ImportError: cannot import name 'TapStackProps' from 'lib.tap_stack'", "from lib.tap_stack import TapStack")
+    assert [f.path for f in extract(code).files] == ["tap.py", "lib/tap_stack.py"]

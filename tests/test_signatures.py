@@ -240,3 +240,10 @@ def test_an_answer_pinning_another_sdk_major_is_not_judged_on_signatures():
     assert [f.status for f in found] == ["unknown"] and "pins pulumi-aws" in found[0].message
     same = {"__main__.py": code, "requirements.txt": "pulumi-aws>=7.0.0\n"}
     assert [f.status for f in run_check("DEP009", same) if f.found == "alarm_name"] == ["fail"]
+
+
+def test_a_resource_option_passed_as_an_argument_fails_whatever_the_pin():
+    code = "import pulumi_aws as aws\nq = aws.sqs.Queue('q')\naws.sqs.Queue('r', depends_on=[q])\n"
+    pinned = {"__main__.py": code, "requirements.txt": "pulumi-aws>=6.0.0,<7.0.0\n"}
+    found = [f for f in run_check("DEP009", pinned) if f.found == "depends_on"]
+    assert [f.status for f in found] == ["fail"] and "ResourceOptions" in found[0].message

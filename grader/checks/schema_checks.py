@@ -39,6 +39,12 @@ def _pinned_major(program: Program) -> int | None:
     return _constraint_major(version) if isinstance(version, str) else None
 
 
+# Pulumi resource options (pulumi.ResourceOptions fields): a keyword argument of that name is refused in every version.
+PULUMI_RESOURCE_OPTIONS = frozenset({
+    "depends_on", "parent", "provider", "providers", "protect", "ignore_changes", "delete_before_replace", "aliases",
+    "custom_timeouts", "retain_on_delete", "replace_on_changes", "transformations", "transforms", "deleted_with",
+    "additional_secret_outputs", "hooks", "replace_with", "hide_diffs",
+})
 _PY_PACKAGES = {"pulumi_aws": "pulumi-aws", "aws_cdk": "aws-cdk-lib"}
 _REQUIREMENT_FILES = re.compile(r"(?:^|/)(?:requirements[\w.-]*\.txt|Pipfile|pyproject\.toml|setup\.py|setup\.cfg)$")
 
@@ -173,10 +179,12 @@ class UnknownArgument(Check):
             checked += 1
             for name in unknown:
                 problems += 1
-                pin = sdk_pin_note(program, r.source_type.split(".")[0]) if r.dialect in ("pulumi", "cdk") else None
+                option = r.dialect == "pulumi" and name in PULUMI_RESOURCE_OPTIONS  # no pulumi-aws version takes it as an argument
+                pin = sdk_pin_note(program, r.source_type.split(".")[0]) if r.dialect in ("pulumi", "cdk") and not option else None
                 status = "unknown" if pinned_elsewhere and r.dialect == "terraform" or pin else "fail"
                 yield self.finding(status, f"`{r.type}.{r.name}` has no argument `{name}`{where}{note if r.dialect in ('terraform', 'cdktf') else ''}"
-                                   + (f" ({pin})" if pin else "") + ".", [r.line_of(name.split(".")[0])], found=name)
+                                   + (f" ({pin})" if pin else "") + (" (a resource option: pass it in opts=ResourceOptions(...))" if option else "")
+                                   + ".", [r.line_of(name.split(".")[0])], found=name)
         if checked and not problems:
             yield self.finding("pass", f"All arguments of {checked} resources exist in the schema.")
 

@@ -366,7 +366,7 @@ class LambdaDependencyNotPackaged(Check):
     id = "WIR009"
     name = "lambda-dependency-not-packaged"
     area = "deployability"
-    severity = "high"
+    severity = "medium"  # the function deploys; every invocation then fails on the import
     example = "markdown"
     description = ("A Python Lambda handler imports, at module level, a package the Lambda runtime does not provide "
                    "(only the standard library and boto3/botocore are there), and nothing packages it.")

@@ -514,6 +514,9 @@ def _is_test(path: str) -> bool:
     return name.startswith("test_") or name.endswith("_test.py") or "tests" in parts[:-1] or "test" in parts[:-1]
 
 
+_CONSOLE_OUTPUT = re.compile(r"(?:Traceback \(most recent call last\):|[A-Z]\w*(?:Error|Exception|Warning): |\$ (?:cdk|pulumi|terraform|python)\b)")
+
+
 def _uncovered(unnamed: list[int], blocks: list[Block], named_texts: list[str]) -> list[int]:
     """The unnamed blocks whose code is not in a named file: a step-by-step walk through pieces of a file the answer
     then delivers whole (each piece's lines are in it) leaves nothing without a name."""
@@ -567,6 +570,8 @@ def extract(markdown: str) -> Extraction:
         rewrite = False
         is_code = block.language in CODE_LANGUAGES
         wanted = is_code or (block.name is not None and block.language in ("json", "yaml", "shell", "text", "javascript", "typescript", "go"))
+        if is_code and _CONSOLE_OUTPUT.match(block.content.lstrip()):
+            continue  # an error printed by a run (`ImportError: ...`, a traceback) is output shown, not a file
         if not wanted or "├──" in block.content or "└──" in block.content or \
                 (block.name and (_is_test(block.name) or _DOCUMENTATION.search(block.name))):
             continue  # directory trees, test files and samples (`terraform.tfvars.example`) are not the deliverable
