@@ -231,15 +231,17 @@ def test_cdk_v1_feature_flag_set_from_python():
     assert [f.found for f in run_check("DEP017", {"app.py": code}) if f.status == "fail"] == ["@aws-cdk/core:enableStackNameDuplicates"]
 
 
-def test_an_answer_pinning_another_sdk_major_is_not_judged_on_signatures():
-    code = "import pulumi_aws as aws\naws.cloudwatch.MetricAlarm('a', alarm_name='x', comparison_operator='GreaterThanThreshold', evaluation_periods=1)\n"
+def test_an_answer_pinning_another_sdk_major_is_checked_against_it_or_not_judged():
+    code = "import pulumi_aws as aws\naws.apigateway.Deployment('d', rest_api='r', stage_name='prod')\n"
     fails = [f for f in run_check("DEP009", {"__main__.py": code}) if f.status == "fail"]
-    assert [f.found for f in fails] == ["alarm_name"]
-    pinned = {"__main__.py": code, "requirements.txt": "pulumi>=3.0.0,<4.0.0\npulumi-aws>=6.0.0,<7.0.0\n"}
-    found = [f for f in run_check("DEP009", pinned) if f.found == "alarm_name"]
+    assert [f.found for f in fails] == ["stage_name"]  # removed in pulumi-aws 7
+    v6 = {"__main__.py": code, "requirements.txt": "pulumi>=3.0.0,<4.0.0\npulumi-aws>=6.0.0,<7.0.0\n"}
+    assert not [f for f in run_check("DEP009", v6) if f.found == "stage_name"]  # 6.x, shipped too, still has it
+    v5 = {"__main__.py": code, "requirements.txt": "pulumi-aws>=5.0.0,<6.0.0\n"}  # a major not shipped: not judged
+    found = [f for f in run_check("DEP009", v5) if f.found == "stage_name"]
     assert [f.status for f in found] == ["unknown"] and "pins pulumi-aws" in found[0].message
     same = {"__main__.py": code, "requirements.txt": "pulumi-aws>=7.0.0\n"}
-    assert [f.status for f in run_check("DEP009", same) if f.found == "alarm_name"] == ["fail"]
+    assert [f.status for f in run_check("DEP009", same) if f.found == "stage_name"] == ["fail"]
 
 
 def test_a_resource_option_passed_as_an_argument_fails_whatever_the_pin():

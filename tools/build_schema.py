@@ -11,7 +11,8 @@ Sources (names, required flags, nesting and deprecations; no prose is copied):
   attributes). It serves HCL and CDKTF. The last release for the previous provider major is
   shipped as well, for code that pins it.
 - pulumi-aws: module symbols, constructor keyword arguments, required arguments and
-  deprecation notices, read with `ast` from the wheel's source (nothing is imported).
+  deprecation notices, read with `ast` from the wheel's source (nothing is imported). The last 6.x release is
+  shipped too (`pulumi_previous`), for programs whose requirements pin pulumi-aws 6.
 - aws-cdk-lib: its jsii assembly gives the module symbols and construct props (L1 and L2).
 - Signatures for the Python checks of nested values and method calls (`types` sections): from the
   jsii assemblies of aws-cdk-lib, constructs (the base of every construct) and the CDKTF provider,
@@ -46,6 +47,8 @@ PINS = {
 # Answers often pin the previous major (`version = "~> 5.0"`); its last release is shipped too, so
 # they are checked against the provider they ask for. cdktf-cdktf-provider-aws 19.x is hashicorp/aws 5.x.
 PREVIOUS = ("cdktf-cdktf-provider-aws", "19.65.1")
+# The same for Pulumi programs that pin pulumi-aws 6 (`pulumi-aws>=6,<7` in requirements.txt): its last release.
+PREVIOUS_PULUMI = ("pulumi-aws", "6.83.4")
 OUT = Path(__file__).resolve().parent.parent / "grader" / "schema" / "schema.json.gz"
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _ANCHOR = re.compile(r"#([a-z0-9_]+)[ }]")
@@ -386,6 +389,8 @@ def main() -> None:
                                "source": f"{PREVIOUS[0]}=={PREVIOUS[1]}", **previous},
         "pulumi": {"version": PINS["pulumi-aws"], "source": f"pulumi-aws=={PINS['pulumi-aws']}",
                    "modules": pulumi_schema(wheel(directory, "pulumi-aws"))},
+        "pulumi_previous": {"version": PREVIOUS_PULUMI[1], "source": f"{PREVIOUS_PULUMI[0]}=={PREVIOUS_PULUMI[1]}",
+                            "modules": pulumi_schema(wheel(directory, *PREVIOUS_PULUMI))},
         "cdk": {"version": PINS["aws-cdk-lib"], "source": f"aws-cdk-lib=={PINS['aws-cdk-lib']}",
                 "modules": cdk_schema(cdk_assembly), "types": cdk_types, "expired_flags": expired_flags,
                 "types_source": f"aws-cdk-lib=={PINS['aws-cdk-lib']}, constructs=={PINS['constructs']}"},

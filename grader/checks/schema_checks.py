@@ -49,22 +49,37 @@ _PY_PACKAGES = {"pulumi_aws": "pulumi-aws", "aws_cdk": "aws-cdk-lib"}
 _REQUIREMENT_FILES = re.compile(r"(?:^|/)(?:requirements[\w.-]*\.txt|Pipfile|pyproject\.toml|setup\.py|setup\.cfg)$")
 
 
-def sdk_pin_note(program: Program, root: str) -> str | None:
-    """When the answer's requirements pin another major of the Python SDK `root` (pulumi_aws, aws_cdk) than the
-    shipped schema, why a signature mismatch is not judged; None when the pins agree or say nothing."""
+def sdk_pinned_major(program: Program, root: str) -> tuple[int, str] | None:
+    """(major, constraint) the answer's requirements pin for the Python SDK `root` (pulumi_aws, aws_cdk), or None."""
     package = _PY_PACKAGES.get(root)
     if package is None:
         return None
-    shipped = schema.versions()[package]
     name = re.escape(package).replace("\\-", "[-_]")
     for source in program.files:
         if not _REQUIREMENT_FILES.search(source.path):
             continue
         m = re.search(rf"(?im)^[\s\"']*{name}\b[\"'\s=:]*([<>=~!][^\n\"';#]*)", source.text)
         pinned = _constraint_major(m.group(1)) if m else None
-        if pinned is not None and pinned != int(shipped.split(".")[0]):
-            return f"not judged: the answer pins {package} {m.group(1).strip()}, the shipped schema is {package} {shipped}"
+        if pinned is not None:
+            return pinned, m.group(1).strip()
     return None
+
+
+def sdk_pin_note(program: Program, root: str) -> str | None:
+    """When the answer pins a major of the Python SDK `root` that no shipped schema has, why a signature mismatch is
+    not judged; None when the code is checked against the major it pins (or pins none)."""
+    pin = sdk_pinned_major(program, root)
+    package = _PY_PACKAGES.get(root)
+    if pin is None or package is None or pin[0] in schema.sdk_majors(package):
+        return None
+    shipped = schema.versions()[package]
+    return f"not judged: the answer pins {package} {pin[1]}, the shipped schema is {package} {shipped}"
+
+
+def pulumi_major(program: Program) -> int | None:
+    """The pulumi-aws major the answer's code is checked against: the pinned one when shipped, else the current."""
+    pin = sdk_pinned_major(program, "pulumi_aws")
+    return pin[0] if pin and pin[0] in schema.sdk_majors("pulumi-aws") else None
 
 
 def _version_note(program: Program) -> tuple[str, bool, int | None]:
@@ -85,13 +100,14 @@ def _tf_spec(resource: Resource, major: int | None) -> dict[str, Any] | None:
     return schema.terraform_resource(resource.type, resource.mode, major if resource.dialect == "terraform" else None)
 
 
-def _sdk_spec(r: Resource) -> dict[str, Any] | None:
-    """Keyword arguments a Pulumi class or CDK construct accepts ("accepted") and requires, or None."""
+def _sdk_spec(r: Resource, pulumi: int | None = None) -> dict[str, Any] | None:
+    """Keyword arguments a Pulumi class (of pulumi-aws major `pulumi`) or CDK construct accepts ("accepted") and
+    requires, or None."""
     parts = r.source_type.split(".")
     if r.meta.get("kwargs") is None or len(parts) != 3:
         return None
     if r.dialect == "pulumi" and parts[0] == "pulumi_aws":
-        spec = (schema.pulumi_module(parts[1]) or {}).get("resources", {}).get(parts[2])
+        spec = (schema.pulumi_module(parts[1], pulumi) or {}).get("resources", {}).get(parts[2])
         return {**spec, "accepted": spec["args"]} if spec else None
     if r.dialect == "cdk" and parts[0] == "aws_cdk":
         spec = (schema.cdk_module(parts[1]) or {}).get("constructs", {}).get(parts[2])
@@ -173,7 +189,7 @@ class UnknownArgument(Check):
         for r in program.resources:
             if r.synthesized_from:
                 continue
-            unknown, where = self._unknown(r, major)
+            unknown, where = self._unknown(r, major, pulumi_major(program))
             if unknown is None:
                 continue
             checked += 1
@@ -189,15 +205,16 @@ class UnknownArgument(Check):
             yield self.finding("pass", f"All arguments of {checked} resources exist in the schema.")
 
     @staticmethod
-    def _unknown(r: Resource, major: int | None) -> tuple[list[str] | None, str]:
+    def _unknown(r: Resource, major: int | None, pulumi: int | None = None) -> tuple[list[str] | None, str]:
         tf = _tf_spec(r, major)
         if tf is not None:
             return _unknown_args(r.attributes, tf), ""
-        spec = _sdk_spec(r)
+        spec = _sdk_spec(r, pulumi)
         if spec is None:
             return None, ""
         allowed = {_folded(a) for a in spec["accepted"]} | {"opts", "resourcename", "args"}
-        return [k for k in r.meta["kwargs"] if _folded(k) not in allowed and k not in ("**", "*")], f" ({r.source_type})"
+        version = f", pulumi-aws {schema.pulumi_version(pulumi)}" if r.dialect == "pulumi" and pulumi else ""
+        return [k for k in r.meta["kwargs"] if _folded(k) not in allowed and k not in ("**", "*")], f" ({r.source_type}{version})"
 
 
 @register
@@ -218,7 +235,7 @@ class MissingRequiredArgument(Check):
         for r in program.resources:
             if r.synthesized_from:
                 continue
-            required, present, where = self._required(r, major)
+            required, present, where = self._required(r, major, pulumi_major(program))
             if required is None:
                 continue
             checked += 1
@@ -239,11 +256,11 @@ class MissingRequiredArgument(Check):
             yield self.finding("pass", f"Required arguments are set on all {checked} resources checked.")
 
     @staticmethod
-    def _required(r: Resource, major: int | None) -> tuple[list[str] | None, set[str], str]:
+    def _required(r: Resource, major: int | None, pulumi: int | None = None) -> tuple[list[str] | None, set[str], str]:
         tf = _tf_spec(r, major)
         if tf is not None:
             return [n for n in tf.get("required", []) if n != "id"], set(r.attributes), ""
-        spec = _sdk_spec(r)
+        spec = _sdk_spec(r, pulumi)
         kwargs = r.meta.get("kwargs") or []
         if spec is None or "args" in kwargs or "**" in kwargs or "*" in kwargs:
             return None, set(), ""  # positional Args objects or an unknown **dict may supply anything

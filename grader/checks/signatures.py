@@ -18,7 +18,7 @@ from typing import Iterator
 from .. import schema
 from ..ir import Location, Program
 from .base import Check, Context, Finding, register
-from .schema_checks import sdk_pin_note
+from .schema_checks import pulumi_major, sdk_pin_note
 
 
 def _folded(name: str) -> str:
@@ -143,7 +143,7 @@ def _unknown_keywords(keywords: tuple[str, ...], accepted: frozenset[str] | None
     return [k for k in keywords if _folded(k) not in allowed and k != "*"]
 
 
-def _signature(path: str) -> tuple[str, frozenset[str] | None, frozenset[str]] | None:
+def _signature(path: str, pulumi: int | None = None) -> tuple[str, frozenset[str] | None, frozenset[str]] | None:
     """(what is called, its accepted keywords, its required keywords) for an SDK call path the schema
     knows; None otherwise. Required keywords are those of CDK structs (Pulumi's are left to DEP010)."""
     root = path.split(".")[0]
@@ -151,7 +151,7 @@ def _signature(path: str) -> tuple[str, frozenset[str] | None, frozenset[str]] |
         parts = path.split(".")
         if len(parts) != 3 or not parts[2].endswith("Args"):
             return None  # resource constructors: unknown-argument (DEP009)
-        params = (schema.pulumi_module(parts[1]) or {}).get("args_classes", {}).get(parts[2])
+        params = (schema.pulumi_module(parts[1], pulumi) or {}).get("args_classes", {}).get(parts[2])
         return (path, frozenset(params), frozenset()) if params is not None else None
     if root != "aws_cdk":
         return None
@@ -175,14 +175,14 @@ def _shown(called: str) -> str:
 
 
 def _claim(program: Program, path: str) -> tuple[str, str]:
-    """(status, version note) of a signature mismatch: "unknown" when the answer pins another SDK major."""
+    """(status, version note) of a signature mismatch: "unknown" when the answer pins an SDK major not shipped."""
     pin = sdk_pin_note(program, path.split(".")[0])
-    return ("unknown", f"{_version(path)}; {pin}") if pin else ("fail", _version(path))
+    version = _version(path, pulumi_major(program))
+    return ("unknown", f"{version}; {pin}") if pin else ("fail", version)
 
 
-def _version(path: str) -> str:
-    versions = schema.versions()
-    return f"pulumi-aws {versions['pulumi-aws']}" if path.startswith("pulumi_aws") else f"aws-cdk-lib {versions['aws-cdk-lib']}"
+def _version(path: str, pulumi: int | None = None) -> str:
+    return f"pulumi-aws {schema.pulumi_version(pulumi)}" if path.startswith("pulumi_aws") else f"aws-cdk-lib {schema.versions()['aws-cdk-lib']}"
 
 
 @register
@@ -202,13 +202,14 @@ class UnknownKeywordArgument(Check):
             "check = elbv2.HealthCheck(path='/health', interval=Duration.seconds(30))")
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        pulumi = pulumi_major(program)  # the pulumi-aws major the answer pins, when shipped
         checked = problems = 0
         seen: set[tuple[str, str, int]] = set()
         for facts in program.python:
             for path, keywords, line in facts.sdk_uses:
                 if not keywords:
                     continue
-                signature = _signature(path)
+                signature = _signature(path, pulumi)
                 if signature is None or signature[1] is None:
                     continue
                 checked += 1
@@ -278,12 +279,13 @@ class MissingKeywordArgument(Check):
             "subnet = ec2.SubnetConfiguration(name='app', cidr_mask=24, subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)")
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        pulumi = pulumi_major(program)  # the pulumi-aws major the answer pins, when shipped
         checked = problems = 0
         for facts in program.python:
             for path, keywords, line in facts.sdk_uses:
                 if keywords is None or "**" in keywords or "*" in keywords:
                     continue
-                signature = _signature(path)
+                signature = _signature(path, pulumi)
                 if signature is None or signature[1] is None or not signature[2]:
                     continue
                 checked += 1

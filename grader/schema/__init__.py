@@ -44,8 +44,28 @@ def terraform_majors() -> frozenset[int]:
     return frozenset(int(data[k]["version"].split(".")[0]) for k in ("terraform", "terraform_previous") if k in data)
 
 
-def pulumi_module(module: str) -> dict[str, Any] | None:
-    return load()["pulumi"]["modules"].get(module)
+def _pulumi(major: int | None) -> dict[str, Any]:
+    """The shipped pulumi-aws schema for `major` (the current one when None or not shipped)."""
+    data = load()
+    previous = data.get("pulumi_previous")
+    if major is not None and previous and int(previous["version"].split(".")[0]) == major:
+        return previous
+    return data["pulumi"]
+
+
+def pulumi_module(module: str, major: int | None = None) -> dict[str, Any] | None:
+    return _pulumi(major)["modules"].get(module)
+
+
+def pulumi_version(major: int | None = None) -> str:
+    return _pulumi(major)["version"]
+
+
+def sdk_majors(package: str) -> frozenset[int]:
+    """The majors of a Python SDK (pulumi-aws, aws-cdk-lib) the shipped schema can check code against."""
+    data = load()
+    keys = {"pulumi-aws": ("pulumi", "pulumi_previous"), "aws-cdk-lib": ("cdk",)}.get(package, ())
+    return frozenset(int(data[k]["version"].split(".")[0]) for k in keys if k in data)
 
 
 def cdk_module(module: str) -> dict[str, Any] | None:
@@ -59,5 +79,6 @@ def versions() -> dict[str, str]:
         **({"terraform-provider-aws (previous major)": data["terraform_previous"]["version"]}
            if "terraform_previous" in data else {}),
         "pulumi-aws": data["pulumi"]["version"],
+        **({"pulumi-aws (previous major)": data["pulumi_previous"]["version"]} if "pulumi_previous" in data else {}),
         "aws-cdk-lib": data["cdk"]["version"],
     }
