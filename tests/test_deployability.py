@@ -353,9 +353,9 @@ LIFECYCLE = ('resource "aws_s3_bucket_lifecycle_configuration" "l" {\n  bucket =
              '    status = "Enabled"\n%s    expiration {\n      days = 30\n    }\n  }\n}\n')
 
 
-def test_s3_lifecycle_rule_without_filter_or_prefix_is_medium_and_not_a_blocker():
+def test_s3_lifecycle_rule_without_filter_or_prefix_is_low_and_not_a_blocker():
     (finding,) = [f for f in run_check("DEP019", {"main.tf": LIFECYCLE % ""}) if f.status == "fail"]
-    assert finding.found == "expire" and finding.severity == "medium" and finding.area == "deployability"
+    assert finding.found == "expire" and finding.severity == "low" and finding.area == "deployability"
     for scope in ("    filter {}\n", '    filter {\n      prefix = "logs/"\n    }\n', '    prefix = "logs/"\n'):
         assert statuses(run_check("DEP019", {"main.tf": LIFECYCLE % scope})) == {"pass"}
     from grader.grade import BLOCKING_AREAS
@@ -370,3 +370,19 @@ def test_s3_lifecycle_rule_without_filter_in_cdktf():
             '        S3BucketLifecycleConfiguration(self, "l", bucket="b", rule=[S3BucketLifecycleConfigurationRule(id="r", status="Enabled"%s)])\n')
     assert "fail" in statuses(run_check("DEP019", {"main.py": code % ""}))
     assert statuses(run_check("DEP019", {"main.py": code % ', filter=S3BucketLifecycleConfigurationRuleFilter(prefix="")'})) == {"pass"}
+
+
+def test_two_required_providers_blocks_in_one_module():
+    tf = 'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n  }\n}\n'
+    both = {"main.tf": tf + 'resource "aws_s3_bucket" "b" {}\n', "provider.tf": tf + 'provider "aws" {\n  region = "us-east-1"\n}\n'}
+    assert [f.status for f in run_check("DEP031", both)] == ["fail"]
+    modules = {"main.tf": tf, "modules/net/versions.tf": tf}  # one per module directory is fine
+    assert [f.status for f in run_check("DEP031", modules)] == ["pass"]
+
+
+def test_a_lifecycle_rule_without_filter_is_not_claimed_under_provider_4():
+    rule = ('resource "aws_s3_bucket_lifecycle_configuration" "l" {\n  bucket = "b"\n  rule {\n    id = "x"\n    status = "Enabled"\n'
+            '    expiration {\n      days = 30\n    }\n  }\n}\n')
+    assert [f.status for f in run_check("DEP019", {"main.tf": rule})] == ["fail"]
+    pinned = 'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws", version = "~> 4.0" }\n  }\n}\n'
+    assert not [f for f in run_check("DEP019", {"main.tf": pinned + rule}) if f.status == "fail"]

@@ -477,3 +477,18 @@ def test_every_rubric_check_has_a_report_label():
     from grader.report.labels import CHECK_LABELS
     rubric_checks = {cid for cid, cls in REGISTRY.items() if cls.rubric_driven and cid.startswith("REQ") and cid != "REQ020"}
     assert rubric_checks <= set(CHECK_LABELS), rubric_checks - set(CHECK_LABELS)
+
+
+def test_a_region_only_as_a_value_with_no_provider_block_is_not_deployed_there():
+    code = {"main.tf": 'variable "region" {\n  default = "us-east-1"\n}\nresource "aws_s3_bucket" "b" {}\n'}
+    assert judge("REQ010", code, regions=["us-east-1"]) == {"fail"}
+    with_provider = {**code, "provider.tf": 'provider "aws" {\n  region = var.region\n}\n'}
+    assert judge("REQ010", with_provider, regions=["us-east-1"]) == {"pass"}
+
+
+def test_no_provider_block_is_fine_when_the_prompt_supplies_provider_tf():
+    code = {"main.tf": 'variable "region" {\n  default = "us-east-1"\n}\nresource "aws_s3_bucket" "b" {}\n'}
+    req = Requirement(id="R", area="region", text="t")
+    ctx = Context(prompt="The provider configuration is already present in provider.tf.")
+    found = list(REGISTRY["REQ010"]().evaluate(program_of(code), ctx, req, {"regions": ["us-east-1"]}))
+    assert {f.status for f in found} == {"pass"}

@@ -155,6 +155,13 @@ class Regions(_RubricCheck):
         configured = provider_regions(program)
         found = {r for r, _, _ in configured if r}
         in_code = {m.group(0) for f in program.files if f.language in ("hcl", "python") for m in REGION.finditer(f.text)}
+        hcl_only = program.dialects == {"terraform"} and any(f.language == "hcl" for f in program.files)
+        if hcl_only and not configured and in_code and not _PROVIDER_ELSEWHERE.search(ctx.prompt or "") \
+                and not program.deliverable.truncated and not program.errors:
+            # a region only as a value (a variable default, a tag): with no provider "aws" block nothing deploys there
+            yield self.finding("fail", f"Expected {', '.join(required)}; the code has no provider \"aws\" block, so nothing sets the "
+                               f"region ({', '.join(sorted(in_code))} appear only as values).", [], found="No provider")
+            return
         seen = found | in_code
         locations = [loc for _, loc, _ in configured][:3]
         missing = [r for r in required if r not in seen]
@@ -173,6 +180,12 @@ class Regions(_RubricCheck):
                                found=", ".join(f"`{r}`" for r in extra))
         else:
             yield self.finding("pass", f"Deploys to {', '.join(required)}.", locations)
+
+
+# The prompt says the provider configuration is supplied (provider.tf, "the provider block is provided"): the answer
+# need not configure one.
+_PROVIDER_ELSEWHERE = re.compile(r"provider\.tf|provider (?:block|configuration)s? (?:is |are )?(?:already )?(?:provided|present|exists?|given|supplied|"
+                                 r"configured elsewhere|handled)|(?:do not|don't|no need to) (?:define|configure|create|write|include) (?:the |a |an )?(?:aws )?provider", re.I)
 
 
 @register

@@ -419,6 +419,39 @@ class MissingAnswerModule(Check):
             yield self.finding("pass", f"The {checked} imports of the answer's own modules name delivered files.")
 
 
+_REQUIRED_PROVIDERS = re.compile(r"^\s*required_providers\s*\{", re.M)
+
+
+@register
+class DuplicateRequiredProviders(Check):
+    id = "DEP031"
+    name = "duplicate-required-providers"
+    area = "deployability"
+    severity = "critical"
+    description = "Two `required_providers` blocks in one Terraform module (often main.tf and provider.tf / versions.tf)."
+    why = "terraform init: 'Duplicate required providers configuration: A module may have only one required providers configuration.'"
+    fix = "Keep one terraform { required_providers { ... } } block per module directory (versions.tf or provider.tf)."
+    bad = ('terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n  }\n}\n'
+           'terraform {\n  required_providers {\n    random = { source = "hashicorp/random" }\n  }\n}')
+    good = 'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n    random = { source = "hashicorp/random" }\n  }\n}'
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        blocks: dict[str, list[Location]] = {}
+        for source in program.files:
+            if source.language != "hcl" or source.path.endswith(".tfvars") or not source.parsed:
+                continue
+            for m in _REQUIRED_PROVIDERS.finditer(source.text):
+                line = source.text.count("\n", 0, m.start()) + 1
+                blocks.setdefault(posixpath.dirname(source.path), []).append(Location(source.path, line))
+        for directory, found in sorted(blocks.items()):
+            if len(found) > 1:
+                where = ", ".join(f"{loc.file}:{loc.line}" for loc in found[:3])
+                yield self.finding("fail", f"The module `{directory or '.'}` has {len(found)} required_providers blocks ({where}); "
+                                   "terraform init refuses a second one.", found[:3], found=where)
+        if blocks and all(len(v) == 1 for v in blocks.values()):
+            yield self.finding("pass", "Each module has one required_providers block.")
+
+
 _STATIC_PROVIDER = re.compile(r"[A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)?")
 
 

@@ -15,6 +15,7 @@ from ..ir import Expr, Location, Program, Resource, as_text, first_block, scope_
 from ..resolve import known_regions, provider_regions, resolve
 from ..rubric.reading import ALLOWS_PLACEHOLDER
 from .base import Check, Context, Finding, register
+from .schema_checks import _pinned_major
 
 _PLACEHOLDERS = [
     (re.compile(r"<\s*(?:your|insert|replace|enter|add|put)[\w\s-]*>", re.I), "an angle-bracket placeholder"),
@@ -295,7 +296,7 @@ class LifecycleRuleWithoutFilter(Check):
     id = "DEP019"
     name = "lifecycle-rule-without-filter"
     area = "deployability"
-    severity = "medium"
+    severity = "low"  # a provider warning today, not a failed plan
     description = "An `aws_s3_bucket_lifecycle_configuration` rule with neither a `filter` block nor a `prefix` (Terraform and CDKTF)."
     why = ("hashicorp/aws 5.x warns that a rule needs exactly one of filter or prefix and that this will be an error in "
            "a future version; the rule's scope is left to the provider's default.")
@@ -306,9 +307,10 @@ class LifecycleRuleWithoutFilter(Check):
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         checked = problems = 0
+        pinned = _pinned_major(program)
         for r in program.of_type(*_LIFECYCLE_TYPES):
-            if r.dialect not in ("terraform", "cdktf"):
-                continue
+            if r.dialect not in ("terraform", "cdktf") or r.dialect == "terraform" and pinned is not None and pinned < 5:
+                continue  # hashicorp/aws 4.x does not warn
             rules = r.attributes.get("rule")
             for rule in rules if isinstance(rules, list) else []:
                 if not isinstance(rule, dict):
