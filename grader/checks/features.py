@@ -158,9 +158,15 @@ class Regions(_RubricCheck):
         hcl_only = program.dialects == {"terraform"} and any(f.language == "hcl" for f in program.files)
         if hcl_only and not configured and in_code and not _PROVIDER_ELSEWHERE.search(ctx.prompt or "") \
                 and not program.deliverable.truncated and not program.errors:
-            # a region only as a value (a variable default, a tag): with no provider "aws" block nothing deploys there
-            yield self.finding("fail", f"Expected {', '.join(required)}; the code has no provider \"aws\" block, so nothing sets the "
-                               f"region ({', '.join(sorted(in_code))} appear only as values).", [], found="No provider")
+            # a region only as a value (a variable default, a tag): with no provider "aws" block nothing deploys there,
+            # unless a provider file outside the answer reads a region variable the answer declares
+            region_vars = sorted(v.name for v in program.variables.values() if "region" in v.name.lower())
+            if region_vars:
+                yield self.finding("unknown", f"Expected {', '.join(required)}; the code has no provider \"aws\" block: the region is set "
+                                   f"only if a provider file outside the answer uses `var.{region_vars[0]}`.", [])
+            else:
+                yield self.finding("fail", f"Expected {', '.join(required)}; the code has no provider \"aws\" block, so nothing sets the "
+                                   f"region ({', '.join(sorted(in_code))} appear only as values).", [], found="No provider")
             return
         seen = found | in_code
         locations = [loc for _, loc, _ in configured][:3]
