@@ -479,11 +479,11 @@ def test_every_rubric_check_has_a_report_label():
     assert rubric_checks <= set(CHECK_LABELS), rubric_checks - set(CHECK_LABELS)
 
 
-def test_a_region_only_as_a_value_with_no_provider_block_is_not_deployed_there():
+def test_a_region_only_as_a_value_with_no_provider_block_is_not_judged_met():
     code = {"main.tf": 'variable "region" {\n  default = "us-east-1"\n}\nresource "aws_s3_bucket" "b" {}\n'}
     assert judge("REQ010", code, regions=["us-east-1"]) == {"unknown"}  # a provider.tf outside the answer may read it
     tags_only = {"main.tf": 'resource "aws_s3_bucket" "b" {\n  tags = { Region = "us-east-1" }\n}\n'}
-    assert judge("REQ010", tags_only, regions=["us-east-1"]) == {"fail"}
+    assert judge("REQ010", tags_only, regions=["us-east-1"]) == {"unknown"}  # never a false "met" either
     with_provider = {**code, "provider.tf": 'provider "aws" {\n  region = var.region\n}\n'}
     assert judge("REQ010", with_provider, regions=["us-east-1"]) == {"pass"}
 

@@ -158,15 +158,12 @@ class Regions(_RubricCheck):
         hcl_only = program.dialects == {"terraform"} and any(f.language == "hcl" for f in program.files)
         if hcl_only and not configured and in_code and not _PROVIDER_ELSEWHERE.search(ctx.prompt or "") \
                 and not program.deliverable.truncated and not program.errors:
-            # a region only as a value (a variable default, a tag): with no provider "aws" block nothing deploys there,
-            # unless a provider file outside the answer reads a region variable the answer declares
+            # a region only as a value (a variable default, a tag, the backend): with no provider "aws" block the answer
+            # sets no region itself; a provider file the task's harness supplies may (many tasks ship one), so not judged
             region_vars = sorted(v.name for v in program.variables.values() if "region" in v.name.lower())
-            if region_vars:
-                yield self.finding("unknown", f"Expected {', '.join(required)}; the code has no provider \"aws\" block: the region is set "
-                                   f"only if a provider file outside the answer uses `var.{region_vars[0]}`.", [])
-            else:
-                yield self.finding("fail", f"Expected {', '.join(required)}; the code has no provider \"aws\" block, so nothing sets the "
-                                   f"region ({', '.join(sorted(in_code))} appear only as values).", [], found="No provider")
+            hint = f"uses `var.{region_vars[0]}`" if region_vars else "sets it"
+            yield self.finding("unknown", f"Expected {', '.join(required)}; the code has no provider \"aws\" block: the region is set "
+                               f"only if a provider file outside the answer {hint} ({', '.join(sorted(in_code))} appear only as values).", [])
             return
         seen = found | in_code
         locations = [loc for _, loc, _ in configured][:3]
