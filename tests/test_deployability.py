@@ -386,3 +386,13 @@ def test_a_lifecycle_rule_without_filter_is_not_claimed_under_provider_4():
     assert [f.status for f in run_check("DEP019", {"main.tf": rule})] == ["fail"]
     pinned = 'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws", version = "~> 4.0" }\n  }\n}\n'
     assert not [f for f in run_check("DEP019", {"main.tf": pinned + rule}) if f.status == "fail"]
+
+
+def test_provider_aliases_the_prompt_asks_for_are_not_a_redefinition():
+    from grader.checks.base import Context
+    code = {"main.tf": 'provider "aws" {\n  alias = "secondary"\n  region = "us-west-2"\n}\nresource "aws_s3_bucket" "b" {}\n'}
+    check = next(cid for cid, cls in REGISTRY.items() if cls.name == "provider-redefined")
+    plain = Context(prompt="The provider configuration already exists in provider.tf and uses var.aws_region.")
+    asked = Context(prompt=plain.prompt + " Define primary and secondary provider aliases for the two regions.")
+    assert [f.status for f in run_check(check, code, plain)] == ["fail"]
+    assert [f.status for f in run_check(check, code, asked)] == ["pass"]

@@ -494,3 +494,14 @@ def test_no_provider_block_is_fine_when_the_prompt_supplies_provider_tf():
     ctx = Context(prompt="The provider configuration is already present in provider.tf.")
     found = list(REGISTRY["REQ010"]().evaluate(program_of(code), ctx, req, {"regions": ["us-east-1"]}))
     assert {f.status for f in found} == {"pass"}
+
+
+def test_wildcard_resources_aws_requires_or_a_condition_scopes_are_not_least_privilege_failures():
+    eni = ('resource "aws_iam_role_policy" "p" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", '
+           'Action = ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface"], Resource = "*" }] })\n}\n')
+    assert judge("REQ040", {"main.tf": eni}) == {"pass"}
+    tagged = ('resource "aws_iam_role_policy" "p" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["ec2:StopInstances"], '
+              'Resource = "*", Condition = { StringEquals = { "aws:ResourceTag/AutoStop" = "true" } } }] })\n}\n')
+    assert judge("REQ040", {"main.tf": tagged}) == {"pass"}
+    open_ = tagged.replace(', Condition = { StringEquals = { "aws:ResourceTag/AutoStop" = "true" } }', "")
+    assert judge("REQ040", {"main.tf": open_}) & {"fail", "partial"}

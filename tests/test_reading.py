@@ -496,3 +496,17 @@ def test_alarm_metrics_are_gathered_from_every_sentence_that_asks_for_them():
               "- Monitor free storage space (alert when below 10 GB)\n- Optionally alarm on replica lag\n")
     assert by_key(prompt)["alarm-metrics"].checks[0].params == {"metrics": ["cpu", "free-storage"]}
     assert "alarm-metrics" not in by_key("- Send alarm notifications to the ops email.\n")
+
+
+@pytest.mark.parametrize("prompt,key,expected", [
+    ("- Manage credentials through AWS Secrets Manager or sensitive Terraform variables.\n", "concept-secrets-manager", "low"),
+    ("- Store credentials in AWS Secrets Manager.\n", "concept-secrets-manager", "high"),
+    ("- Use two or more subnets with a NAT gateway or more.\n", "concept-nat-gateway", "high"),
+])
+def test_round10_a_service_beside_another_option(prompt, key, expected):
+    assert by_key(prompt)[key].confidence == expected
+
+
+def test_nothing_fancy_with_a_service_asks_for_none():
+    assert "concept-kms" not in by_key("- Encrypt the buckets with SSE-S3. Nothing fancy with KMS.\n")
+    assert "concept-kms" in by_key("- Encrypt the buckets with a KMS key.\n")

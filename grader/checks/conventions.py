@@ -129,7 +129,9 @@ class ProviderRedefined(Check):
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         if not _hcl(program) or not _EXISTING_PROVIDER.search(ctx.prompt or ""):
             return
-        extra = [p for p in program.providers if p.name == "aws" and not p.location.file.endswith("provider.tf")]
+        aliases_asked = bool(re.search(r"\balias(?:es|ed)?\b", ctx.prompt or "", re.I))  # the prompt wants extra providers
+        extra = [p for p in program.providers if p.name == "aws" and not p.location.file.endswith("provider.tf")
+                 and not (p.alias and aliases_asked)]
         for provider in extra:
             yield self.finding("fail", f"provider \"aws\"{f' (alias {provider.alias})' if provider.alias else ''} is declared in "
                                f"{provider.location.file}, but the prompt says provider.tf already exists.", [provider.location],

@@ -497,7 +497,11 @@ def _prompt_grants(prompt: str, policy: str) -> bool:
 _RESOURCE_FREE = re.compile(r"cloudwatch:(?:PutMetricData|GetMetric\w*|ListMetrics|DescribeAlarms\w*)|ec2:Describe\w*|xray:Put\w+|xray:Get\w*"
                             r"|logs:DescribeLogGroups|ssm:DescribeParameters|kms:ListKeys|kms:ListAliases|sts:GetCallerIdentity"
                             r"|ecr:GetAuthorizationToken|s3:ListAllMyBuckets|iam:List\w*|tag:GetResources|cloudtrail:DescribeTrails"
-                            r"|autoscaling:Describe\w*|elasticloadbalancing:Describe\w*|rds:Describe\w*|sns:ListTopics|sqs:ListQueues")
+                            r"|autoscaling:Describe\w*|elasticloadbalancing:Describe\w*|rds:Describe\w*|sns:ListTopics|sqs:ListQueues"
+                            # a Lambda in a VPC manages its network interfaces on "*" (AWSLambdaVPCAccessExecutionRole);
+                            # CloudWatch Logs delivery (Step Functions, API Gateway) takes only "*"
+                            r"|ec2:(?:Create|Delete)NetworkInterface\w*|ec2:(?:Assign|Unassign)PrivateIpAddresses"
+                            r"|logs:(?:Create|Get|Update|Delete|List)LogDeliver\w*|logs:(?:Put|Describe)ResourcePolic\w*")
 
 
 def _wildcards(st: Statement) -> list[str]:
@@ -509,7 +513,8 @@ def _wildcards(st: Statement) -> list[str]:
         return []  # the standard first statement of a KMS key policy: the account administers its key
     found = [f"Action `{a}`" for a in st.actions if a == "*" or a.endswith(":*")]
     # Resource "*" in a resource policy means the resource itself; resource-free actions only take "*"
-    if st.principal is None and not (st.actions and all(_RESOURCE_FREE.fullmatch(a) for a in st.actions)):
+    # a Condition (a tag, a source ARN) scopes a "*" resource to what it names
+    if st.principal is None and not st.condition and not (st.actions and all(_RESOURCE_FREE.fullmatch(a) for a in st.actions)):
         found += [f"Resource `{r}`" for r in st.resources if r == "*" or re.search(r":\*(?::\*)*$|:\*:\*:\*", r)]
     return found
 
@@ -966,15 +971,19 @@ class S3Versioning(_RubricCheck):
             elif isinstance(given, Expr) or inline and isinstance(inline.get("enabled"), Expr):
                 unsure.add(b.address)  # set from a value the analysis cannot read (`versioning=config if flag else None`)
         missing = [b for b in buckets if b.address not in versioned]
-        if missing and all(b.address in unsure for b in missing):
-            yield self.finding("unknown", f"Versioning of {_names(missing)} is set from a value not known statically.", _locs(missing))
-        elif not missing:
+        sure_off = [b for b in missing if b.address not in unsure]
+        if not missing:
             yield self.finding("pass", f"All {len(buckets)} buckets are versioned.", _locs(buckets))
-        elif len(missing) < len(buckets) and not params.get("all"):  # "enable versioning" on the bucket it is about, not on every log bucket
+        elif not params.get("all") and versioned:  # "enable versioning" on the bucket it is about, not on every log bucket
             yield self.finding("pass", f"{len(buckets) - len(missing)} of {len(buckets)} buckets are versioned.",
                                _locs([b for b in buckets if b.address in versioned]))
+        elif not sure_off or not params.get("all") and unsure:
+            unknown = [b for b in missing if b.address in unsure]
+            yield self.finding("unknown", f"Versioning of {_names(unknown)} is set from a value not known statically.", _locs(unknown))
         else:
-            yield self.finding("fail" if len(missing) == len(buckets) else "partial", f"Versioning is off on {_names(missing)}.", _locs(missing))
+            note = f"; {_names([b for b in missing if b.address in unsure])} set it from a value not known statically" if unsure else ""
+            yield self.finding("fail" if len(sure_off) == len(buckets) else "partial", f"Versioning is off on {_names(sure_off)}{note}.",
+                               _locs(sure_off))
 
 
 @register

@@ -81,6 +81,9 @@ class _RefFinder(cst.CSTVisitor):
             self.found.append(bound.address)
 
 
+_UNBOUND = object()
+
+
 class _Collector(cst.CSTVisitor):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
@@ -129,6 +132,7 @@ class _Collector(cst.CSTVisitor):
         return None, rest
 
     def bind(self, target: cst.BaseExpression, value: Any) -> None:
+        """Bind a name (or `self.x`) to a value; a rebinding inside one arm of an `if` leaves it unknown."""
         dotted = _dotted(target)
         if dotted is None:
             return
@@ -136,6 +140,10 @@ class _Collector(cst.CSTVisitor):
             self.self_bindings[dotted] = value
             self.self_types.setdefault(dotted, set()).add(value.source_type if isinstance(value, Resource) else "")
         elif "." not in dotted:
+            before = self.bindings[-1].get(dotted, _UNBOUND)
+            if self.branches and before is not _UNBOUND and before is not value and not isinstance(value, Resource):
+                # `x = None` then `if flag: x = Args(...)`: either may hold when x is read
+                value = Expr(f"{dotted} (set in a branch)")
             self.bindings[-1][dotted] = value
             if dotted in self.aliases:  # `dynamodb = boto3.resource(...)` hides the SDK module
                 self.shadowed[-1].add(dotted)
@@ -662,6 +670,8 @@ class _Collector(cst.CSTVisitor):
     # ---- binding the result of a declaring call -----------------------------------
     def leave_Assign(self, node: cst.Assign) -> None:
         resource = self.results.get(id(node.value))
+        if resource is None and self._declares(node.value):
+            resource = self.value(node.value)  # an SDK call that makes no resource (`BucketVersioningArgs(enabled=True)`)
         if resource is not None:
             for target in node.targets:
                 self.bind(target.target, resource)

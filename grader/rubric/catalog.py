@@ -46,7 +46,7 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept("security_group", "Security groups", "networking", r"\bsecurity groups?\b", ("aws_security_group", "aws_default_security_group")),
     Concept("alb", "ALB/Target Groups", "compute", r"\bapplication load balancers?\b|\balbs?\b|\bload balancers?\b|\belb\b", ("aws_lb", "aws_alb", "aws_elb")),
     Concept("asg", "Auto Scaling Group", "compute", r"\bauto ?scaling groups?\b|\basgs?\b|\bauto ?scaling\b(?=[^.]{0,30}\b(?:ec2|instances?)\b)"
-            r"|(?:(?<=ec2 )|(?<=ec2 with )|(?<=instances )|(?<=instances with )|(?<=instance ))auto ?scaling\b", ("aws_autoscaling_group",)),
+            r"|(?:(?<=ec2 )|(?<=ec2 with )|(?<=instances )|(?<=instances with )|(?<=instance ))auto ?scaling\b", ("aws_autoscaling_group", "aws_eks_node_group")),
     Concept("ec2", "EC2 instances", "compute", r"\bec2\b", ("aws_instance", "aws_launch_template", "aws_autoscaling_group", "aws_launch_configuration", "aws_eks_node_group")),
     Concept("lambda", "Lambda", "compute", r"\blambda\b", ("aws_lambda_function",)),
     Concept("ecs", "ECS", "compute", r"\becs\b|(?<!eks )\bfargate\b(?! profiles?)", ("aws_ecs_cluster", "aws_ecs_service")),

@@ -263,6 +263,11 @@ def _regions(stmts: list[Statement], b: _Builder) -> None:
               reading=REQUIRED if sure else Reading("required", "low", "regions offered as alternatives or only mentioned"))
 
 
+# After a service, "or <something that is not a service>" offers another way ("Secrets Manager or sensitive Terraform
+# variables"): the service is one choice. Not "or more" / "or higher" / "or later".
+_OTHER_OPTION = re.compile(r"^(?:\s+[\w-]+){0,3}?\s*,?\s+(?:or|and/or)\s+(?!more\b|higher\b|later\b|newer\b|greater\b|above\b|equivalent\b)"
+                           r"(?:an?\s+|the\s+|use\s+|via\s+)?(?:[\w-]+\s+){0,2}(?:variables?|inputs?|parameters?|files?|environment|"
+                           r"config(?:uration)?|values?|tfvars|defaults?|locals?|hard-?coded|manual(?:ly)?|scripts?)\b", re.I)
 # A concept named by a generic word ("processing queue") is that service only if the prompt names the service somewhere.
 _GENERIC_NAMES = {"sqs": r"queues?"}
 # "SSE-S3 or SSE-KMS", "AES-256 or KMS": a KMS key is one choice, not a demand.
@@ -294,6 +299,10 @@ def _concepts(stmts: list[Statement], b: _Builder) -> None:
                 coordinated[i] = Reading("required", "low", f"a generic word, not the service: the prompt never names {concept.label}")
             if concept.id == "kms" and coordinated[i].polarity == "required" and _S3_MANAGED_ALTERNATIVE.search(s.text):
                 coordinated[i] = Reading("optional", "high", "the prompt allows S3-managed encryption (SSE-S3) instead")
+        for i, (a, z) in enumerate(spans):  # "Secrets Manager or sensitive variables": one option of several
+            if coordinated[i].polarity == "required" and coordinated[i].confidence == "high" and not any(
+                    i in g and len(g) > 1 for g in alternatives(s.text, spans)) and _OTHER_OPTION.match(s.text[z:]):
+                coordinated[i] = Reading("required", "low", "offered beside another option the prompt allows")
         for i, (a, z) in enumerate(spans):  # a name inside a code span or a naming section is an example, not a demand
             if coordinated[i].polarity == "required" and (any(x <= a and z <= y for x, y in code) or re.search(r"\bnaming\b", s.section, re.I)):
                 coordinated[i] = Reading("required", "low", "named in a naming example or code span, not asked for")

@@ -40,6 +40,7 @@ _LEAD_FORBIDS = re.compile(r"^\W*(?:do not|don'?t|must not|never|shall not)\W*\s
                            r"|^\W*(?:excluded|exclude)\b", re.I)
 _LEAD_NEGATES = re.compile(r"^\W*(?:do not|don'?t|never|no|avoid|must not|without|not needed|not required|out of scope|excluded?)\b", re.I)
 _NEGATION_BEFORE = re.compile(r"\b(?:no|not|never|without|avoid|don'?t|do not|must not|shouldn'?t|should not|cannot|exclud\w*|"
+                              r"nothing (?:fancy|special|custom|complicated|complex|extra) (?:with|for|about|around|on)|"
                               r"except|no need (?:for|to)|out of scope|instead of|rather than)\b", re.I)
 _CONDITIONAL = re.compile(r"\b(?:optional(?:ly)?|if (?:needed|required|applicable|desired|necessary|possible|you (?:use|need|want|choose))"
                           r"|if (?:the )?(?:task|project|solution|stack) (?:requires|needs|uses)|if (?:creating|using|deploying)"
