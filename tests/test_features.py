@@ -497,9 +497,13 @@ def test_no_provider_block_is_fine_when_the_prompt_supplies_provider_tf():
 
 
 def test_wildcard_resources_aws_requires_or_a_condition_scopes_are_not_least_privilege_failures():
-    eni = ('resource "aws_iam_role_policy" "p" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", '
+    role = ('resource "aws_iam_role" "fn" {\n  assume_role_policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", '
+            'Principal = { Service = "lambda.amazonaws.com" } }] })\n}\n')
+    eni = ('resource "aws_iam_role_policy" "p" {\n  role = aws_iam_role.fn.id\n  policy = jsonencode({ Statement = [{ Effect = "Allow", '
            'Action = ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface"], Resource = "*" }] })\n}\n')
-    assert judge("REQ040", {"main.tf": eni}) == {"pass"}
+    assert judge("REQ040", {"main.tf": role + eni}) == {"pass"}  # a VPC Lambda's role, as AWSLambdaVPCAccessExecutionRole
+    ec2_role = role.replace("lambda.amazonaws.com", "ec2.amazonaws.com")
+    assert judge("REQ040", {"main.tf": ec2_role + eni}) & {"fail", "partial"}  # an instance role can scope them
     tagged = ('resource "aws_iam_role_policy" "p" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["ec2:StopInstances"], '
               'Resource = "*", Condition = { StringEquals = { "aws:ResourceTag/AutoStop" = "true" } } }] })\n}\n')
     assert judge("REQ040", {"main.tf": tagged}) == {"pass"}

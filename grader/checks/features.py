@@ -498,10 +498,20 @@ _RESOURCE_FREE = re.compile(r"cloudwatch:(?:PutMetricData|GetMetric\w*|ListMetri
                             r"|logs:DescribeLogGroups|ssm:DescribeParameters|kms:ListKeys|kms:ListAliases|sts:GetCallerIdentity"
                             r"|ecr:GetAuthorizationToken|s3:ListAllMyBuckets|iam:List\w*|tag:GetResources|cloudtrail:DescribeTrails"
                             r"|autoscaling:Describe\w*|elasticloadbalancing:Describe\w*|rds:Describe\w*|sns:ListTopics|sqs:ListQueues"
-                            # a Lambda in a VPC manages its network interfaces on "*" (AWSLambdaVPCAccessExecutionRole);
                             # CloudWatch Logs delivery (Step Functions, API Gateway) takes only "*"
-                            r"|ec2:(?:Create|Delete)NetworkInterface\w*|ec2:(?:Assign|Unassign)PrivateIpAddresses"
                             r"|logs:(?:Create|Get|Update|Delete|List)LogDeliver\w*|logs:(?:Put|Describe)ResourcePolic\w*")
+# A Lambda in a VPC manages its network interfaces on "*" (as AWSLambdaVPCAccessExecutionRole does); for other roles
+# these actions can and should be scoped to subnets and security groups.
+_LAMBDA_ENI = re.compile(r"ec2:(?:Create|Delete|Describe)NetworkInterface\w*|ec2:(?:Assign|Unassign)PrivateIpAddresses")
+
+
+def _lambda_eni_statement(program: Program, st: Statement) -> bool:
+    """ENI actions on "*" in a policy of a role Lambda assumes."""
+    if not st.actions or not all(_LAMBDA_ENI.fullmatch(a) or _RESOURCE_FREE.fullmatch(a) for a in st.actions):
+        return False
+    roles = [r for r in program.of_type("aws_iam_role") if r.address in st.resource.refs or st.resource.address in r.refs
+             or st.resource is r]
+    return any("lambda.amazonaws.com" in as_text(r.attributes.get("assume_role_policy", r.attributes)) for r in roles)
 
 
 def _wildcards(st: Statement) -> list[str]:
@@ -535,6 +545,8 @@ class LeastPrivilege(_RubricCheck):
         policies = 0
         for st in policy_statements(program):  # literal statements only, from every dialect (grader/checks/policy.py)
             policies += 1
+            if _lambda_eni_statement(program, st):
+                continue
             offenders += [(st.resource, w) for w in _wildcards(st) if (st.resource, w) not in offenders]
         for r, _, name in managed_policy_names(program):
             base = name.rsplit("/", 1)[-1]
