@@ -510,3 +510,16 @@ def test_round10_a_service_beside_another_option(prompt, key, expected):
 def test_nothing_fancy_with_a_service_asks_for_none():
     assert "concept-kms" not in by_key("- Encrypt the buckets with SSE-S3. Nothing fancy with KMS.\n")
     assert "concept-kms" in by_key("- Encrypt the buckets with a KMS key.\n")
+
+
+def test_point_in_time_recovery_beside_an_aurora_database_is_not_a_dynamodb_requirement():
+    aurora = "### Data\n- Database using RDS Aurora Serverless v2\n- Automated backups with point-in-time recovery\n"
+    assert "dynamodb-pitr" not in by_key(aurora)  # the prompt never names DynamoDB
+    both = aurora + "### Sessions\n- DynamoDB table for sessions with point-in-time recovery\n"
+    assert "dynamodb-pitr" in by_key(both)
+
+
+def test_guardduty_protection_features_are_not_the_services():
+    found = by_key("- Enable GuardDuty with S3 Protection, EKS Audit Logging, and Malware Protection.\n")
+    assert found["concept-eks"].confidence == "low" and found["concept-s3"].confidence == "low"
+    assert by_key("- Create an EKS cluster for the workloads.\n")["concept-eks"].confidence == "high"

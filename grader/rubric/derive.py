@@ -490,7 +490,8 @@ def _monitoring(stmts: list[Statement], b: _Builder) -> None:
 
 
 def _data(stmts: list[Statement], b: _Builder) -> None:
-    for s in stmts:
+    dynamo_named = any(re.search(r"\bdynamo ?db\b", x.text, re.I) for x in stmts)
+    for i, s in enumerate(stmts):
         low = s.text.lower()
         m = re.search(r"(?<!module )(?<!provider )(?<!api )(?<!schema )(?<!semantic )(?<!code )\bversioning\b", low)
         if m:
@@ -510,8 +511,11 @@ def _data(stmts: list[Statement], b: _Builder) -> None:
             if r:
                 b.add("multi-az", "database", s.text, s.line, "REQ062", {}, severity="medium", reading=r)
         m = re.search(r"point[- ]in[- ]time recovery|\bpitr\b", low)
-        context = f"{s.lead} {s.section} {low}".lower()  # "- RDS PostgreSQL:\n  - point-in-time recovery" is about RDS
-        if m and not (re.search(r"\brds\b|aurora|postgres|mysql|\bdatabase\b", context) and "dynamo" not in context):
+        # "- RDS PostgreSQL:\n  - point-in-time recovery" is about RDS, and so is a PITR bullet whose neighbours in its list
+        # name Aurora; REQ063 judges DynamoDB tables, so a prompt that never names DynamoDB asks nothing of them
+        near = " ".join(x.text for x in stmts[max(i - 3, 0):i] if x.section == s.section)
+        context = f"{s.lead} {s.section} {near} {low}".lower()
+        if m and dynamo_named and ("dynamo" in context or not re.search(r"\brds\b|aurora|postgres|mysql|\bdatabase\b", context)):
             b.add("dynamodb-pitr", "database", s.text, s.line, "REQ063", {}, severity="medium", reading=s.reading(m.start(), m.end()))
         runtimes = list(re.finditer(r"(python\s*3\.\d+|node(?:\.?js)?\s*\d+|latest (?:lambda )?runtime|runtime[^.]{0,20}latest)", low))
         # "must not use Node.js 18+ (use Python 3.11 instead)": the runtime asked for is the one not excluded

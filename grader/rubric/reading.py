@@ -85,7 +85,7 @@ _LINKED_ROLE = re.compile(r"^[\w -]{0,10}service[- ]linked roles?|^\s*(?:\w+\s+)
 _LINKED_ROLE_BEFORE = re.compile(r"service[- ]linked roles?\s+(?:for\s+)?(?:the\s+)?$", re.I)
 _SOURCE_AFTER = re.compile(r"^\s*(?:(?:and|or|/|,)\s*(?:(?-i:[A-Z])[\w-]*\s*){1,3})?(?:findings|events?|alerts|state changes?|(?:configuration )?changes?|modifications?|api calls|notifications? from"
                            r"|(?:access |execution |audit )?logs?(?! groups?)(?! retention))\b", re.I)
-_MODIFIER_AFTER = re.compile(r"^[\s-]*(?:(?:for|used for|via)\s+(?:the\s+)?(?:\w+\s+)?)?(?:backend\b|networking (?:components|resources|layer)\b|(?:tables?\s+)?(?:for\s+)?(?:terraform\s+)?(?:state\s+)?lock(?:ing|s)?\b|remote state\b|state (?:file|bucket|storage|locking)\b|csi\b|drivers?\b|add-?ons?\b|plugins?\b|agents?\b|managed node groups?|node groups?|worker nodes?"
+_MODIFIER_AFTER = re.compile(r"^[\s-]*(?:(?:for|used for|via)\s+(?:the\s+)?(?:\w+\s+)?)?(?:backend\b|networking (?:components|resources|layer)\b|(?:audit )?log(?:ging)? protection\b|audit logging\b|protection\b|runtime monitoring\b|(?:tables?\s+)?(?:for\s+)?(?:terraform\s+)?(?:state\s+)?lock(?:ing|s)?\b|remote state\b|state (?:file|bucket|storage|locking)\b|csi\b|drivers?\b|add-?ons?\b|plugins?\b|agents?\b|managed node groups?|node groups?|worker nodes?"
                              r"|nodes?\b|instance profiles?\b|sdk\b|client\b|console\b|cli\b|ami\b|optimi[sz]ed\b|compatible\b)", re.I)
 _TRACKED = re.compile(r"\b(?:track\w*|record\w*|detect\w*|watch\w*|monitor\w*|report\w*|alert\w* on)\s+(?:every\s+|all\s+|any\s+)?(?:[\w-]+\s+){0,2}?"
                       r"(?:changes?|drift|modifications?|deviations?)\s+(?:on|to|of|in|across|for)\s+(?:the\s+|our\s+|all\s+|existing\s+)?"
