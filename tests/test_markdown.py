@@ -287,3 +287,11 @@ def test_an_error_printout_in_a_code_fence_is_not_a_file():
     assert [f.path for f in extract(doc).files] == ["lib/tap_stack.py"]
     code = doc.replace("ImportError: cannot import name 'TapStackProps' from 'lib.tap_stack'", "from lib.tap_stack import TapStack")
     assert [f.path for f in extract(code).files] == ["tap.py", "lib/tap_stack.py"]
+
+
+def test_an_html_comment_above_a_fence_names_it_and_a_directory_tree_does_not():
+    doc = ("## Layout\n\n- lib/\n  └── operations.md\n\n1. Entry point\n\n<!-- app.py -->\n"
+           f"{FENCE}py\nimport aws_cdk as cdk\napp = cdk.App()\napp.synth()\n{FENCE}\n")
+    assert [(f.path, f.language) for f in extract(doc).files] == [("app.py", "python")]
+    unnamed = doc.replace("<!-- app.py -->\n", "")
+    assert "operations.md" not in [f.path for f in extract(unnamed).files]

@@ -212,8 +212,10 @@ def _blocks(tokens, lines: list[str], inserted: list[int], unfenced: set[int]) -
         if tok.type == "heading_open":
             heading = tokens[i + 1].content
             text_path = None
+        elif tok.type == "html_block" and (named := re.fullmatch(r"\s*<!--\s*(?:file:\s*)?([\w./-]+\.\w+)\s*-->\s*", tok.content, re.I)):
+            text_path, since = (clean_path(named.group(1)), tok.content), 0  # `<!-- app.py -->` just above a fence names it
         elif tok.type == "inline" and tokens[i - 1].type != "heading_open":
-            found = _path_in(tok.content)
+            found = _path_in(tok.content) if not re.search(r"[├└│]──|│", tok.content) else None  # a directory tree names no block
             if found:
                 text_path, since = (found, tok.content), 0
             elif text_path and (since := since + 1) > _TEXT_REACH:
