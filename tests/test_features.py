@@ -509,3 +509,10 @@ def test_wildcard_resources_aws_requires_or_a_condition_scopes_are_not_least_pri
     assert judge("REQ040", {"main.tf": tagged}) == {"pass"}
     open_ = tagged.replace(', Condition = { StringEquals = { "aws:ResourceTag/AutoStop" = "true" } }', "")
     assert judge("REQ040", {"main.tf": open_}) & {"fail", "partial"}
+
+
+def test_lambda_settings_from_an_unknown_dict_are_not_judged():
+    code = ("from aws_cdk import Stack, aws_lambda as _lambda\nclass S(Stack):\n    def f(self, props):\n"
+            "        _lambda.Function(self, 'F', handler='i.h', **props)\n")
+    assert judge("REQ072", {"lib/tap_stack.py": code}, memory=256) == {"unknown"}
+    assert judge("REQ072", {"lib/tap_stack.py": code.replace("**props", "memory_size=128")}, memory=256) == {"fail"}

@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..ingest.markdown import has_code_lines
+from ..ingest.markdown import could_declare_resources, has_code_lines
 from ..ir import Program
 from .base import Finding
 
@@ -50,7 +50,7 @@ def judge(finding: Finding, requirement: "Requirement", program: Program, text: 
 
 def absence_doubt(program: Program, text: str, types: tuple[str, ...]) -> str | None:
     """Why a "missing" claim cannot be trusted for this subject, or None when it can."""
-    broken = [f for f in program.files if f.language in ("hcl", "python") and not f.parsed and _could_declare(f.language, f.text)]
+    broken = [f for f in program.files if f.language in ("hcl", "python") and not f.parsed and could_declare_resources(f.language, f.text)]
     if broken:
         first = next((e for e in program.errors if e.file == broken[0].path), None)
         where = f"{broken[0].path}:{first.line}" if first and first.line else broken[0].path
@@ -64,16 +64,6 @@ def absence_doubt(program: Program, text: str, types: tuple[str, ...]) -> str | 
             if m:
                 return f"the answer names `{m.group(0).strip('.(')}`, which the analysis did not turn into a resource"
     return None
-
-
-_HCL_DECLARATION = re.compile(r'^\s*(?:resource|data|module)\s+"', re.M)
-_PY_DECLARATION = re.compile(r"^\s*(?:class|def|import|from)\s|\b[A-Za-z_][\w.]*\(", re.M)
-
-
-def _could_declare(language: str, text: str) -> bool:
-    """Could this unparsed file hold resources? A fence of pseudo-config (`Ingress: 10.0.0.0/16 - All Traffic`)
-    or a list of output names cannot, so it leaves an absence claim standing."""
-    return bool((_HCL_DECLARATION if language == "hcl" else _PY_DECLARATION).search(text))
 
 
 @lru_cache(maxsize=512)

@@ -1168,6 +1168,9 @@ class LambdaSettings(_RubricCheck):
             return
         fits, off, unsure = [], [], []
         for f in functions:
+            if "**" in (f.meta.get("kwargs") or ()):
+                unsure.append(f)  # an unknown **dict may set them
+                continue
             values = {k: _lambda_setting(program, f, k) for k in wanted}
             values = {k: _LAMBDA_DEFAULTS[k] if v is None else v for k, v in values.items()}
             if any(isinstance(v, Expr) for v in values.values()):

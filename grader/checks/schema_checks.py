@@ -32,7 +32,7 @@ def _constraint_major(version: str) -> int | None:
     return min(uppers) if uppers else None  # only lower bounds: the newest release is installed
 
 
-def _pinned_major(program: Program) -> int | None:
+def pinned_provider_major(program: Program) -> int | None:
     """The provider major `terraform init` would pick under the aws version constraint; None for the newest."""
     spec = program.required_providers.get("aws", {})
     version = spec.get("version") if isinstance(spec, dict) else None
@@ -85,7 +85,7 @@ def pulumi_major(program: Program) -> int | None:
 def _version_note(program: Program) -> tuple[str, bool, int | None]:
     """(note for messages, whether the code pins a provider major none of the shipped schemas has,
     the pinned major to check HCL against)."""
-    pinned = _pinned_major(program)
+    pinned = pinned_provider_major(program)
     shipped = schema.terraform_version(pinned)
     if pinned is not None and pinned not in schema.terraform_majors():
         version = program.required_providers["aws"].get("version")

@@ -15,7 +15,7 @@ from ..ir import Expr, Location, Program, Resource, as_text, first_block, scope_
 from ..resolve import known_regions, provider_regions, resolve
 from ..rubric.reading import ALLOWS_PLACEHOLDER
 from .base import Check, Context, Finding, register
-from .schema_checks import _pinned_major
+from .schema_checks import pinned_provider_major
 
 _PLACEHOLDERS = [
     (re.compile(r"<\s*(?:your|insert|replace|enter|add|put)[\w\s-]*>", re.I), "an angle-bracket placeholder"),
@@ -307,7 +307,7 @@ class LifecycleRuleWithoutFilter(Check):
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         checked = problems = 0
-        pinned = _pinned_major(program)
+        pinned = pinned_provider_major(program)
         for r in program.of_type(*_LIFECYCLE_TYPES):
             if r.dialect not in ("terraform", "cdktf") or r.dialect == "terraform" and pinned is not None and pinned < 5:
                 continue  # hashicorp/aws 4.x does not warn

@@ -416,7 +416,14 @@ _PY_START = re.compile(r"^(?:import\s+\w[\w.]*(?:\s+as\s+\w+)?\s*$|from\s+[\w.]+
 
 # A line only code of the language starts: an HCL top-level block; a Python import, class, def or call `name(`.
 _HCL_DECLARES = re.compile(r"^\s*(?:(?:resource|data|module|variable|output|provider)\s+\"|(?:terraform|locals)\s*\{)", re.M)
+_HCL_RESOURCES = re.compile(r'^\s*(?:resource|data|module)\s+"', re.M)
 _PY_DECLARES = re.compile(r"^\s*(?:import|from|class|def)\s|\b[A-Za-z_][\w.]*\(", re.M)
+
+
+def could_declare_resources(language: str, text: str) -> bool:
+    """Could this text (a file that did not parse) hold resources? A fence of pseudo-config (`Ingress: 10.0.0.0/16 -
+    All Traffic`) or a list of output names cannot, so it leaves a claim that something is missing standing."""
+    return bool((_HCL_RESOURCES if language == "hcl" else _PY_DECLARES).search(text))
 _LINE_COMMENT = re.compile(r"^\s*(?:#|//).*$", re.M)
 
 

@@ -299,9 +299,10 @@ def _concepts(stmts: list[Statement], b: _Builder) -> None:
                 coordinated[i] = Reading("required", "low", f"a generic word, not the service: the prompt never names {concept.label}")
             if concept.id == "kms" and coordinated[i].polarity == "required" and _S3_MANAGED_ALTERNATIVE.search(s.text):
                 coordinated[i] = Reading("optional", "high", "the prompt allows S3-managed encryption (SSE-S3) instead")
+        grouped = {i for g in alternatives(s.text, spans) if len(g) > 1 for i in g}
         for i, (a, z) in enumerate(spans):  # "Secrets Manager or sensitive variables": one option of several
-            if coordinated[i].polarity == "required" and coordinated[i].confidence == "high" and not any(
-                    i in g and len(g) > 1 for g in alternatives(s.text, spans)) and _OTHER_OPTION.match(s.text[z:]):
+            if coordinated[i].polarity == "required" and coordinated[i].confidence == "high" and i not in grouped \
+                    and _OTHER_OPTION.match(s.text[z:]):
                 coordinated[i] = Reading("required", "low", "offered beside another option the prompt allows")
         for i, (a, z) in enumerate(spans):  # a name inside a code span or a naming section is an example, not a demand
             if coordinated[i].polarity == "required" and (any(x <= a and z <= y for x, y in code) or re.search(r"\bnaming\b", s.section, re.I)):
