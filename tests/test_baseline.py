@@ -121,3 +121,14 @@ def test_wildcard_iam_in_heredoc_with_interpolations():
                '"Resource": "*"}, {"Effect": "Allow", "Action": "sqs:*", "Resource": "${aws_sqs_queue.q.arn}"}]}\nEOF\n}')
     found = fails("BAS002", {"main.tf": heredoc})
     assert len(found) == 1 and found[0].found == "s3:*"
+
+
+def test_a_literal_wrapped_as_a_pulumi_secret_is_hard_coded_and_a_prompt_forbidding_it_does_not_ask_for_it():
+    wrapped = {"lib/tap_stack.py": 'import pulumi\nimport pulumi_aws as aws\n'
+                                   'aws.rds.Cluster("c", master_password=pulumi.Output.secret("ChangeMe123!"))\n'}
+    assert "Output.secret" in fails("BAS005", wrapped)[0].message
+    assert fails("BAS005", wrapped, "No hardcoded credentials or secrets in code.")  # forbidding is no request
+    assert not fails("BAS005", wrapped, "Hard-code the demo password ChangeMe123! for the workshop.")
+    read = {"lib/tap_stack.py": 'import pulumi\nimport pulumi_aws as aws\n'
+                                'aws.rds.Cluster("c", master_password=pulumi.Config().require_secret("dbPassword"))\n'}
+    assert not fails("BAS005", read)

@@ -120,3 +120,16 @@ def test_dead_branch_is_not_read():
     assert "aws_cdk.aws_lambda.NoSuchDestination" in calls(live)
     block = "from aws_cdk import aws_s3 as s3\nclass S:\n    def f(self):\n        if False:\n            s3.CfnBucket(self, 'A')\n        else:\n            s3.CfnBucket(self, 'B')\n"
     assert [r.name for r in program_of({"app.py": block}).resources] == ["B"]
+
+
+def test_a_suffix_nothing_reads_reaches_no_name():
+    hcl = ('variable "environment_suffix" {{\n  validation {{\n    condition     = length(var.environment_suffix) > 0\n'
+           '    error_message = "empty"\n  }}\n}}\n# names use var.environment_suffix\nmodule "m" {{\n  source = "./m"\n{}}}\n'
+           'resource "aws_s3_bucket" "b" {{\n  bucket = "${{module.m.prefix}}-logs"\n}}\n')
+    assert judge("REQ082", {"main.tf": hcl.format("")}) & BAD  # only its own validation and a comment name it
+    assert judge("REQ082", {"main.tf": hcl.format("  suffix = var.environment_suffix\n")}) == {"unknown"}
+    python = (PULUMI + 'class Stack:\n    """Names are combined with environmentSuffix."""\n    def __init__(self, name):\n'
+              '        # append environment_suffix later\n        aws.s3.Bucket("b", bucket=f"{name}-logs")\n')
+    assert judge("REQ082", {"tap.py": python}) & BAD
+    read = 'suffix = pulumi.Config().require("environmentSuffix")\nStack(f"app-{suffix}")\n'
+    assert judge("REQ082", {"tap.py": python + read}) == {"unknown"}

@@ -418,6 +418,9 @@ _SECRET_ATTRS: dict[str, tuple[str, ...]] = {
     "aws_opensearch_domain": ("advanced_security_options.master_user_options.master_user_password",),
     "aws_dms_endpoint": ("password",),
 }
+_NEGATED_BEFORE = re.compile(r"\b(?:no|not|never|avoid(?:ing)?|without|don't|do not|must not|prohibit\w*|forbid\w*|instead of)\b[^.]{0,20}$", re.I)
+# A literal wrapped as a secret (Pulumi Output.secret) is still a literal in the source.
+_WRAPPED_LITERAL = re.compile(r"((?:pulumi\.)?Output\.(?:secret|from_input))\(\s*(['\"])([^'\"{}$]+)\2\s*\)")
 _PLAINTEXT_SECRET = re.compile(r"SecretValue\.(?:unsafe_plain_text|plain_text)\(\s*(['\"])([^'\"]+)\1\s*\)")
 
 
@@ -440,7 +443,8 @@ class HardcodedSecret(Check):
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         prompt = ctx.prompt or ""
-        asked = bool(re.search(r"hard[- ]?cod(?:e|ed|ing)[^.]{0,60}(?:password|secret|credential)", prompt, re.I))
+        asked = any(not _NEGATED_BEFORE.search(line[:m.start()]) for line in _lines(prompt, "hard[- ]?cod")
+                    for m in re.finditer(r"hard[- ]?cod(?:e|ed|ing)[^.]{0,60}(?:password|secret|credential)", line, re.I))
         checked = flagged = 0
         for r in program.managed():
             for dotted in _SECRET_ATTRS.get(r.type, ()):
@@ -469,6 +473,8 @@ class HardcodedSecret(Check):
     def _literal(value: Any, program: Program, r: Resource) -> tuple[str | None, str]:
         if isinstance(value, str):
             return (value, "") if value.strip() and "${" not in value else (None, "")
+        if isinstance(value, Expr) and (wrapped := _WRAPPED_LITERAL.fullmatch(value.text.strip())):
+            return wrapped.group(3), f" (`{wrapped.group(1)}` only hides it from logs)"
         if isinstance(value, Expr) and re.fullmatch(r"var\.[\w-]+", value.text.strip()):
             resolved = resolve(value, program, scope_of(r.location.file))
             if isinstance(resolved, str) and resolved.strip() and "${" not in resolved:

@@ -6,7 +6,9 @@ fail / unknown with evidence and a message saying what was expected and what was
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 from typing import Any, Iterator
 
 from .. import schema
@@ -1444,6 +1446,49 @@ class NamingPattern(_RubricCheck):
                                f"(e.g. `{as_text(off[0][1])[:50]}` on `{off[0][0].address}`).", _locs([r for r, _ in off]), found="Partial")
 
 
+_SUFFIX_INPUT = re.compile(r"env(?:ironment)?_?suffix", re.I)
+_HCL_COMMENT = re.compile(r"/\*.*?\*/|(?:#|//)[^\n]*", re.S)
+
+
+def _python_code_tokens(text: str) -> str | None:
+    """The code of a Python file without comments and docstrings (statement-level strings): the names and
+    strings a value could flow from. None when the file does not tokenize."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return None
+    kept, previous = [], tokenize.NEWLINE
+    skip = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT}
+    for i, tok in enumerate(tokens):
+        following = next((t.type for t in tokens[i + 1:] if t.type not in (tokenize.COMMENT, tokenize.NL)), tokenize.NEWLINE)
+        statement_string = tok.type == tokenize.STRING and previous in skip and following in (tokenize.NEWLINE, tokenize.ENDMARKER)
+        if tok.type not in skip and not statement_string:
+            kept.append(tok.string)
+        if tok.type not in (tokenize.COMMENT, tokenize.NL):
+            previous = tok.type
+    return " ".join(kept)
+
+
+def _reads_suffix(program: Program) -> bool:
+    """Whether the code reads an environment suffix: a Python name or string (a config key) outside comments and
+    docstrings, or an HCL suffix variable something references. A suffix named only in a comment or docstring, or a
+    variable nothing reads, cannot reach any name. Unreadable files count as reading it."""
+    for f in program.files:
+        if f.language == "python":
+            code = _python_code_tokens(f.text)
+            if code is None or _SUFFIX_INPUT.search(code):
+                return True
+        elif f.language == "hcl":
+            lines = f.text.splitlines()
+            for v in program.variables.values():  # a variable's own block (its validation) is no use of it
+                if v.location.file == f.path and _SUFFIX_INPUT.search(v.name):
+                    end = program.spans.get(v.location, v.location.line)
+                    lines[v.location.line - 1:end] = [""] * (end - v.location.line + 1)
+            if re.search(r"\b(?:var|local)\.\w*" + _SUFFIX_INPUT.pattern, _HCL_COMMENT.sub("", "\n".join(lines)), re.I):
+                return True
+    return any(_SUFFIX_INPUT.search(ref.target) for ref in program.references)
+
+
 @register
 class EnvironmentSuffix(_RubricCheck):
     id = "REQ082"
@@ -1458,12 +1503,18 @@ class EnvironmentSuffix(_RubricCheck):
     def evaluate(self, program, ctx, requirement, params) -> Iterator[Finding]:
         names = _physical_names(program)
         text = _code_text(program).lower()
-        has_input = re.search(r"env(?:ironment)?_?suffix", text)  # `environment_suffix`, Pulumi config `envSuffix`
-        if not has_input:
+        if not _SUFFIX_INPUT.search(text):  # `environment_suffix`, Pulumi config `envSuffix`
             yield self.missing("No environment suffix input exists; names cannot be made unique per environment.")
             return
         if not names:
             yield self.finding("pass", "An environment suffix exists and no resource sets an explicit physical name.")
+            return
+        if not _reads_suffix(program):
+            declared = sorted(f"`var.{v.name}`" for v in program.variables.values() if _SUFFIX_INPUT.search(v.name))
+            what = (f"{declared[0]} is declared but nothing reads it" if declared else
+                    "No code reads an environment suffix (it is named only in comments, docstrings or values nothing reads)")
+            yield self.missing(f"{what}, so no name includes it.", locations=sorted(
+                {v.location for v in program.variables.values() if _SUFFIX_INPUT.search(v.name)}, key=lambda l: (l.file, l.line)))
             return
         without = [(r, known) for r, _, v, known in names if not _ENV.search(v)]
         missing = [r for r, known in without if known]
