@@ -100,3 +100,17 @@ def test_writeup_reads_like_the_seeds():
                     "## Summary Table", "## Actionable fixes required to comply"):
         assert heading in text, heading
     assert re.search(r"^1\. \*\*", text, re.M), "numbered fixes"
+
+
+def test_advice_is_shown_apart_from_failures(tmp_path):
+    task = tmp_path / "task"
+    task.mkdir()
+    (task / "PROMPT.md").write_text("Create an S3 bucket for logs in us-east-1.\n")
+    bucket = 'resource "aws_s3_bucket" "logs" {{\n  bucket = "logs-1234"\n{}}}\n'
+    (task / "MODEL_RESPONSE.md").write_text("```hcl\n# main.tf\n" + bucket.format("  versioning {\n    enabled = true\n  }\n") + "```\n")
+    text = runner.invoke(app, ["grade", str(task), "--format", "markdown"]).stdout
+    advice = text.split("## Advice (not counted)", 1)
+    assert len(advice) == 2 and "deprecated argument `versioning`" in advice[1].split("\n## ", 1)[0]
+    assert "deprecated argument" not in advice[0]  # not among the failures
+    (task / "MODEL_RESPONSE.md").write_text("```hcl\n# main.tf\n" + bucket.format("") + "```\n")
+    assert "## Advice" not in runner.invoke(app, ["grade", str(task), "--format", "markdown"]).stdout

@@ -82,6 +82,7 @@ def render_markdown(result: dict[str, Any]) -> str:
     out += _issues(subjects, titles, None, "Other findings (not tied to a prompt requirement)", requirement_free=True)
     out += _fixes(subjects, titles, requirements)
     out += _unknowns(subjects, titles, requirements, by_req)
+    out += _advice(subjects, titles)
     out += _scoring(subjects, titles)
     return "\n".join(out).rstrip() + "\n"
 
@@ -215,6 +216,20 @@ def _unknowns(subjects, titles, requirements, by_req) -> list[str]:
         return []
     return ["## Not judged", "", "Not counted as failures: the evidence is not there (code that did not parse, a requirement the "
             "prompt does not clearly make, values known only at deploy time).", ""] + lines
+
+
+def _advice(subjects, titles) -> list[str]:
+    """Facts worth fixing that the prompt does not make failures (deprecated arguments, unpinned providers)."""
+    lines = []
+    for s in subjects:
+        advice = [f for f in s["findings"] if f["status"] == "n/a" and f["severity"] == "info"]
+        if advice:
+            lines += [f"{titles[s['name']]}:", ""]
+            lines += [f"- {f['message'].removeprefix('Advice (not counted): ')}{_where(f)} [{f['check']}]" for f in advice[:15]]
+            if len(advice) > 15:
+                lines.append(f"- … and {len(advice) - 15} more.")
+            lines.append("")
+    return ["## Advice (not counted)", "", "Worth fixing, but not failures: the prompt does not ask for it.", ""] + lines if lines else []
 
 
 def _scoring(subjects, titles) -> list[str]:
