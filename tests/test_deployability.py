@@ -396,3 +396,27 @@ def test_provider_aliases_the_prompt_asks_for_are_not_a_redefinition():
     asked = Context(prompt=plain.prompt + " Define primary and secondary provider aliases for the two regions.")
     assert [f.status for f in run_check(check, code, plain)] == ["fail"]
     assert [f.status for f in run_check(check, code, asked)] == ["pass"]
+
+
+def test_an_arn_with_a_word_for_its_account_is_a_placeholder():
+    policy = ('resource "aws_s3_bucket_policy" "p" {{\n  bucket = "b"\n  policy = jsonencode({{ Statement = [{{ Effect = "Allow", '
+              'Principal = {{ AWS = "{}" }}, Action = "s3:PutObject", Resource = "arn:aws:s3:::b/*" }}] }})\n}}\n')
+    assert statuses(run_check("DEP020", {"main.tf": policy.format("arn:aws:iam::elb-account-id:root")})) == {"fail"}
+    for real in ("arn:aws:iam::127311923021:root", "arn:aws:iam::aws:policy/ReadOnlyAccess",
+                 "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E1"):
+        assert statuses(run_check("DEP020", {"main.tf": policy.format(real)})) == {"pass"}, real
+    integration = ('resource "aws_api_gateway_integration" "i" {\n  type = "AWS"\n'
+                   '  uri  = "arn:aws:apigateway:us-east-1:states:action/StartExecution"\n}\n')
+    assert statuses(run_check("DEP020", {"main.tf": integration})) == {"pass"}
+
+
+def test_placeholders_in_the_part_of_a_file_the_parser_could_not_read():
+    head = 'variable "cert_arn" {\n  default = "arn:aws:acm:us-east-1:123456789012:certificate/abc"\n}\n'
+    cut = head + 'resource "aws_lb_listener" "https" {\n  certificate_arn = var.cert_arn\n  port = '
+    found = [f for f in run_check("DEP020", {"main.tf": cut}) if f.status == "fail"]
+    assert found and "var.cert_arn" in found[0].message  # what read the default was cut off
+    assert statuses(run_check("DEP020", {"main.tf": head})) == {"pass"} or not run_check("DEP020", {"main.tf": head})
+    tail = 'resource "aws_s3_bucket" "b" {\n  bucket = "b-1"\n}\nresource "aws_instance" "i" {\n  ami = "ami-xxxxxxxx"\n  subnet_id = "'
+    found = [f for f in run_check("DEP020", {"main.tf": tail}) if f.status == "fail"]
+    assert found and found[0].locations[0].line == 5
+    assert not [f for f in run_check("DEP020", {"main.tf": tail.replace("ami-xxxxxxxx", "ami-0abc1234def567890")}) if f.status == "fail"]

@@ -23,6 +23,9 @@ _PLACEHOLDERS = [
     (re.compile(r"\byour[-_](?:account|bucket|domain|key|email|vpc|subnet|cert|certificate|hosted|zone|org|company|ip)\w*", re.I), "a 'your-...' placeholder"),
     (re.compile(r"(?<![.\w{$])(?:ACCOUNT[_-]?ID|AWS_ACCOUNT_ID|ACCOUNT_NUMBER)\b"), "an ACCOUNT_ID placeholder"),
     (re.compile(r"\b123456789012\b"), "the documentation account id 123456789012"),
+    # an ARN whose account field is a word, not 12 digits (`arn:aws:iam::elb-account-id:root`); `aws` and `cloudfront`
+    # are real account fields of AWS-owned ARNs, and API Gateway integration ARNs name a service there
+    (re.compile(r"\barn:aws[\w-]*:(?!apigateway:)[\w-]+:[\w-]*:(?!(?:aws|cloudfront)\b)[A-Za-z][\w-]*:"), "an ARN with a placeholder account"),
     (re.compile(r"\b(?:vpc|subnet|sg|igw|rtb|acm|ami)-x{3,}\b", re.I), "a placeholder resource id"),
     (re.compile(r"x{4,}", re.I), "an 'xxxx' placeholder"),
     (re.compile(r"\bssh-rsa\s+AAAA[\w+/]{0,40}(?:\.\.\.|\s|$)"), "a truncated or example public key"),
@@ -35,6 +38,7 @@ _SECRET_KEY = re.compile(r"password|secret|token", re.I)  # literal secrets are 
 # Free-form data AWS stores without reading it (a parameter's value, tags, environment variables):
 # a placeholder there deploys, and is a value to fill in later, not a failed apply.
 _STORED_KEYS = {"value", "insecure_value", "tags", "tags_all", "variables", "environment", "environment_variables"}
+_QUOTED = re.compile(r"""(["'])((?:(?!\1)[^\\\n]|\\.)*)\1""")
 _INTERPOLATIONS = re.compile(r"\$\{[^}]*\}|\{[^}]*\}")
 
 
@@ -55,6 +59,9 @@ def _strings(program: Program):
                     yield r, key, resolved
                 elif isinstance(leaf, Expr) and leaf.is_template:
                     yield r, key, _INTERPOLATIONS.sub("", leaf.text)  # only the literal parts of a template
+                elif isinstance(leaf, Expr):  # string literals inside a call (`jsonencode({...})`), their literal parts
+                    for m in _QUOTED.finditer(leaf.text):
+                        yield r, key, _INTERPOLATIONS.sub("", m.group(2))
 
 
 @register
@@ -91,8 +98,41 @@ class PlaceholderValue(Check):
                 seen.add((r.address, key))
                 yield self.finding("fail", f"`{r.address}.{key}` hard-codes the id of a resource outside the deliverable: `{text.strip()}`.",
                                    [r.line_of(key)], found=text.strip())
+        for path, line, key, text, holder in _unparsed_strings(program):
+            if _SECRET_KEY.search(key) or key in _STORED_KEYS or key in _SKIP_KEYS:
+                continue
+            for pattern, label in _PLACEHOLDERS[:-1]:  # 'xxxx' alone is too weak without the parsed value's context
+                m = pattern.search(text)
+                if m and m.group(0) not in prompt and not allowed & set(re.findall(r"[a-z]+", key.lower())):
+                    seen.add((path, str(line)))
+                    yield self.finding("fail", f"{holder} holds {label}: `{m.group(0)[:40]}`.", [Location(path, line)],
+                                       found=m.group(0)[:40])
+                    break
         if checked and not seen:
             yield self.finding("pass", "No placeholder values.")
+
+
+_ASSIGNED_STRING = re.compile(r"""^\s*["']?([A-Za-z_][\w-]*)["']?\s*[=:]\s*(?:\[\s*)?(?:f|r)?(["'])(.*?)(?<!\\)\2""")
+
+
+def _unparsed_strings(program: Program) -> Iterator[tuple[str, int, str, str, str]]:
+    """(file, line, key, string, what holds it) for `key = "..."` lines the parser did not read: a code file that did not parse, or
+    the part after the blocks salvaged from one (a truncated file is valid up to where it stops), and defaults nothing
+    parsed reads in such a file. Their placeholders are as certain as a parsed file's."""
+    broken = {e.file for e in program.errors}
+    used = {ref.target for ref in program.references}
+    for v in sorted(program.variables.values(), key=lambda v: (v.location.file, v.location.line)):
+        # a default nothing parsed reads, in a file cut short: what read it may be in the lost part
+        if v.location.file in broken and f"var.{v.name}" not in used and isinstance(v.default, str):
+            yield v.location.file, v.location.line, "default", v.default, f"The default of `var.{v.name}` (its file is cut short)"
+    for f in program.files:
+        if f.language not in ("hcl", "python") or (f.parsed and f.path not in broken):
+            continue
+        read = [end for loc, end in program.spans.items() if loc.file == f.path] if f.parsed else []
+        start = max(read, default=0) + 1 if f.parsed else 1
+        for number, line in enumerate(f.text.splitlines()[start - 1:], start):
+            if (m := _ASSIGNED_STRING.match(line)) is not None:
+                yield f.path, number, m.group(1), m.group(3), f"`{m.group(1)}` in the part of {f.path} that does not parse"
 
 
 _GENERIC_WORDS = {"aws", "arn", "id", "ids", "name", "the", "a", "an", "for", "use", "and", "or", "with", "value", "values", "resource"}
