@@ -352,3 +352,38 @@ def test_logs_key_policy_pulumi_and_terraform():
     assert not fails("WIR001", {"main.tf": hcl.format(policy=sub)})
     root_only = sub.replace("logs.${data.aws_region.current.name}.amazonaws.com", "ec2.amazonaws.com")
     assert fails("WIR001", {"main.tf": hcl.format(policy=root_only)})
+
+
+def test_security_group_name_template_starting_with_sg():
+    sg = 'variable "env" {}\nresource "aws_security_group" "s" {\n  name_prefix = "%s"\n}\n'
+    found = [f for f in run_check("DEP023", {"main.tf": sg % "sg-web-${var.env}-"}) if f.status == "fail"]
+    assert "`sg-web-...` starts with `sg-`" in found[0].message
+    assert [f.status for f in run_check("DEP023", {"main.tf": sg % "web-${var.env}-sg-"})] == ["pass"]
+    assert [f.status for f in run_check("DEP023", {"main.tf": sg % "${var.env}-sg-"})] == ["pass"]  # start unknown
+    pulumi = 'import pulumi_aws as aws\naws.ec2.SecurityGroup("s", name=f"sg-{env}-web")\n'
+    assert fails("DEP023", {"lib/tap_stack.py": pulumi})
+    assert not fails("DEP023", {"lib/tap_stack.py": pulumi.replace('f"sg-{env}-web"', 'f"{env}-sg-web"')})
+
+
+def test_rds_names_must_be_lowercase():
+    def dep023(files):
+        return [(f.status, f.message) for f in run_check("DEP023", files) if f.status != "pass"]
+    hcl = ('variable "env" {}\nvariable "environment" {\n  default = "%s"\n}\nlocals {\n  name_prefix = "tap-${var.environment}"\n}\n'
+           'resource "aws_db_subnet_group" "g" {\n  name = "${local.name_prefix}-db"\n}\n'
+           'resource "aws_db_instance" "d" {\n  identifier = "%s-${var.env}"\n}\n')
+    found = dep023({"main.tf": hcl % ("Production", "MyApp")})
+    assert found[0][0] == "unknown" and "`P`" in found[0][1] and "default values" in found[0][1]  # a default a deploy may override
+    assert found[1][0] == "fail" and "`A`, `M`" in found[1][1]  # the literal part alone is invalid
+    assert dep023({"main.tf": hcl % ("production", "myapp")}) == []
+    assert "underscores" not in dep023({"main.tf": hcl % ("production", "my_app")})[0][1]  # `_` is no identifier character
+    assert "start with a letter" in dep023({"main.tf": 'resource "aws_db_parameter_group" "p" {\n  name = "1-params"\n}\n'})[0][1]
+    assert dep023({"main.tf": 'resource "aws_db_parameter_group" "p" {\n  name = "params.v1"\n}\n'}) == []
+    cdktf = ('from cdktf import TerraformStack\nfrom cdktf_cdktf_provider_aws.rds_cluster import RdsCluster\n'
+             'class S(TerraformStack):\n    def __init__(self, scope, id):\n        super().__init__(scope, id)\n'
+             '        RdsCluster(self, "c", cluster_identifier=f"Aurora-{id}")\n')
+    assert fails("DEP023", {"lib/tap_stack.py": cdktf})
+    assert not fails("DEP023", {"lib/tap_stack.py": cdktf.replace("Aurora-", "aurora-")})
+    # CloudFormation lowercases RDS identifiers itself
+    cdk = ('from aws_cdk import Stack, aws_rds as rds\nclass S(Stack):\n    def __init__(self, scope, id):\n'
+           '        super().__init__(scope, id)\n        rds.DatabaseInstance(self, "Db", instance_identifier="MyDb")\n')
+    assert not fails("DEP023", {"lib/tap_stack.py": cdk})

@@ -380,12 +380,57 @@ _NAME_LIMITS = {
 _PY_STRING = re.compile(r"^[rRfFbBuU]*(\"\"\"|\'\'\'|\"|\')(.*)\1$", re.S)
 
 
-def _literal_part(value: Any) -> str | None:
-    """The literal text of a template whose interpolations are unknown (`"${var.env}-alb"` -> `-alb`)."""
+def _template_parts(value: Any) -> list[str] | None:
+    """The literal segments of a template, in order, around its interpolations (HCL `${...}`, Python f-string `{...}`,
+    nested braces included): `"sg-${var.env}-web"` -> `["sg-", "-web"]`. None when the value is not a template or
+    holds HCL template directives (`%{ if }`), whose literal text may not be rendered."""
     if not isinstance(value, Expr) or not value.is_template:
         return None
     m = _PY_STRING.match(value.text.strip())
-    return _INTERPOLATIONS.sub("", m.group(2) if m else value.text)
+    python = m is not None
+    text = m.group(2) if m else value.text
+    if not python and "%{" in text:
+        return None
+    opener = "{" if python else "${"
+    escapes = {"{{": "{", "}}": "}"} if python else {"$${": "${"}
+    parts, literal, i = [], "", 0
+    while i < len(text):
+        escape = next((e for e in escapes if text.startswith(e, i)), None)
+        if escape:
+            literal, i = literal + escapes[escape], i + len(escape)
+        elif text.startswith(opener, i):
+            parts.append(literal)
+            literal, depth, i = "", 0, i + len(opener) - 1
+            while i < len(text):
+                depth += {"{": 1, "}": -1}.get(text[i], 0)
+                i += 1
+                if depth == 0:
+                    break
+        else:
+            literal, i = literal + text[i], i + 1
+    return parts + [literal]
+
+
+def _literal_part(value: Any) -> str | None:
+    """The literal text of a template whose interpolations are unknown (`"${var.env}-alb"` -> `-alb`)."""
+    parts = _template_parts(value)
+    return None if parts is None else "".join(parts)
+
+
+# Names and identifiers the AWS provider validates against lowercase patterns (internal/service/rds/validate.go:
+# validIdentifier, validSubnetGroupName, validParamGroupName, validOptionGroupName and their *Prefix forms):
+# (allowed characters, must start with a letter). CloudFormation lowercases these itself, so CDK is not judged.
+_IDENTIFIER = ("[0-9a-z-]", True)
+_LOWERCASE_NAMES = {
+    ("aws_db_instance", "identifier"): _IDENTIFIER, ("aws_db_instance", "identifier_prefix"): _IDENTIFIER,
+    ("aws_rds_cluster", "cluster_identifier"): _IDENTIFIER, ("aws_rds_cluster", "cluster_identifier_prefix"): _IDENTIFIER,
+    ("aws_rds_cluster_instance", "identifier"): _IDENTIFIER, ("aws_rds_cluster_instance", "identifier_prefix"): _IDENTIFIER,
+    ("aws_db_subnet_group", "name"): ("[0-9a-z_ .-]", False), ("aws_db_subnet_group", "name_prefix"): ("[0-9a-z_ .-]", False),
+    ("aws_db_parameter_group", "name"): ("[0-9a-z.-]", True), ("aws_db_parameter_group", "name_prefix"): _IDENTIFIER,
+    ("aws_rds_cluster_parameter_group", "name"): ("[0-9a-z.-]", True),
+    ("aws_rds_cluster_parameter_group", "name_prefix"): _IDENTIFIER,
+    ("aws_db_option_group", "name"): _IDENTIFIER, ("aws_db_option_group", "name_prefix"): _IDENTIFIER,
+}
 
 
 @register
@@ -411,8 +456,11 @@ class InvalidValue(Check):
                 v = resolve(r.attributes.get(key), program, scope)
                 return v if isinstance(v, str) else None
 
+            def parts(key: str) -> list[str] | None:
+                return _template_parts(resolve(r.attributes.get(key), program, scope))
+
             checked += 1
-            for message, key in self._problems(r, value):
+            for message, key in self._problems(r, value, parts):
                 problems += 1
                 # from variable defaults a deploy may override; a template's literal part alone is sure
                 literal = not isinstance(r.attributes.get(key), Expr) or value(key) is None
@@ -424,10 +472,15 @@ class InvalidValue(Check):
             yield self.finding("pass", "No values break service rules.")
 
     @staticmethod
-    def _problems(r: Resource, value) -> Iterator[tuple[str, str]]:
+    def _problems(r: Resource, value, parts) -> Iterator[tuple[str, str]]:
         for key in ("name", "name_prefix"):
-            if r.type == "aws_security_group" and (value(key) or "").lower().startswith("sg-"):
-                yield f"security group {key.replace('_', ' ')} `{value(key)}` starts with `sg-`, which AWS reserves", key
+            # a template's leading literal text is the start of the name, whatever its interpolations give
+            start = value(key) or (parts(key) or [""])[0]
+            if r.type == "aws_security_group" and start.lower().startswith("sg-"):
+                shown = value(key) or f"{start}..."
+                yield f"security group {key.replace('_', ' ')} `{shown}` starts with `sg-`, which AWS reserves", key
+        if r.dialect != "cdk":
+            yield from InvalidValue._lowercase_names(r, value, parts)
         for (tf_type, key), limit in _NAME_LIMITS.items():
             if r.type != tf_type:
                 continue
@@ -446,6 +499,33 @@ class InvalidValue(Check):
             v = value(key)
             if v and "${" not in v and not _INSTANCE_TYPE.match(v) and not v.startswith("db.serverless"):
                 yield f"`{v}` is not a valid {key.replace('_', ' ')}", key
+
+
+    @staticmethod
+    def _lowercase_names(r: Resource, value, parts) -> Iterator[tuple[str, str]]:
+        """RDS names and identifiers with characters (uppercase, `_`) or a first character the provider rejects, in the
+        resolved value or in the literal text of a template."""
+        for (tf_type, key), (allowed, letter_first) in _LOWERCASE_NAMES.items():
+            if r.type != tf_type:
+                continue
+            full = value(key)
+            segments = [full] if full is not None else parts(key)
+            if not segments:
+                continue
+            bad = sorted(set(re.sub(allowed, "", "".join(segments))))
+            shown = full if full is not None else "".join(s if i == len(segments) - 1 else s + "${...}"
+                                                          for i, s in enumerate(segments))
+            if bad:
+                chars = ", ".join(f"`{c}`" for c in bad)
+                yield (f"`{key} = \"{shown}\"` holds {chars}, which the AWS provider rejects (only "
+                       f"{_ALLOWED_WORDS[allowed]} are allowed)"), key
+            elif letter_first and segments[0] and not segments[0][0].isalpha():
+                yield f"`{key} = \"{shown}\"` must start with a letter (AWS provider validation)", key
+
+
+_ALLOWED_WORDS = {"[0-9a-z-]": "lowercase letters, digits and hyphens",
+                  "[0-9a-z.-]": "lowercase letters, digits, periods and hyphens",
+                  "[0-9a-z_ .-]": "lowercase letters, digits, hyphens, underscores, periods and spaces"}
 
 
 def _referenced(resource: Resource, key: str, program: Program) -> list[Resource]:
