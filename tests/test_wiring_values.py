@@ -387,3 +387,24 @@ def test_rds_names_must_be_lowercase():
     cdk = ('from aws_cdk import Stack, aws_rds as rds\nclass S(Stack):\n    def __init__(self, scope, id):\n'
            '        super().__init__(scope, id)\n        rds.DatabaseInstance(self, "Db", instance_identifier="MyDb")\n')
     assert not fails("DEP023", {"lib/tap_stack.py": cdk})
+
+
+def test_rds_log_exports():
+    db = 'resource "aws_db_instance" "d" {\n  engine = %s\n  enabled_cloudwatch_logs_exports = [%s]\n}\n'
+    assert "`slow-query`, which RDS does not know" in fails("VAL002", {"main.tf": db % ('"mysql"', '"error", "slow-query"')})[0].message
+    assert "mysql engine does not produce" in fails("VAL002", {"main.tf": db % ('"mysql"', '"error", "postgresql"')})[0].message
+    assert "postgres engine" in fails("VAL002", {"main.tf": db % ('"postgres"', '"postgresql", "slowquery"')})[0].message
+    assert not fails("VAL002", {"main.tf": db % ('"postgres"', '"postgresql", "upgrade"')})
+    assert not fails("VAL002", {"main.tf": db % ('"mysql"', '"audit", "error", "general", "slowquery"')})
+    assert not fails("VAL002", {"main.tf": db % ("var.engine", '"postgresql", "slowquery"')})  # engine unknown: no claim
+    cluster = db.replace("aws_db_instance", "aws_rds_cluster") % ('"aurora-postgresql"', '"postgresql", "%s"')
+    assert not fails("VAL002", {"main.tf": cluster % "instance"})
+    assert fails("VAL002", {"main.tf": cluster % "trace"})  # an instance log type, not a cluster one
+    cdk = ('from aws_cdk import Stack, aws_rds as rds\nclass S(Stack):\n    def __init__(self, scope, id):\n'
+           '        super().__init__(scope, id)\n        rds.DatabaseCluster(self, "C", engine=rds.DatabaseClusterEngine.aurora_mysql('
+           'version=rds.AuroraMysqlEngineVersion.VER_3_04_0), cloudwatch_logs_exports=["%s"])\n')
+    assert fails("VAL002", {"lib/tap_stack.py": cdk % "postgresql"})
+    assert not fails("VAL002", {"lib/tap_stack.py": cdk % "slowquery"})
+    pulumi = 'import pulumi_aws as aws\naws.rds.Instance("db", engine="mysql", enabled_cloudwatch_logs_exports=["%s"])\n'
+    assert fails("VAL002", {"lib/tap_stack.py": pulumi % "slow_query"})
+    assert not fails("VAL002", {"lib/tap_stack.py": pulumi % "slowquery"})
