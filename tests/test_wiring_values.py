@@ -408,3 +408,38 @@ def test_rds_log_exports():
     pulumi = 'import pulumi_aws as aws\naws.rds.Instance("db", engine="mysql", enabled_cloudwatch_logs_exports=["%s"])\n'
     assert fails("VAL002", {"lib/tap_stack.py": pulumi % "slow_query"})
     assert not fails("VAL002", {"lib/tap_stack.py": pulumi % "slowquery"})
+
+
+def test_rds_enhanced_monitoring_needs_a_role():
+    db = 'resource "aws_db_instance" "d" {\n  monitoring_interval = %s\n%s}\n'
+    assert "InvalidParameterCombination" in fails("DEP024", {"main.tf": db % ("60", "")})[0].message
+    assert not fails("DEP024", {"main.tf": db % ("60", "  monitoring_role_arn = aws_iam_role.m.arn\n")})
+    assert not fails("DEP024", {"main.tf": db % ("0", "")})
+    with_default = 'variable "interval" {\n  default = 30\n}\n' + db % ("var.interval", "")
+    assert [f.status for f in run_check("DEP024", {"main.tf": with_default})] == ["unknown"]
+    pulumi = 'import pulumi_aws as aws\naws.rds.ClusterInstance("i", monitoring_interval=60%s)\n'
+    assert fails("DEP024", {"lib/tap_stack.py": pulumi % ""})
+    assert not fails("DEP024", {"lib/tap_stack.py": pulumi % ", monitoring_role_arn=role.arn"})
+    # CDK creates the monitoring role itself
+    cdk = ('from aws_cdk import Stack, Duration, aws_rds as rds\nclass S(Stack):\n    def __init__(self, scope, id):\n'
+           '        super().__init__(scope, id)\n        rds.DatabaseInstance(self, "Db", monitoring_interval=Duration.seconds(60))\n')
+    assert not run_check("DEP024", {"lib/tap_stack.py": cdk})
+
+
+def test_cloudfront_web_acl_outside_us_east_1():
+    hcl = ('variable "region" {\n  default = "us-west-2"\n}\nprovider "aws" {\n  region = %s\n}\n'
+           'provider "aws" {\n  alias  = "use1"\n  region = "us-east-1"\n}\n'
+           'resource "aws_wafv2_web_acl" "cdn" {\n  %sscope = "%s"\n}\n')
+    assert "only in us-east-1" in fails("DEP024", {"main.tf": hcl % ('"eu-west-1"', "", "CLOUDFRONT")})[0].message
+    assert not fails("DEP024", {"main.tf": hcl % ('"eu-west-1"', "provider = aws.use1\n  ", "CLOUDFRONT")})
+    assert not fails("DEP024", {"main.tf": hcl % ('"eu-west-1"', "", "REGIONAL")})
+    assert [f.status for f in run_check("DEP024", {"main.tf": hcl % ("var.region", "", "CLOUDFRONT")})] == ["unknown"]
+    # a module's resources may be given another provider by the caller: no claim
+    root, acl = (hcl % ('"eu-west-1"', "", "CLOUDFRONT")).split('resource "aws_wafv2_web_acl"')
+    assert not run_check("DEP024", {"main.tf": root, "modules/cdn/main.tf": 'resource "aws_wafv2_web_acl"' + acl})
+    cdktf = ('from cdktf import TerraformStack\nfrom cdktf_cdktf_provider_aws.provider import AwsProvider\n'
+             'from cdktf_cdktf_provider_aws.wafv2_web_acl import Wafv2WebAcl\nclass S(TerraformStack):\n'
+             '    def __init__(self, scope, id):\n        super().__init__(scope, id)\n'
+             '        AwsProvider(self, "aws", region="us-west-2")\n        Wafv2WebAcl(self, "w", scope="CLOUDFRONT"%s)\n')
+    assert fails("DEP024", {"lib/tap_stack.py": cdktf % ""})
+    assert not fails("DEP024", {"lib/tap_stack.py": cdktf % ", provider=east"})  # a provider object it does not follow

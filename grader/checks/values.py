@@ -545,9 +545,13 @@ class IncompatibleConfiguration(Check):
     name = "incompatible-configuration"
     area = "deployability"
     severity = "high"
-    description = "Settings that cannot work together: a REGIONAL WAFv2 web ACL on an EDGE API, a CloudFront certificate outside us-east-1."
-    why = "Each combination fails at apply."
-    fix = "Use a REGIONAL API with a REGIONAL web ACL (or attach WAF at CloudFront); create CloudFront certificates in us-east-1."
+    description = ("Settings that cannot work together: a REGIONAL WAFv2 web ACL on an EDGE API, a CloudFront certificate "
+                   "or a CLOUDFRONT-scoped WAFv2 web ACL outside us-east-1, RDS enhanced monitoring (`monitoring_interval` "
+                   "above 0) without `monitoring_role_arn` (Terraform, CDKTF, Pulumi; CDK creates the role itself).")
+    why = ("Each combination fails at apply (RDS: InvalidParameterCombination, a MonitoringRoleARN value is required; WAF: "
+           "CLOUDFRONT web ACLs exist only in us-east-1).")
+    fix = ("Use a REGIONAL API with a REGIONAL web ACL (or attach WAF at CloudFront); create CloudFront certificates and web "
+           "ACLs with a us-east-1 provider; give enhanced monitoring a role trusting monitoring.rds.amazonaws.com.")
     bad = ('resource "aws_api_gateway_rest_api" "api" {\n  endpoint_configuration { types = ["EDGE"] }\n}\n'
            'resource "aws_wafv2_web_acl" "acl" { scope = "REGIONAL" }\n'
            'resource "aws_wafv2_web_acl_association" "a" {\n  resource_arn = aws_api_gateway_stage.prod.arn\n'
@@ -557,7 +561,10 @@ class IncompatibleConfiguration(Check):
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         yield from self._waf_on_edge(program)
-        yield from self._cloudfront_certificate(program)
+        regions = _provider_regions(program)
+        yield from self._cloudfront_certificate(program, regions)
+        yield from self._cloudfront_web_acl(program, regions)
+        yield from self._monitoring_without_role(program)
 
     def _waf_on_edge(self, program: Program) -> Iterator[Finding]:
         for assoc in program.of_type("aws_wafv2_web_acl_association"):
@@ -572,8 +579,7 @@ class IncompatibleConfiguration(Check):
                                    f"`{apis[0].address}`; a REGIONAL ACL cannot protect an edge-optimized API.",
                                    [assoc.location, apis[0].location], found="REGIONAL on EDGE")
 
-    def _cloudfront_certificate(self, program: Program) -> Iterator[Finding]:
-        regions = {address: region for region, _, address in provider_regions(program)}
+    def _cloudfront_certificate(self, program: Program, regions: dict[tuple[str, str], tuple[str, bool]]) -> Iterator[Finding]:
         for dist in program.of_type("aws_cloudfront_distribution"):
             viewer = first_block(dist.attributes.get("viewer_certificate")) or {}
             for leaf in walk_values(viewer.get("acm_certificate_arn")):
@@ -582,12 +588,67 @@ class IncompatibleConfiguration(Check):
                 for cert in (program.by_address().get(a) for a in leaf.refs):
                     if cert is None or cert.type != "aws_acm_certificate":
                         continue
-                    provider = str(cert.meta.get("provider", "aws")).strip() if cert.meta.get("provider") else "aws"
-                    region = regions.get(provider)
+                    region, literal = regions.get(_provider_of(cert), (None, False))
                     if region and region != "us-east-1":
-                        yield self.finding("fail", f"CloudFront `{dist.address}` uses the certificate `{cert.address}`, created in "
-                                           f"{region}; CloudFront only accepts ACM certificates from us-east-1.",
+                        yield self.finding("fail" if literal else "unknown", f"CloudFront `{dist.address}` uses the certificate "
+                                           f"`{cert.address}`, created in {region}{'' if literal else _DEFAULTS}; CloudFront only "
+                                           "accepts ACM certificates from us-east-1.",
                                            [dist.location, cert.location], found=region)
+
+    def _cloudfront_web_acl(self, program: Program, regions: dict[tuple[str, str], tuple[str, bool]]) -> Iterator[Finding]:
+        for acl in program.of_type("aws_wafv2_web_acl"):
+            scope = resolve(acl.attributes.get("scope"), program, scope_of(acl.location.file))
+            region, literal = regions.get(_provider_of(acl), (None, False))
+            if scope != "CLOUDFRONT" or not region or region == "us-east-1" or acl.dialect == "cdk":
+                continue
+            yield self.finding("fail" if literal and acl.count is not None else "unknown",
+                               f"The CLOUDFRONT-scoped web ACL `{acl.address}` is created in {region}{'' if literal else _DEFAULTS}; "
+                               "WAF creates CLOUDFRONT web ACLs only in us-east-1.",
+                               [acl.line_of("scope")], found=region)
+
+    def _monitoring_without_role(self, program: Program) -> Iterator[Finding]:
+        for db in program.of_type("aws_db_instance", "aws_rds_cluster_instance", "aws_rds_cluster"):
+            if db.dialect == "cdk" or "kwargs" in db.attributes or db.attributes.get("monitoring_role_arn") is not None:
+                continue
+            raw = db.attributes.get("monitoring_interval")
+            interval = resolve(raw, program, scope_of(db.location.file))
+            if isinstance(interval, str) and interval.strip().isdigit():
+                interval = int(interval)
+            if isinstance(interval, bool) or not isinstance(interval, int) or interval <= 0:
+                continue
+            sure = not isinstance(raw, Expr) and db.count is not None
+            qualifier = "" if sure else (_DEFAULTS if isinstance(raw, Expr)
+                                         else " whenever it is created (its count or for_each decides)")
+            yield self.finding("fail" if sure else "unknown",
+                               f"`{db.address}` turns on enhanced monitoring (`monitoring_interval = {interval}`) without "
+                               f"`monitoring_role_arn`; RDS rejects it (InvalidParameterCombination){qualifier}.",
+                               [db.line_of("monitoring_interval")], found=str(interval))
+
+
+def _provider_regions(program: Program) -> dict[tuple[str, str], tuple[str, bool]]:
+    """(HCL directory, provider address) -> (region, whether it is written literally) for the AWS providers whose
+    region is known; an address configured with several regions (two stacks) is left out."""
+    aws = [p for p in program.providers if p.name in ("aws", "")]  # the providers provider_regions reads, in order
+    seen: dict[tuple[str, str], set[tuple[str, bool]]] = {}
+    for provider, (region, location, address) in zip(aws, provider_regions(program)):
+        if region:
+            scope = scope_of(location.file) if location.file.endswith(".tf") else ""
+            seen.setdefault((scope, address), set()).add((region, not isinstance(provider.region, Expr)))
+    return {key: next(iter(values)) for key, values in seen.items() if len(values) == 1}
+
+
+_DEFAULTS = " with the variables' default values"
+
+
+def _provider_of(r: Resource) -> tuple[str, str] | None:
+    """The (HCL directory, address) of the provider configuration a resource uses: a module's resources use the
+    configuration of their own directory (one passed in by `providers = {...}` is not looked up). None when it is set
+    in a way not read (a Python object, Pulumi `opts=ResourceOptions(provider=...)`)."""
+    provider, opts = r.meta.get("provider"), r.meta.get("opts")
+    if provider is not None and r.dialect != "terraform" or "provider" in as_text(opts):
+        return None
+    scope = scope_of(r.location.file) if r.dialect == "terraform" else ""
+    return scope, as_text(provider).strip() if provider else "aws"
 
 
 # The CloudWatch Logs service principal, literal or built from the region (f-string, ${...}, Fn::Sub).
