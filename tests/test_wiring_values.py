@@ -443,3 +443,34 @@ def test_cloudfront_web_acl_outside_us_east_1():
              '        AwsProvider(self, "aws", region="us-west-2")\n        Wafv2WebAcl(self, "w", scope="CLOUDFRONT"%s)\n')
     assert fails("DEP024", {"lib/tap_stack.py": cdktf % ""})
     assert not fails("DEP024", {"lib/tap_stack.py": cdktf % ", provider=east"})  # a provider object it does not follow
+
+
+def test_launch_template_user_data_must_be_base64():
+    lt = 'variable "x" {}\nresource "aws_launch_template" "lt" {\n  user_data = %s\n}\n'
+    script = '<<-EOF\n    #!/bin/bash\n    echo ${var.x}\n  EOF'
+    assert "Invalid BASE64" in fails("DEP023", {"main.tf": lt % script})[0].message
+    assert not fails("DEP023", {"main.tf": lt % f"base64encode({script})"})
+    assert fails("DEP023", {"main.tf": lt % 'templatefile("${path.module}/user_data.sh", { port = 80 })'})
+    assert not fails("DEP023", {"main.tf": lt % 'filebase64("${path.module}/user_data.sh")'})
+    assert not fails("DEP023", {"main.tf": lt % '"IyEvYmluL2Jhc2gK"'})  # already base64
+    assert not fails("DEP023", {"main.tf": (lt % script).replace("aws_launch_template", "aws_instance")})  # raw user data
+    cdktf = ('from cdktf import TerraformStack, Fn\nfrom cdktf_cdktf_provider_aws.launch_template import LaunchTemplate\n'
+             'class S(TerraformStack):\n    def __init__(self, scope, id):\n        super().__init__(scope, id)\n'
+             '        LaunchTemplate(self, "lt", user_data=%s)\n')
+    assert fails("DEP023", {"lib/tap_stack.py": cdktf % '"#!/bin/bash\\nyum update -y"'})
+    assert not fails("DEP023", {"lib/tap_stack.py": cdktf % 'Fn.base64encode("#!/bin/bash\\nyum update -y")'})
+    pulumi = 'import pulumi_aws as aws\naws.ec2.LaunchTemplate("lt", user_data=%s)\n'
+    assert fails("DEP023", {"lib/tap_stack.py": pulumi % 'f"#!/bin/bash\\necho {port}"'})
+    assert not fails("DEP023", {"lib/tap_stack.py": pulumi % 'base64.b64encode(script.encode()).decode()'})
+
+
+def test_template_with_an_unevaluated_call_stays_unresolved():
+    from grader.ir import Expr
+    from grader.resolve import resolve
+    program = program_of({"main.tf": 'locals {\n  p = "Project"\n  env = "prod"\n}\n'})
+    mixed = Expr("${lower(local.p)}-db-${local.env}", refs=("local.p", "local.env"), is_template=True)
+    assert resolve(mixed, program) is mixed  # not "${lower(local.p)}-db-prod"
+    assert resolve(Expr("${local.p}-db-${local.env}", is_template=True), program) == "Project-db-prod"
+    db = 'locals {\n  p = "Project"\n  env = "prod"\n}\nresource "aws_db_instance" "d" {\n  identifier = "%s-db-${local.env}"\n}\n'
+    assert not [f for f in run_check("DEP023", {"main.tf": db % "${lower(local.p)}"}) if f.status != "pass"]
+    assert [f.status for f in run_check("DEP023", {"main.tf": db % "${local.p}"})] == ["unknown"]

@@ -7,6 +7,8 @@ failed. Literals that PROMPT.md itself gives are never called placeholders.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import posixpath
 import re
 from typing import Any, Iterator
@@ -439,11 +441,18 @@ class InvalidValue(Check):
     name = "invalid-value"
     area = "deployability"
     severity = "high"
-    description = ("A value the service rejects: security group names (or name prefixes) starting with `sg-`, names "
-                   "and name prefixes over length limits (load balancers and target groups 32, prefixes 6; IAM roles "
-                   "64, prefixes 38), invalid S3 bucket names, unknown Lambda runtimes or malformed instance types.")
-    why = "These pass validate but fail at apply with an API error."
-    fix = "Follow the service's naming rules and enums (see the message)."
+    description = ("A value the service or the AWS provider rejects: security group names (or name prefixes) starting "
+                   "with `sg-`, also when only a template's leading text is known (`\"sg-web-${var.env}\"`); names and "
+                   "name prefixes over length limits (load balancers and target groups 32, prefixes 6; IAM roles 64, "
+                   "prefixes 38); RDS identifiers and subnet/parameter/option group names with uppercase or other "
+                   "characters the provider's lowercase patterns refuse (not for CDK: CloudFormation lowercases them); "
+                   "launch template `user_data` that is plainly not base64 (a script, a bare file()/templatefile()); "
+                   "invalid S3 bucket names, unknown Lambda runtimes or malformed instance types. A value that breaks a "
+                   "rule only with variable defaults is reported as unknown.")
+    why = ("These fail at plan (provider validation) or at apply with an API error (InvalidParameterValue, 'Invalid "
+           "BASE64 encoding of user data').")
+    fix = ("Follow the service's naming rules and enums (see the message): lowercase RDS names (`lower(...)`), no `sg-` "
+           "prefix, base64encode(...)/filebase64(...) for launch template user data.")
     bad = 'resource "aws_security_group" "web" {\n  name = "sg-web"\n}'
     good = 'resource "aws_security_group" "web" {\n  name = "web"\n}'
 
@@ -467,7 +476,7 @@ class InvalidValue(Check):
                 status = "fail" if literal else "unknown"
                 suffix = "" if literal else " with the variables' default values"
                 yield self.finding(status, f"`{r.address}`: {message}{suffix}.", [r.line_of(key)],
-                                   found=value(key) or _literal_part(r.attributes.get(key)))
+                                   found=(value(key) or _literal_part(r.attributes.get(key)) or "")[:80] or None)
         if checked and not problems:
             yield self.finding("pass", "No values break service rules.")
 
@@ -481,6 +490,9 @@ class InvalidValue(Check):
                 yield f"security group {key.replace('_', ' ')} `{shown}` starts with `sg-`, which AWS reserves", key
         if r.dialect != "cdk":
             yield from InvalidValue._lowercase_names(r, value, parts)
+            if r.type == "aws_launch_template" and InvalidValue._plainly_not_base64(r, value, parts):
+                yield ("`user_data` is not base64-encoded, and a launch template takes base64 user data (EC2: 'Invalid "
+                       "BASE64 encoding of user data'); wrap it in base64encode(...) or use filebase64(...)"), "user_data"
         for (tf_type, key), limit in _NAME_LIMITS.items():
             if r.type != tf_type:
                 continue
@@ -500,6 +512,24 @@ class InvalidValue(Check):
             if v and "${" not in v and not _INSTANCE_TYPE.match(v) and not v.startswith("db.serverless"):
                 yield f"`{v}` is not a valid {key.replace('_', ' ')}", key
 
+
+    @staticmethod
+    def _plainly_not_base64(r: Resource, value, parts) -> bool:
+        """A launch template's user data that cannot be base64: a known string that does not decode, a template whose
+        literal text holds characters outside the base64 alphabet, or (HCL) a bare file()/templatefile() of a script."""
+        known = value("user_data")
+        if known is not None:
+            try:
+                base64.b64decode(re.sub(r"[\r\n]", "", known), validate=True)
+                return False
+            except binascii.Error:
+                return True
+        segments = parts("user_data")
+        if segments is not None:
+            return bool(re.search(r"[^A-Za-z0-9+/=\r\n]", "".join(segments)))
+        raw = r.attributes.get("user_data")
+        call = _FILE_CALL.fullmatch(raw.text.strip()) if r.dialect == "terraform" and isinstance(raw, Expr) else None
+        return bool(call and _SCRIPT_FILE.search(call.group(1)))
 
     @staticmethod
     def _lowercase_names(r: Resource, value, parts) -> Iterator[tuple[str, str]]:
@@ -523,6 +553,10 @@ class InvalidValue(Check):
                 yield f"`{key} = \"{shown}\"` must start with a letter (AWS provider validation)", key
 
 
+# `file("...")` / `templatefile("...", {...})` as the whole expression (arguments nested one call deep), of a file
+# whose name says it holds a script or a template, which is text, not base64.
+_FILE_CALL = re.compile(r'(?:file|templatefile)\(\s*"([^"]+)"(?:[^()]|\([^()]*\))*\)')
+_SCRIPT_FILE = re.compile(r"\.(?:sh|bash|ps1|tpl|tftpl|tmpl|j2|ya?ml|cfg|conf|py)$")
 _ALLOWED_WORDS = {"[0-9a-z-]": "lowercase letters, digits and hyphens",
                   "[0-9a-z.-]": "lowercase letters, digits, periods and hyphens",
                   "[0-9a-z_ .-]": "lowercase letters, digits, hyphens, underscores, periods and spaces"}
