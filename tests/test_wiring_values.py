@@ -474,3 +474,17 @@ def test_template_with_an_unevaluated_call_stays_unresolved():
     db = 'locals {\n  p = "Project"\n  env = "prod"\n}\nresource "aws_db_instance" "d" {\n  identifier = "%s-db-${local.env}"\n}\n'
     assert not [f for f in run_check("DEP023", {"main.tf": db % "${lower(local.p)}"}) if f.status != "pass"]
     assert [f.status for f in run_check("DEP023", {"main.tf": db % "${local.p}"})] == ["unknown"]
+
+
+def test_python_string_bound_once_is_followed():
+    cdktf = ('import base64\nfrom cdktf import TerraformStack\nfrom cdktf_cdktf_provider_aws.launch_template import LaunchTemplate\n'
+             'class S(TerraformStack):\n    def __init__(self, scope, id, port):\n        super().__init__(scope, id)\n'
+             '        user_data = f"""#!/bin/bash\necho {port}\n"""\n%s'
+             '        LaunchTemplate(self, "lt", user_data=user_data)\n')
+    assert "Invalid BASE64" in fails("DEP023", {"lib/tap_stack.py": cdktf % ""})[0].message
+    # bound twice (encoded afterwards): which value arrives is not followed
+    encoded = '        user_data = base64.b64encode(user_data.encode()).decode()\n'
+    assert not fails("DEP023", {"lib/tap_stack.py": cdktf % encoded})
+    pulumi = 'import pulumi_aws as aws\ndb_id = "OrdersDb"\naws.rds.Instance("db", identifier=db_id)\n'
+    assert fails("DEP023", {"lib/tap_stack.py": pulumi})
+    assert not fails("DEP023", {"lib/tap_stack.py": pulumi.replace("OrdersDb", "orders-db")})

@@ -413,6 +413,14 @@ def _template_parts(value: Any) -> list[str] | None:
     return parts + [literal]
 
 
+def _python_string(r: Resource, value: Any, program: Program) -> Any:
+    """A Python argument naming a string bound once in its file (`user_data=user_data`): that string; else the value."""
+    if r.dialect == "terraform" or not isinstance(value, Expr) or value.refs or not value.text.isidentifier():
+        return value
+    facts = next((f for f in program.python if f.path == r.location.file), None)
+    return facts.strings.get(value.text, value) if facts else value
+
+
 def _literal_part(value: Any) -> str | None:
     """The literal text of a template whose interpolations are unknown (`"${var.env}-alb"` -> `-alb`)."""
     parts = _template_parts(value)
@@ -462,17 +470,17 @@ class InvalidValue(Check):
             scope = scope_of(r.location.file)
 
             def value(key: str) -> Any:
-                v = resolve(r.attributes.get(key), program, scope)
+                v = resolve(_python_string(r, r.attributes.get(key), program), program, scope)
                 return v if isinstance(v, str) else None
 
             def parts(key: str) -> list[str] | None:
-                return _template_parts(resolve(r.attributes.get(key), program, scope))
+                return _template_parts(resolve(_python_string(r, r.attributes.get(key), program), program, scope))
 
             checked += 1
             for message, key in self._problems(r, value, parts):
                 problems += 1
                 # from variable defaults a deploy may override; a template's literal part alone is sure
-                literal = not isinstance(r.attributes.get(key), Expr) or value(key) is None
+                literal = not isinstance(r.attributes.get(key), Expr) or value(key) is None or r.dialect != "terraform"
                 status = "fail" if literal else "unknown"
                 suffix = "" if literal else " with the variables' default values"
                 yield self.finding(status, f"`{r.address}`: {message}{suffix}.", [r.line_of(key)],
