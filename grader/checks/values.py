@@ -483,8 +483,9 @@ class InvalidValue(Check):
                 literal = not isinstance(r.attributes.get(key), Expr) or value(key) is None or r.dialect != "terraform"
                 status = "fail" if literal else "unknown"
                 suffix = "" if literal else " with the variables' default values"
+                shown = (value(key) or _literal_part(r.attributes.get(key)) or "").strip().splitlines()  # a script: its first line
                 yield self.finding(status, f"`{r.address}`: {message}{suffix}.", [r.line_of(key)],
-                                   found=(value(key) or _literal_part(r.attributes.get(key)) or "")[:80] or None)
+                                   found=shown[0][:80] if shown else None)
         if checked and not problems:
             yield self.finding("pass", "No values break service rules.")
 
