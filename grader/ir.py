@@ -254,6 +254,9 @@ class PythonFacts:
     # SDK calls with one literal argument (`logs.RetentionDays(7)`; `["days"]` for a subscript `cfg["days"]`):
     # an enum built from a value.
     literal_calls: list[tuple[str, str, int]] = field(default_factory=list)
+    # Names bound once in the whole file, by `name = "literal"` or `name = f"..."`: the string, or for an f-string an
+    # Expr template of its source (`user_data = f"""#!/bin/bash ..."""` passed on as `user_data=user_data`).
+    strings: dict[str, Any] = field(default_factory=dict)
 
 
 REF_RE = re.compile(

@@ -39,9 +39,10 @@ def resolve(value: Any, program: Program, scope: str = "", depth: int = 0) -> An
         last = 0
         for match in _INTERP.finditer(value.text):
             resolved = resolve(Expr(match.group(1)), program, scope, depth + 1)
-            if isinstance(resolved, Expr) or isinstance(resolved, (dict, list)):
-                return value
-            parts.append(value.text[last:match.start()])
+            between = value.text[last:match.start()]
+            if isinstance(resolved, Expr) or isinstance(resolved, (dict, list)) or "${" in between:
+                return value  # an interpolation it cannot evaluate (`${lower(local.x)}`) before this one
+            parts.append(between)
             parts.append(str(resolved))
             last = match.end()
         rest = value.text[last:]

@@ -352,3 +352,139 @@ def test_logs_key_policy_pulumi_and_terraform():
     assert not fails("WIR001", {"main.tf": hcl.format(policy=sub)})
     root_only = sub.replace("logs.${data.aws_region.current.name}.amazonaws.com", "ec2.amazonaws.com")
     assert fails("WIR001", {"main.tf": hcl.format(policy=root_only)})
+
+
+def test_security_group_name_template_starting_with_sg():
+    sg = 'variable "env" {}\nresource "aws_security_group" "s" {\n  name_prefix = "%s"\n}\n'
+    found = [f for f in run_check("DEP023", {"main.tf": sg % "sg-web-${var.env}-"}) if f.status == "fail"]
+    assert "`sg-web-...` starts with `sg-`" in found[0].message
+    assert [f.status for f in run_check("DEP023", {"main.tf": sg % "web-${var.env}-sg-"})] == ["pass"]
+    assert [f.status for f in run_check("DEP023", {"main.tf": sg % "${var.env}-sg-"})] == ["pass"]  # start unknown
+    pulumi = 'import pulumi_aws as aws\naws.ec2.SecurityGroup("s", name=f"sg-{env}-web")\n'
+    assert fails("DEP023", {"lib/tap_stack.py": pulumi})
+    assert not fails("DEP023", {"lib/tap_stack.py": pulumi.replace('f"sg-{env}-web"', 'f"{env}-sg-web"')})
+
+
+def test_rds_names_must_be_lowercase():
+    def dep023(files):
+        return [(f.status, f.message) for f in run_check("DEP023", files) if f.status != "pass"]
+    hcl = ('variable "env" {}\nvariable "environment" {\n  default = "%s"\n}\nlocals {\n  name_prefix = "tap-${var.environment}"\n}\n'
+           'resource "aws_db_subnet_group" "g" {\n  name = "${local.name_prefix}-db"\n}\n'
+           'resource "aws_db_instance" "d" {\n  identifier = "%s-${var.env}"\n}\n')
+    found = dep023({"main.tf": hcl % ("Production", "MyApp")})
+    assert found[0][0] == "unknown" and "`P`" in found[0][1] and "default values" in found[0][1]  # a default a deploy may override
+    assert found[1][0] == "fail" and "`A`, `M`" in found[1][1]  # the literal part alone is invalid
+    assert dep023({"main.tf": hcl % ("production", "myapp")}) == []
+    assert "underscores" not in dep023({"main.tf": hcl % ("production", "my_app")})[0][1]  # `_` is no identifier character
+    assert "start with a letter" in dep023({"main.tf": 'resource "aws_db_parameter_group" "p" {\n  name = "1-params"\n}\n'})[0][1]
+    assert dep023({"main.tf": 'resource "aws_db_parameter_group" "p" {\n  name = "params.v1"\n}\n'}) == []
+    cdktf = ('from cdktf import TerraformStack\nfrom cdktf_cdktf_provider_aws.rds_cluster import RdsCluster\n'
+             'class S(TerraformStack):\n    def __init__(self, scope, id):\n        super().__init__(scope, id)\n'
+             '        RdsCluster(self, "c", cluster_identifier=f"Aurora-{id}")\n')
+    assert fails("DEP023", {"lib/tap_stack.py": cdktf})
+    assert not fails("DEP023", {"lib/tap_stack.py": cdktf.replace("Aurora-", "aurora-")})
+    # CloudFormation lowercases RDS identifiers itself
+    cdk = ('from aws_cdk import Stack, aws_rds as rds\nclass S(Stack):\n    def __init__(self, scope, id):\n'
+           '        super().__init__(scope, id)\n        rds.DatabaseInstance(self, "Db", instance_identifier="MyDb")\n')
+    assert not fails("DEP023", {"lib/tap_stack.py": cdk})
+
+
+def test_rds_log_exports():
+    db = 'resource "aws_db_instance" "d" {\n  engine = %s\n  enabled_cloudwatch_logs_exports = [%s]\n}\n'
+    assert "`slow-query`, which RDS does not know" in fails("VAL002", {"main.tf": db % ('"mysql"', '"error", "slow-query"')})[0].message
+    assert "mysql engine does not produce" in fails("VAL002", {"main.tf": db % ('"mysql"', '"error", "postgresql"')})[0].message
+    assert "postgres engine" in fails("VAL002", {"main.tf": db % ('"postgres"', '"postgresql", "slowquery"')})[0].message
+    assert not fails("VAL002", {"main.tf": db % ('"postgres"', '"postgresql", "upgrade"')})
+    assert not fails("VAL002", {"main.tf": db % ('"mysql"', '"audit", "error", "general", "slowquery"')})
+    assert not fails("VAL002", {"main.tf": db % ("var.engine", '"postgresql", "slowquery"')})  # engine unknown: no claim
+    cluster = db.replace("aws_db_instance", "aws_rds_cluster") % ('"aurora-postgresql"', '"postgresql", "%s"')
+    assert not fails("VAL002", {"main.tf": cluster % "instance"})
+    assert fails("VAL002", {"main.tf": cluster % "trace"})  # an instance log type, not a cluster one
+    cdk = ('from aws_cdk import Stack, aws_rds as rds\nclass S(Stack):\n    def __init__(self, scope, id):\n'
+           '        super().__init__(scope, id)\n        rds.DatabaseCluster(self, "C", engine=rds.DatabaseClusterEngine.aurora_mysql('
+           'version=rds.AuroraMysqlEngineVersion.VER_3_04_0), cloudwatch_logs_exports=["%s"])\n')
+    assert fails("VAL002", {"lib/tap_stack.py": cdk % "postgresql"})
+    assert not fails("VAL002", {"lib/tap_stack.py": cdk % "slowquery"})
+    pulumi = 'import pulumi_aws as aws\naws.rds.Instance("db", engine="mysql", enabled_cloudwatch_logs_exports=["%s"])\n'
+    assert fails("VAL002", {"lib/tap_stack.py": pulumi % "slow_query"})
+    assert not fails("VAL002", {"lib/tap_stack.py": pulumi % "slowquery"})
+
+
+def test_rds_enhanced_monitoring_needs_a_role():
+    db = 'resource "aws_db_instance" "d" {\n  monitoring_interval = %s\n%s}\n'
+    assert "InvalidParameterCombination" in fails("DEP024", {"main.tf": db % ("60", "")})[0].message
+    assert not fails("DEP024", {"main.tf": db % ("60", "  monitoring_role_arn = aws_iam_role.m.arn\n")})
+    assert not fails("DEP024", {"main.tf": db % ("0", "")})
+    with_default = 'variable "interval" {\n  default = 30\n}\n' + db % ("var.interval", "")
+    assert [f.status for f in run_check("DEP024", {"main.tf": with_default})] == ["unknown"]
+    pulumi = 'import pulumi_aws as aws\naws.rds.ClusterInstance("i", monitoring_interval=60%s)\n'
+    assert fails("DEP024", {"lib/tap_stack.py": pulumi % ""})
+    assert not fails("DEP024", {"lib/tap_stack.py": pulumi % ", monitoring_role_arn=role.arn"})
+    # CDK creates the monitoring role itself
+    cdk = ('from aws_cdk import Stack, Duration, aws_rds as rds\nclass S(Stack):\n    def __init__(self, scope, id):\n'
+           '        super().__init__(scope, id)\n        rds.DatabaseInstance(self, "Db", monitoring_interval=Duration.seconds(60))\n')
+    assert not run_check("DEP024", {"lib/tap_stack.py": cdk})
+
+
+def test_cloudfront_web_acl_outside_us_east_1():
+    hcl = ('variable "region" {\n  default = "us-west-2"\n}\nprovider "aws" {\n  region = %s\n}\n'
+           'provider "aws" {\n  alias  = "use1"\n  region = "us-east-1"\n}\n'
+           'resource "aws_wafv2_web_acl" "cdn" {\n  %sscope = "%s"\n}\n')
+    assert "only in us-east-1" in fails("DEP024", {"main.tf": hcl % ('"eu-west-1"', "", "CLOUDFRONT")})[0].message
+    assert not fails("DEP024", {"main.tf": hcl % ('"eu-west-1"', "provider = aws.use1\n  ", "CLOUDFRONT")})
+    assert not fails("DEP024", {"main.tf": hcl % ('"eu-west-1"', "", "REGIONAL")})
+    assert [f.status for f in run_check("DEP024", {"main.tf": hcl % ("var.region", "", "CLOUDFRONT")})] == ["unknown"]
+    # a module's resources may be given another provider by the caller: no claim
+    root, acl = (hcl % ('"eu-west-1"', "", "CLOUDFRONT")).split('resource "aws_wafv2_web_acl"')
+    assert not run_check("DEP024", {"main.tf": root, "modules/cdn/main.tf": 'resource "aws_wafv2_web_acl"' + acl})
+    cdktf = ('from cdktf import TerraformStack\nfrom cdktf_cdktf_provider_aws.provider import AwsProvider\n'
+             'from cdktf_cdktf_provider_aws.wafv2_web_acl import Wafv2WebAcl\nclass S(TerraformStack):\n'
+             '    def __init__(self, scope, id):\n        super().__init__(scope, id)\n'
+             '        AwsProvider(self, "aws", region="us-west-2")\n        Wafv2WebAcl(self, "w", scope="CLOUDFRONT"%s)\n')
+    assert fails("DEP024", {"lib/tap_stack.py": cdktf % ""})
+    assert not fails("DEP024", {"lib/tap_stack.py": cdktf % ", provider=east"})  # a provider object it does not follow
+
+
+def test_launch_template_user_data_must_be_base64():
+    lt = 'variable "x" {}\nresource "aws_launch_template" "lt" {\n  user_data = %s\n}\n'
+    script = '<<-EOF\n    #!/bin/bash\n    echo ${var.x}\n  EOF'
+    assert "Invalid BASE64" in fails("DEP023", {"main.tf": lt % script})[0].message
+    assert not fails("DEP023", {"main.tf": lt % f"base64encode({script})"})
+    assert fails("DEP023", {"main.tf": lt % 'templatefile("${path.module}/user_data.sh", { port = 80 })'})
+    assert not fails("DEP023", {"main.tf": lt % 'filebase64("${path.module}/user_data.sh")'})
+    assert not fails("DEP023", {"main.tf": lt % '"IyEvYmluL2Jhc2gK"'})  # already base64
+    assert not fails("DEP023", {"main.tf": (lt % script).replace("aws_launch_template", "aws_instance")})  # raw user data
+    cdktf = ('from cdktf import TerraformStack, Fn\nfrom cdktf_cdktf_provider_aws.launch_template import LaunchTemplate\n'
+             'class S(TerraformStack):\n    def __init__(self, scope, id):\n        super().__init__(scope, id)\n'
+             '        LaunchTemplate(self, "lt", user_data=%s)\n')
+    assert fails("DEP023", {"lib/tap_stack.py": cdktf % '"#!/bin/bash\\nyum update -y"'})
+    assert not fails("DEP023", {"lib/tap_stack.py": cdktf % 'Fn.base64encode("#!/bin/bash\\nyum update -y")'})
+    pulumi = 'import pulumi_aws as aws\naws.ec2.LaunchTemplate("lt", user_data=%s)\n'
+    assert fails("DEP023", {"lib/tap_stack.py": pulumi % 'f"#!/bin/bash\\necho {port}"'})
+    assert not fails("DEP023", {"lib/tap_stack.py": pulumi % 'base64.b64encode(script.encode()).decode()'})
+
+
+def test_template_with_an_unevaluated_call_stays_unresolved():
+    from grader.ir import Expr
+    from grader.resolve import resolve
+    program = program_of({"main.tf": 'locals {\n  p = "Project"\n  env = "prod"\n}\n'})
+    mixed = Expr("${lower(local.p)}-db-${local.env}", refs=("local.p", "local.env"), is_template=True)
+    assert resolve(mixed, program) is mixed  # not "${lower(local.p)}-db-prod"
+    assert resolve(Expr("${local.p}-db-${local.env}", is_template=True), program) == "Project-db-prod"
+    db = 'locals {\n  p = "Project"\n  env = "prod"\n}\nresource "aws_db_instance" "d" {\n  identifier = "%s-db-${local.env}"\n}\n'
+    assert not [f for f in run_check("DEP023", {"main.tf": db % "${lower(local.p)}"}) if f.status != "pass"]
+    assert [f.status for f in run_check("DEP023", {"main.tf": db % "${local.p}"})] == ["unknown"]
+
+
+def test_python_string_bound_once_is_followed():
+    cdktf = ('import base64\nfrom cdktf import TerraformStack\nfrom cdktf_cdktf_provider_aws.launch_template import LaunchTemplate\n'
+             'class S(TerraformStack):\n    def __init__(self, scope, id, port):\n        super().__init__(scope, id)\n'
+             '        user_data = f"""#!/bin/bash\necho {port}\n"""\n%s'
+             '        LaunchTemplate(self, "lt", user_data=user_data)\n')
+    assert "Invalid BASE64" in fails("DEP023", {"lib/tap_stack.py": cdktf % ""})[0].message
+    # bound twice (encoded afterwards): which value arrives is not followed
+    encoded = '        user_data = base64.b64encode(user_data.encode()).decode()\n'
+    assert not fails("DEP023", {"lib/tap_stack.py": cdktf % encoded})
+    pulumi = 'import pulumi_aws as aws\ndb_id = "OrdersDb"\naws.rds.Instance("db", identifier=db_id)\n'
+    assert fails("DEP023", {"lib/tap_stack.py": pulumi})
+    assert not fails("DEP023", {"lib/tap_stack.py": pulumi.replace("OrdersDb", "orders-db")})

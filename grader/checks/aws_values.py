@@ -87,7 +87,9 @@ class ValueOutsideEnum(Check):
     severity = "high"
     description = ("A value outside the service's allowed set: log retention days, Config delivery frequency, alarm "
                    "comparison operator / statistic / missing-data treatment, lifecycle storage class, flow log "
-                   "aggregation interval (60 or 600 seconds).")
+                   "aggregation interval (60 or 600 seconds), RDS log exports (`enabled_cloudwatch_logs_exports` / CDK "
+                   "`cloudwatch_logs_exports`) that are no log type, or that the engine written does not export "
+                   "(`postgresql` on MySQL, `slowquery` on PostgreSQL).")
     why = "The provider or the API rejects it at plan or apply."
     fix = "Use one of the allowed values the message lists."
     bad = ('resource "aws_config_delivery_channel" "main" {\n  s3_bucket_name = "config"\n'
@@ -97,6 +99,11 @@ class ValueOutsideEnum(Check):
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         enums = aws_values()["enums"]
         checked = flagged = 0
+        for checked_here, finding in self._log_exports(program):
+            checked += checked_here
+            if finding is not None:
+                flagged += 1
+                yield finding
         for r in program.managed():
             if r.dialect not in _JUDGED or r.type not in enums:
                 continue
@@ -113,6 +120,72 @@ class ValueOutsideEnum(Check):
                                        f"({shown}).", [r.line_of(dotted.split(".")[0])], found=str(value))
         if checked and not flagged:
             yield self.finding("pass", "Enumerated values are all allowed.")
+
+
+    def _log_exports(self, program: Program) -> Iterator[tuple[int, Finding | None]]:
+        """(items checked, a finding or None) for the RDS log types a database exports to CloudWatch Logs."""
+        for r in program.of_type(*LOG_EXPORTS):
+            exports, literal = _resolved(r, r.attributes.get("enabled_cloudwatch_logs_exports"), program)
+            if not isinstance(exports, list):
+                continue
+            engine = _engine_family(r, program)
+            items = [i for i in exports if isinstance(i, str)]
+            invalid = [i for i in items if i not in LOG_EXPORTS[r.type]]
+            unsupported = [i for i in items if i not in invalid and engine and i not in ENGINE_LOG_EXPORTS[engine]]
+            yield len(items), None
+            if not invalid and not unsupported:
+                continue
+            status, qualifier = _claim(r, literal)
+            if invalid:
+                message = (f"`{r.address}` exports the log type{'s' if len(invalid) > 1 else ''} "
+                           f"{', '.join(f'`{i}`' for i in invalid)}, which RDS does not know (allowed: "
+                           f"{', '.join(LOG_EXPORTS[r.type])}){qualifier}.")
+            else:
+                message = (f"`{r.address}` exports {', '.join(f'`{i}`' for i in unsupported)}, which the {engine} engine does "
+                           f"not produce (it exports {', '.join(sorted(ENGINE_LOG_EXPORTS[engine]))}); RDS rejects the "
+                           f"combination{qualifier}.")
+            yield 0, self.finding(status, message, [r.line_of("enabled_cloudwatch_logs_exports")], found=(invalid or unsupported)[0])
+
+
+# Log types the AWS provider accepts (internal/service/rds/consts.go, instance/clusterExportableLogType_Values).
+LOG_EXPORTS = {
+    "aws_db_instance": ("agent", "alert", "audit", "diag.log", "error", "general", "iam-db-auth-error", "listener",
+                        "notify.log", "oemagent", "postgresql", "slowquery", "trace", "upgrade"),
+    "aws_rds_cluster": ("audit", "error", "general", "iam-db-auth-error", "instance", "postgresql", "slowquery", "upgrade"),
+}
+# The log types each engine family publishes (RDS and Aurora user guides, "Publishing database logs to CloudWatch
+# Logs"); generous where unsure, since an engine outside this table, or one not written literally, is not judged.
+_MYSQL_LOGS = frozenset({"audit", "error", "general", "slowquery", "iam-db-auth-error"})
+ENGINE_LOG_EXPORTS = {
+    "mysql": _MYSQL_LOGS, "mariadb": _MYSQL_LOGS,
+    "postgres": frozenset({"postgresql", "upgrade", "iam-db-auth-error"}),
+    "aurora-mysql": _MYSQL_LOGS | {"instance"},
+    "aurora-postgresql": frozenset({"postgresql", "upgrade", "iam-db-auth-error", "instance"}),
+    "oracle": frozenset({"alert", "audit", "listener", "trace", "oemagent"}),
+    "sqlserver": frozenset({"agent", "error"}),
+    "db2": frozenset({"diag.log", "notify.log"}),
+}
+# CDK engines are objects: `rds.DatabaseInstanceEngine.postgres(...)`, `rds.DatabaseClusterEngine.aurora_mysql(...)`.
+_CDK_ENGINE = re.compile(r"\b(?:DatabaseInstanceEngine|DatabaseClusterEngine)\.(\w+)")
+_CDK_ENGINES = (("aurora_postgres", "aurora-postgresql"), ("aurora_mysql", "aurora-mysql"), ("aurora", "aurora-mysql"),
+                ("mysql", "mysql"), ("mariadb", "mariadb"), ("postgres", "postgres"), ("oracle", "oracle"),
+                ("sql_server", "sqlserver"))
+
+
+def _engine_family(r: Resource, program: Program) -> str | None:
+    """The engine family of a database when it is written literally (for Terraform types, resolved), else None."""
+    engine = r.attributes.get("engine")
+    if r.dialect == "cdk":
+        m = _CDK_ENGINE.search(engine.text) if isinstance(engine, Expr) else None
+        name = m.group(1).lower() if m else ""
+        return next((family for prefix, family in _CDK_ENGINES if name == prefix or name.startswith(prefix + "_")), None)
+    engine, literal = _resolved(r, engine, program)
+    if not literal or not isinstance(engine, str):
+        return None
+    engine = engine.strip().lower()
+    if engine in ENGINE_LOG_EXPORTS or engine == "aurora":
+        return "aurora-mysql" if engine == "aurora" else engine
+    return next((f for f in ("oracle", "sqlserver", "db2") if engine.startswith(f + "-")), None)
 
 
 # S3 refuses transitions to these classes before an object (or noncurrent version) is this many days old.

@@ -7,6 +7,8 @@ failed. Literals that PROMPT.md itself gives are never called placeholders.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import posixpath
 import re
 from typing import Any, Iterator
@@ -420,12 +422,65 @@ _NAME_LIMITS = {
 _PY_STRING = re.compile(r"^[rRfFbBuU]*(\"\"\"|\'\'\'|\"|\')(.*)\1$", re.S)
 
 
-def _literal_part(value: Any) -> str | None:
-    """The literal text of a template whose interpolations are unknown (`"${var.env}-alb"` -> `-alb`)."""
+def _template_parts(value: Any) -> list[str] | None:
+    """The literal segments of a template, in order, around its interpolations (HCL `${...}`, Python f-string `{...}`,
+    nested braces included): `"sg-${var.env}-web"` -> `["sg-", "-web"]`. None when the value is not a template or
+    holds HCL template directives (`%{ if }`), whose literal text may not be rendered."""
     if not isinstance(value, Expr) or not value.is_template:
         return None
     m = _PY_STRING.match(value.text.strip())
-    return _INTERPOLATIONS.sub("", m.group(2) if m else value.text)
+    python = m is not None
+    text = m.group(2) if m else value.text
+    if not python and "%{" in text:
+        return None
+    opener = "{" if python else "${"
+    escapes = {"{{": "{", "}}": "}"} if python else {"$${": "${"}
+    parts, literal, i = [], "", 0
+    while i < len(text):
+        escape = next((e for e in escapes if text.startswith(e, i)), None)
+        if escape:
+            literal, i = literal + escapes[escape], i + len(escape)
+        elif text.startswith(opener, i):
+            parts.append(literal)
+            literal, depth, i = "", 0, i + len(opener) - 1
+            while i < len(text):
+                depth += {"{": 1, "}": -1}.get(text[i], 0)
+                i += 1
+                if depth == 0:
+                    break
+        else:
+            literal, i = literal + text[i], i + 1
+    return parts + [literal]
+
+
+def _python_string(r: Resource, value: Any, program: Program) -> Any:
+    """A Python argument naming a string bound once in its file (`user_data=user_data`): that string; else the value."""
+    if r.dialect == "terraform" or not isinstance(value, Expr) or value.refs or not value.text.isidentifier():
+        return value
+    facts = next((f for f in program.python if f.path == r.location.file), None)
+    return facts.strings.get(value.text, value) if facts else value
+
+
+def _literal_part(value: Any) -> str | None:
+    """The literal text of a template whose interpolations are unknown (`"${var.env}-alb"` -> `-alb`)."""
+    parts = _template_parts(value)
+    return None if parts is None else "".join(parts)
+
+
+# Names and identifiers the AWS provider validates against lowercase patterns (internal/service/rds/validate.go:
+# validIdentifier, validSubnetGroupName, validParamGroupName, validOptionGroupName and their *Prefix forms):
+# (allowed characters, must start with a letter). CloudFormation lowercases these itself, so CDK is not judged.
+_IDENTIFIER = ("[0-9a-z-]", True)
+_LOWERCASE_NAMES = {
+    ("aws_db_instance", "identifier"): _IDENTIFIER, ("aws_db_instance", "identifier_prefix"): _IDENTIFIER,
+    ("aws_rds_cluster", "cluster_identifier"): _IDENTIFIER, ("aws_rds_cluster", "cluster_identifier_prefix"): _IDENTIFIER,
+    ("aws_rds_cluster_instance", "identifier"): _IDENTIFIER, ("aws_rds_cluster_instance", "identifier_prefix"): _IDENTIFIER,
+    ("aws_db_subnet_group", "name"): ("[0-9a-z_ .-]", False), ("aws_db_subnet_group", "name_prefix"): ("[0-9a-z_ .-]", False),
+    ("aws_db_parameter_group", "name"): ("[0-9a-z.-]", True), ("aws_db_parameter_group", "name_prefix"): _IDENTIFIER,
+    ("aws_rds_cluster_parameter_group", "name"): ("[0-9a-z.-]", True),
+    ("aws_rds_cluster_parameter_group", "name_prefix"): _IDENTIFIER,
+    ("aws_db_option_group", "name"): _IDENTIFIER, ("aws_db_option_group", "name_prefix"): _IDENTIFIER,
+}
 
 
 @register
@@ -434,11 +489,18 @@ class InvalidValue(Check):
     name = "invalid-value"
     area = "deployability"
     severity = "high"
-    description = ("A value the service rejects: security group names (or name prefixes) starting with `sg-`, names "
-                   "and name prefixes over length limits (load balancers and target groups 32, prefixes 6; IAM roles "
-                   "64, prefixes 38), invalid S3 bucket names, unknown Lambda runtimes or malformed instance types.")
-    why = "These pass validate but fail at apply with an API error."
-    fix = "Follow the service's naming rules and enums (see the message)."
+    description = ("A value the service or the AWS provider rejects: security group names (or name prefixes) starting "
+                   "with `sg-`, also when only a template's leading text is known (`\"sg-web-${var.env}\"`); names and "
+                   "name prefixes over length limits (load balancers and target groups 32, prefixes 6; IAM roles 64, "
+                   "prefixes 38); RDS identifiers and subnet/parameter/option group names with uppercase or other "
+                   "characters the provider's lowercase patterns refuse (not for CDK: CloudFormation lowercases them); "
+                   "launch template `user_data` that is plainly not base64 (a script, a bare file()/templatefile()); "
+                   "invalid S3 bucket names, unknown Lambda runtimes or malformed instance types. A value that breaks a "
+                   "rule only with variable defaults is reported as unknown.")
+    why = ("These fail at plan (provider validation) or at apply with an API error (InvalidParameterValue, 'Invalid "
+           "BASE64 encoding of user data').")
+    fix = ("Follow the service's naming rules and enums (see the message): lowercase RDS names (`lower(...)`), no `sg-` "
+           "prefix, base64encode(...)/filebase64(...) for launch template user data.")
     bad = 'resource "aws_security_group" "web" {\n  name = "sg-web"\n}'
     good = 'resource "aws_security_group" "web" {\n  name = "web"\n}'
 
@@ -448,26 +510,38 @@ class InvalidValue(Check):
             scope = scope_of(r.location.file)
 
             def value(key: str) -> Any:
-                v = resolve(r.attributes.get(key), program, scope)
+                v = resolve(_python_string(r, r.attributes.get(key), program), program, scope)
                 return v if isinstance(v, str) else None
 
+            def parts(key: str) -> list[str] | None:
+                return _template_parts(resolve(_python_string(r, r.attributes.get(key), program), program, scope))
+
             checked += 1
-            for message, key in self._problems(r, value):
+            for message, key in self._problems(r, value, parts):
                 problems += 1
                 # from variable defaults a deploy may override; a template's literal part alone is sure
-                literal = not isinstance(r.attributes.get(key), Expr) or value(key) is None
+                literal = not isinstance(r.attributes.get(key), Expr) or value(key) is None or r.dialect != "terraform"
                 status = "fail" if literal else "unknown"
                 suffix = "" if literal else " with the variables' default values"
+                shown = (value(key) or _literal_part(r.attributes.get(key)) or "").strip().splitlines()  # a script: its first line
                 yield self.finding(status, f"`{r.address}`: {message}{suffix}.", [r.line_of(key)],
-                                   found=value(key) or _literal_part(r.attributes.get(key)))
+                                   found=shown[0][:80] if shown else None)
         if checked and not problems:
             yield self.finding("pass", "No values break service rules.")
 
     @staticmethod
-    def _problems(r: Resource, value) -> Iterator[tuple[str, str]]:
+    def _problems(r: Resource, value, parts) -> Iterator[tuple[str, str]]:
         for key in ("name", "name_prefix"):
-            if r.type == "aws_security_group" and (value(key) or "").lower().startswith("sg-"):
-                yield f"security group {key.replace('_', ' ')} `{value(key)}` starts with `sg-`, which AWS reserves", key
+            # a template's leading literal text is the start of the name, whatever its interpolations give
+            start = value(key) or (parts(key) or [""])[0]
+            if r.type == "aws_security_group" and start.lower().startswith("sg-"):
+                shown = value(key) or f"{start}..."
+                yield f"security group {key.replace('_', ' ')} `{shown}` starts with `sg-`, which AWS reserves", key
+        if r.dialect != "cdk":
+            yield from InvalidValue._lowercase_names(r, value, parts)
+            if r.type == "aws_launch_template" and InvalidValue._plainly_not_base64(r, value, parts):
+                yield ("`user_data` is not base64-encoded, and a launch template takes base64 user data (EC2: 'Invalid "
+                       "BASE64 encoding of user data'); wrap it in base64encode(...) or use filebase64(...)"), "user_data"
         for (tf_type, key), limit in _NAME_LIMITS.items():
             if r.type != tf_type:
                 continue
@@ -488,6 +562,55 @@ class InvalidValue(Check):
                 yield f"`{v}` is not a valid {key.replace('_', ' ')}", key
 
 
+    @staticmethod
+    def _plainly_not_base64(r: Resource, value, parts) -> bool:
+        """A launch template's user data that cannot be base64: a known string that does not decode, a template whose
+        literal text holds characters outside the base64 alphabet, or (HCL) a bare file()/templatefile() of a script."""
+        known = value("user_data")
+        if known is not None:
+            try:
+                base64.b64decode(re.sub(r"[\r\n]", "", known), validate=True)
+                return False
+            except binascii.Error:
+                return True
+        segments = parts("user_data")
+        if segments is not None:
+            return bool(re.search(r"[^A-Za-z0-9+/=\r\n]", "".join(segments)))
+        raw = r.attributes.get("user_data")
+        call = _FILE_CALL.fullmatch(raw.text.strip()) if r.dialect == "terraform" and isinstance(raw, Expr) else None
+        return bool(call and _SCRIPT_FILE.search(call.group(1)))
+
+    @staticmethod
+    def _lowercase_names(r: Resource, value, parts) -> Iterator[tuple[str, str]]:
+        """RDS names and identifiers with characters (uppercase, `_`) or a first character the provider rejects, in the
+        resolved value or in the literal text of a template."""
+        for (tf_type, key), (allowed, letter_first) in _LOWERCASE_NAMES.items():
+            if r.type != tf_type:
+                continue
+            full = value(key)
+            segments = [full] if full is not None else parts(key)
+            if not segments:
+                continue
+            bad = sorted(set(re.sub(allowed, "", "".join(segments))))
+            shown = full if full is not None else "".join(s if i == len(segments) - 1 else s + "${...}"
+                                                          for i, s in enumerate(segments))
+            if bad:
+                chars = ", ".join(f"`{c}`" for c in bad)
+                yield (f"`{key} = \"{shown}\"` holds {chars}, which the AWS provider rejects (only "
+                       f"{_ALLOWED_WORDS[allowed]} are allowed)"), key
+            elif letter_first and segments[0] and not segments[0][0].isalpha():
+                yield f"`{key} = \"{shown}\"` must start with a letter (AWS provider validation)", key
+
+
+# `file("...")` / `templatefile("...", {...})` as the whole expression (arguments nested one call deep), of a file
+# whose name says it holds a script or a template, which is text, not base64.
+_FILE_CALL = re.compile(r'(?:file|templatefile)\(\s*"([^"]+)"(?:[^()]|\([^()]*\))*\)')
+_SCRIPT_FILE = re.compile(r"\.(?:sh|bash|ps1|tpl|tftpl|tmpl|j2|ya?ml|cfg|conf|py)$")
+_ALLOWED_WORDS = {"[0-9a-z-]": "lowercase letters, digits and hyphens",
+                  "[0-9a-z.-]": "lowercase letters, digits, periods and hyphens",
+                  "[0-9a-z_ .-]": "lowercase letters, digits, hyphens, underscores, periods and spaces"}
+
+
 def _referenced(resource: Resource, key: str, program: Program) -> list[Resource]:
     """The resources an attribute's value references."""
     by = program.by_address()
@@ -505,9 +628,13 @@ class IncompatibleConfiguration(Check):
     name = "incompatible-configuration"
     area = "deployability"
     severity = "high"
-    description = "Settings that cannot work together: a REGIONAL WAFv2 web ACL on an EDGE API, a CloudFront certificate outside us-east-1."
-    why = "Each combination fails at apply."
-    fix = "Use a REGIONAL API with a REGIONAL web ACL (or attach WAF at CloudFront); create CloudFront certificates in us-east-1."
+    description = ("Settings that cannot work together: a REGIONAL WAFv2 web ACL on an EDGE API, a CloudFront certificate "
+                   "or a CLOUDFRONT-scoped WAFv2 web ACL outside us-east-1, RDS enhanced monitoring (`monitoring_interval` "
+                   "above 0) without `monitoring_role_arn` (Terraform, CDKTF, Pulumi; CDK creates the role itself).")
+    why = ("Each combination fails at apply (RDS: InvalidParameterCombination, a MonitoringRoleARN value is required; WAF: "
+           "CLOUDFRONT web ACLs exist only in us-east-1).")
+    fix = ("Use a REGIONAL API with a REGIONAL web ACL (or attach WAF at CloudFront); create CloudFront certificates and web "
+           "ACLs with a us-east-1 provider; give enhanced monitoring a role trusting monitoring.rds.amazonaws.com.")
     bad = ('resource "aws_api_gateway_rest_api" "api" {\n  endpoint_configuration { types = ["EDGE"] }\n}\n'
            'resource "aws_wafv2_web_acl" "acl" { scope = "REGIONAL" }\n'
            'resource "aws_wafv2_web_acl_association" "a" {\n  resource_arn = aws_api_gateway_stage.prod.arn\n'
@@ -517,7 +644,10 @@ class IncompatibleConfiguration(Check):
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         yield from self._waf_on_edge(program)
-        yield from self._cloudfront_certificate(program)
+        regions = _provider_regions(program)
+        yield from self._cloudfront_certificate(program, regions)
+        yield from self._cloudfront_web_acl(program, regions)
+        yield from self._monitoring_without_role(program)
 
     def _waf_on_edge(self, program: Program) -> Iterator[Finding]:
         for assoc in program.of_type("aws_wafv2_web_acl_association"):
@@ -532,8 +662,7 @@ class IncompatibleConfiguration(Check):
                                    f"`{apis[0].address}`; a REGIONAL ACL cannot protect an edge-optimized API.",
                                    [assoc.location, apis[0].location], found="REGIONAL on EDGE")
 
-    def _cloudfront_certificate(self, program: Program) -> Iterator[Finding]:
-        regions = {address: region for region, _, address in provider_regions(program)}
+    def _cloudfront_certificate(self, program: Program, regions: dict[tuple[str, str], tuple[str, bool]]) -> Iterator[Finding]:
         for dist in program.of_type("aws_cloudfront_distribution"):
             viewer = first_block(dist.attributes.get("viewer_certificate")) or {}
             for leaf in walk_values(viewer.get("acm_certificate_arn")):
@@ -542,12 +671,67 @@ class IncompatibleConfiguration(Check):
                 for cert in (program.by_address().get(a) for a in leaf.refs):
                     if cert is None or cert.type != "aws_acm_certificate":
                         continue
-                    provider = str(cert.meta.get("provider", "aws")).strip() if cert.meta.get("provider") else "aws"
-                    region = regions.get(provider)
+                    region, literal = regions.get(_provider_of(cert), (None, False))
                     if region and region != "us-east-1":
-                        yield self.finding("fail", f"CloudFront `{dist.address}` uses the certificate `{cert.address}`, created in "
-                                           f"{region}; CloudFront only accepts ACM certificates from us-east-1.",
+                        yield self.finding("fail" if literal else "unknown", f"CloudFront `{dist.address}` uses the certificate "
+                                           f"`{cert.address}`, created in {region}{'' if literal else _DEFAULTS}; CloudFront only "
+                                           "accepts ACM certificates from us-east-1.",
                                            [dist.location, cert.location], found=region)
+
+    def _cloudfront_web_acl(self, program: Program, regions: dict[tuple[str, str], tuple[str, bool]]) -> Iterator[Finding]:
+        for acl in program.of_type("aws_wafv2_web_acl"):
+            scope = resolve(acl.attributes.get("scope"), program, scope_of(acl.location.file))
+            region, literal = regions.get(_provider_of(acl), (None, False))
+            if scope != "CLOUDFRONT" or not region or region == "us-east-1" or acl.dialect == "cdk":
+                continue
+            yield self.finding("fail" if literal and acl.count is not None else "unknown",
+                               f"The CLOUDFRONT-scoped web ACL `{acl.address}` is created in {region}{'' if literal else _DEFAULTS}; "
+                               "WAF creates CLOUDFRONT web ACLs only in us-east-1.",
+                               [acl.line_of("scope")], found=region)
+
+    def _monitoring_without_role(self, program: Program) -> Iterator[Finding]:
+        for db in program.of_type("aws_db_instance", "aws_rds_cluster_instance", "aws_rds_cluster"):
+            if db.dialect == "cdk" or "kwargs" in db.attributes or db.attributes.get("monitoring_role_arn") is not None:
+                continue
+            raw = db.attributes.get("monitoring_interval")
+            interval = resolve(raw, program, scope_of(db.location.file))
+            if isinstance(interval, str) and interval.strip().isdigit():
+                interval = int(interval)
+            if isinstance(interval, bool) or not isinstance(interval, int) or interval <= 0:
+                continue
+            sure = not isinstance(raw, Expr) and db.count is not None
+            qualifier = "" if sure else (_DEFAULTS if isinstance(raw, Expr)
+                                         else " whenever it is created (its count or for_each decides)")
+            yield self.finding("fail" if sure else "unknown",
+                               f"`{db.address}` turns on enhanced monitoring (`monitoring_interval = {interval}`) without "
+                               f"`monitoring_role_arn`; RDS rejects it (InvalidParameterCombination){qualifier}.",
+                               [db.line_of("monitoring_interval")], found=str(interval))
+
+
+def _provider_regions(program: Program) -> dict[tuple[str, str], tuple[str, bool]]:
+    """(HCL directory, provider address) -> (region, whether it is written literally) for the AWS providers whose
+    region is known; an address configured with several regions (two stacks) is left out."""
+    aws = [p for p in program.providers if p.name in ("aws", "")]  # the providers provider_regions reads, in order
+    seen: dict[tuple[str, str], set[tuple[str, bool]]] = {}
+    for provider, (region, location, address) in zip(aws, provider_regions(program)):
+        if region:
+            scope = scope_of(location.file) if location.file.endswith(".tf") else ""
+            seen.setdefault((scope, address), set()).add((region, not isinstance(provider.region, Expr)))
+    return {key: next(iter(values)) for key, values in seen.items() if len(values) == 1}
+
+
+_DEFAULTS = " with the variables' default values"
+
+
+def _provider_of(r: Resource) -> tuple[str, str] | None:
+    """The (HCL directory, address) of the provider configuration a resource uses: a module's resources use the
+    configuration of their own directory (one passed in by `providers = {...}` is not looked up). None when it is set
+    in a way not read (a Python object, Pulumi `opts=ResourceOptions(provider=...)`)."""
+    provider, opts = r.meta.get("provider"), r.meta.get("opts")
+    if provider is not None and r.dialect != "terraform" or "provider" in as_text(opts):
+        return None
+    scope = scope_of(r.location.file) if r.dialect == "terraform" else ""
+    return scope, as_text(provider).strip() if provider else "aws"
 
 
 # The CloudWatch Logs service principal, literal or built from the region (f-string, ${...}, Fn::Sub).

@@ -682,6 +682,40 @@ class _Collector(cst.CSTVisitor):
             self.bind(node.target, resource)
 
 
+def _string_names(text: str) -> dict[str, Any]:
+    """Names bound exactly once in the file (any scope, parameters and imports included), by an assignment of a string
+    literal or an f-string: their value (an f-string as an Expr template of its source). Parsed with `ast`, not run."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return {}
+    bindings: dict[str, int] = {}
+    values: dict[str, Any] = {}
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            names = [node.id]
+        elif isinstance(node, ast.arg):
+            names = [node.arg]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names = [node.name]
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = [(a.asname or a.name).split(".")[0] for a in node.names]
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            names = list(node.names)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names = [node.name]
+        for name in names:
+            bindings[name] = bindings.get(name, 0) + 1
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            value = node.value
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                values[node.targets[0].id] = value.value
+            elif isinstance(value, ast.JoinedStr) and (source := ast.get_source_segment(text, value)):
+                values[node.targets[0].id] = Expr(source, is_template=True)
+    return {name: value for name, value in values.items() if bindings.get(name) == 1}
+
+
 def _undefined_names(text: str) -> list[tuple[str, int]]:
     """Names read but bound nowhere they could be found (module, enclosing functions, builtins).
 
@@ -754,6 +788,7 @@ def parse_python_files(program: Program, files: list[SourceFile]) -> None:
             wrapper.visit(collector)
             if not any(bound == "*" for bound, _, _ in facts.imports):
                 facts.undefined = _undefined_names(source.text)
+                facts.strings = _string_names(source.text)
         except RecursionError:
             program.errors.append(ParseError(source.path, None, "nesting too deep to analyse"))
             continue
