@@ -516,3 +516,13 @@ def test_lambda_settings_from_an_unknown_dict_are_not_judged():
             "        _lambda.Function(self, 'F', handler='i.h', **props)\n")
     assert judge("REQ072", {"lib/tap_stack.py": code}, memory=256) == {"unknown"}
     assert judge("REQ072", {"lib/tap_stack.py": code.replace("**props", "memory_size=128")}, memory=256) == {"fail"}
+
+
+def test_zones_pin_the_region_when_the_answer_has_no_provider_block():
+    tf = ('variable "region" {{\n  default = "{r}"\n}}\nvariable "azs" {{\n  default = ["{r}a", "{r}c"]\n}}\n'
+          'resource "aws_subnet" "s" {{\n  count = 2\n  vpc_id = "v"\n  cidr_block = "10.0.1.0/24"\n'
+          '  availability_zone = var.azs[count.index]\n}}\n')
+    assert judge("REQ010", {"main.tf": tf.format(r="us-west-1")}, regions=["us-west-2"]) == {"fail"}
+    assert judge("REQ010", {"main.tf": tf.format(r="us-west-2")}, regions=["us-west-2"]) == {"unknown"}  # a harness may set it
+    unused = tf.format(r="us-west-1").replace("var.azs[count.index]", "data.aws_availability_zones.a.names[0]")
+    assert judge("REQ010", {"main.tf": unused}, regions=["us-west-2"]) == {"unknown"}  # zones nothing reads pin nothing

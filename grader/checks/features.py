@@ -164,6 +164,14 @@ class Regions(_RubricCheck):
             # sets no region itself; a provider file the task's harness supplies may (many tasks ship one), so not judged
             region_vars = sorted(v.name for v in program.variables.values() if "region" in v.name.lower())
             hint = f"uses `var.{region_vars[0]}`" if region_vars else "sets it"
+            zones = _zones_used(program)
+            if required and zones and not {z[:-1] for z, _ in zones} & set(required):
+                # zones pin the region whatever provider a harness supplies: in any other region they do not exist
+                yield self.finding("fail", f"Expected {', '.join(required)}; the code has no provider \"aws\" block, and it places "
+                                   f"resources in {', '.join(sorted({z for z, _ in zones}))}, zones of "
+                                   f"{', '.join(sorted({z[:-1] for z, _ in zones}))}.", sorted({loc for _, loc in zones},
+                                   key=lambda l: (l.file, l.line or 0))[:3], found=", ".join(sorted({z[:-1] for z, _ in zones})))
+                return
             yield self.finding("unknown", f"Expected {', '.join(required)}; the code has no provider \"aws\" block: the region is set "
                                f"only if a provider file outside the answer {hint} ({', '.join(sorted(in_code))} appear only as values).", [])
             return
@@ -185,6 +193,25 @@ class Regions(_RubricCheck):
                                found=", ".join(f"`{r}`" for r in extra))
         else:
             yield self.finding("pass", f"Deploys to {', '.join(required)}.", locations)
+
+
+_ZONE = re.compile(REGION.pattern.removesuffix(r"\b") + r"[a-f]\b")
+
+
+def _zones_used(program: Program) -> list[tuple[str, Location]]:
+    """Availability zones written as literals that the code uses: in resource attributes, or as the value (tfvars
+    first, else default) of a variable something references."""
+    used = {ref.target for ref in program.references}
+    found = []
+    for r in program.managed():
+        for key, value in r.attributes.items():
+            if "zone" in key or key in ("azs",):
+                found += [(m.group(0), r.line_of(key)) for leaf in walk_values(value) if isinstance(leaf, str) for m in _ZONE.finditer(leaf)]
+    for v in program.variables.values():
+        if f"var.{v.name}" in used:
+            value = program.tfvars.get(v.name, v.default)
+            found += [(m.group(0), v.location) for leaf in walk_values(value) if isinstance(leaf, str) for m in _ZONE.finditer(leaf)]
+    return found
 
 
 # The prompt says the provider configuration is supplied (provider.tf, "the provider block is provided"): the answer
