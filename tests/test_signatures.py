@@ -1,6 +1,7 @@
 """What the real toolchains reject in Python and construct-level checks miss: keyword arguments of nested
 structs, Args classes and methods (DEP012), members a class does not have (DEP013), CDKTF names a
-provider module does not export (DEP006), an SDK alias bound only in another file (DEP005)."""
+provider module does not export (DEP006), an SDK alias bound only in another file (DEP005), CDKTF literals of
+the wrong primitive type (DEP036) and strings interpolating a bare name (DEP037)."""
 
 import json
 
@@ -282,3 +283,16 @@ def test_cdktf_literals_of_the_wrong_primitive_type():
     # a pinned provider major that is not shipped: its types may differ (AWS provider 5.x had this one as a bool)
     pinned = run_check("DEP036", {"lib/tap_stack.py": CDKTF_TYPES, "requirements.txt": "cdktf-cdktf-provider-aws==19.20.0\n"})
     assert {f.status for f in pinned} == {"unknown"}
+
+
+def test_cdktf_strings_interpolating_a_bare_name():
+    text = '''
+from cdktf_cdktf_provider_aws.instance import Instance
+Instance(self, "web", ami="ami-1", instance_type="t3.micro",
+         user_data="#!/bin/bash\\nPORT=8080\\necho ${PORT} ${PORT:-80}", tags={"Name": "${var.name}"})
+'''
+    findings = run_check("DEP037", {"lib/tap_stack.py": text})
+    assert [(f.status, f.found, f.locations[0].line) for f in findings] == [("fail", "${PORT}", 4)]
+    # escaped, references, function calls, literals and names bound by a template `for` are what Terraform accepts
+    for fixed in ("echo $${PORT} $${PORT:-80} ${var.port} ${upper(local.x)} ${true}", "%{ for p in var.ports }${p}%{ endfor }"):
+        assert statuses(run_check("DEP037", {"lib/tap_stack.py": text.replace("echo ${PORT} ${PORT:-80}", fixed)})) == {"pass"}
