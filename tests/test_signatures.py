@@ -1,6 +1,7 @@
 """What the real toolchains reject in Python and construct-level checks miss: keyword arguments of nested
 structs, Args classes and methods (DEP012), members a class does not have (DEP013), CDKTF names a
-provider module does not export (DEP006), an SDK alias bound only in another file (DEP005)."""
+provider module does not export (DEP006), an SDK alias bound only in another file (DEP005), CDKTF literals of
+the wrong primitive type (DEP036) and strings interpolating a bare name (DEP037)."""
 
 import json
 
@@ -9,7 +10,7 @@ import pytest
 from grader.checks.base import REGISTRY, Context
 from grader.grade import program_for
 from grader.ingest.task import Task
-from tests.conftest import run_check
+from tests.conftest import run_check, statuses
 
 
 def failed(check_id: str, text: str, path: str = "lib/tap_stack.py") -> set[str]:
@@ -249,3 +250,49 @@ def test_a_resource_option_passed_as_an_argument_fails_whatever_the_pin():
     pinned = {"__main__.py": code, "requirements.txt": "pulumi-aws>=6.0.0,<7.0.0\n"}
     found = [f for f in run_check("DEP009", pinned) if f.found == "depends_on"]
     assert [f.status for f in found] == ["fail"] and "ResourceOptions" in found[0].message
+
+
+CDKTF_TYPES = '''
+from cdktf import TerraformStack
+from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup, LbTargetGroupHealthCheck
+from cdktf_cdktf_provider_aws.elasticache_replication_group import ElasticacheReplicationGroup
+DELAY = 30
+class TapStack(TerraformStack):
+    def __init__(self, scope, id):
+        super().__init__(scope, id)
+        LbTargetGroup(self, "tg", port="80", protocol="HTTP", deregistration_delay=30, proxy_protocol_v2=1,
+                      health_check=LbTargetGroupHealthCheck(matcher=200, interval=30, enabled=True, timeout=5.0))
+        LbTargetGroup(self, "tg2", port=80, deregistration_delay=DELAY, health_check={"matcher": 200, "interval": "30"})
+        ElasticacheReplicationGroup(self, "r", description="d", replication_group_id="x", at_rest_encryption_enabled=True,
+                                    transit_encryption_enabled=True, num_cache_clusters=2)
+'''
+
+
+def test_cdktf_literals_of_the_wrong_primitive_type():
+    # each direction checked with cdktf 0.21 + provider 21.22: typeguard TypeError or jsii "Value is not a boolean"
+    findings = run_check("DEP036", {"lib/tap_stack.py": CDKTF_TYPES})
+    assert sorted((f.found, f.locations[0].line) for f in findings if f.status == "fail") == [
+        ("at_rest_encryption_enabled", 12), ("deregistration_delay", 9), ("health_check.interval", 11),
+        ("health_check.matcher", 10), ("health_check.matcher", 11), ("port", 9), ("proxy_protocol_v2", 9)]
+    fixed = (CDKTF_TYPES.replace('port="80"', "port=80").replace("delay=30", 'delay="30"').replace("v2=1", "v2=True")
+             .replace("matcher=200", 'matcher="200"').replace('"matcher": 200', '"matcher": "200"')
+             .replace('"interval": "30"', '"interval": 30').replace("encryption_enabled=True,\n", 'encryption_enabled="true",\n'))
+    assert statuses(run_check("DEP036", {"lib/tap_stack.py": fixed})) == {"pass"}
+    # a value reaching the argument through a name is not judged (DEP036 passes `deregistration_delay=DELAY`)
+    assert "deregistration_delay" not in {f.found for f in findings if "tg2" in f.message}
+    # a pinned provider major that is not shipped: its types may differ (AWS provider 5.x had this one as a bool)
+    pinned = run_check("DEP036", {"lib/tap_stack.py": CDKTF_TYPES, "requirements.txt": "cdktf-cdktf-provider-aws==19.20.0\n"})
+    assert {f.status for f in pinned} == {"unknown"}
+
+
+def test_cdktf_strings_interpolating_a_bare_name():
+    text = '''
+from cdktf_cdktf_provider_aws.instance import Instance
+Instance(self, "web", ami="ami-1", instance_type="t3.micro",
+         user_data="#!/bin/bash\\nPORT=8080\\necho ${PORT} ${PORT:-80}", tags={"Name": "${var.name}"})
+'''
+    findings = run_check("DEP037", {"lib/tap_stack.py": text})
+    assert [(f.status, f.found, f.locations[0].line) for f in findings] == [("fail", "${PORT}", 4)]
+    # escaped, references, function calls, literals and names bound by a template `for` are what Terraform accepts
+    for fixed in ("echo $${PORT} $${PORT:-80} ${var.port} ${upper(local.x)} ${true}", "%{ for p in var.ports }${p}%{ endfor }"):
+        assert statuses(run_check("DEP037", {"lib/tap_stack.py": text.replace("echo ${PORT} ${PORT:-80}", fixed)})) == {"pass"}

@@ -8,7 +8,8 @@ Run at development time only (the grader never needs these packages at run time)
 Sources (names, required flags, nesting and deprecations; no prose is copied):
 - cdktf-cdktf-provider-aws: its jsii assembly carries the Terraform AWS provider schema
   (resource and data-source types, arguments, nested blocks, required flags, exported
-  attributes). It serves HCL and CDKTF. The last release for the previous provider major is
+  attributes, and for the current major each argument's primitive type: "t" is a string of codes
+  aligned with "args", s string / n number / b bool / - anything else). It serves HCL and CDKTF. The last release for the previous provider major is
   shipped as well, for code that pins it.
 - pulumi-aws: module symbols, constructor keyword arguments, required arguments and
   deprecation notices, read with `ast` from the wheel's source (nothing is imported). The last 6.x release is
@@ -107,9 +108,30 @@ def _tf_name(prop: dict) -> str:
     return snake(prop["name"])
 
 
+def _primitive(type_ref: dict) -> str:
+    """The type code of an argument: "s" string, "n" number, "b" bool (alone or with IResolvable), "-" other."""
+    options = type_ref["union"]["types"] if "union" in type_ref else [type_ref]
+    kinds = {o.get("primitive") for o in options if o.get("fqn") != "cdktf.IResolvable"}
+    return {"string": "s", "number": "n", "boolean": "b"}.get(kinds.pop(), "-") if len(kinds) == 1 else "-"
+
+
+def _type_codes(node: dict) -> None:
+    """Turn a struct's {arg: code} map into "t", a string of codes aligned with its final "args" list."""
+    codes = node.pop("types", {})
+    node["t"] = "".join(codes.get(a, "-") for a in node["args"])
+    for block in node.get("blocks", {}).values():
+        _type_codes(block)
+
+
+def _drop_types(node: dict) -> None:
+    node.pop("t", None)
+    for block in node.get("blocks", {}).values():
+        _drop_types(block)
+
+
 def _tf_struct(types: dict, fqn: str, depth: int = 0) -> dict:
-    """{"args": [...], "required": [...], "blocks": {name: struct}} for one config struct."""
-    node: dict = {"args": [], "required": [], "blocks": {}}
+    """{"args": [...], "required": [...], "blocks": {name: struct}, "types": {arg: code}} for one config struct."""
+    node: dict = {"args": [], "required": [], "blocks": {}, "types": {}}
     struct = types.get(fqn, {})
     for prop in struct.get("properties", []):
         name = _tf_name(prop)
@@ -118,6 +140,7 @@ def _tf_struct(types: dict, fqn: str, depth: int = 0) -> dict:
             node["blocks"][name] = _tf_struct(types, nested, depth + 1)
         else:
             node["args"].append(name)
+            node["types"][name] = _primitive(prop["type"])
         if not prop.get("optional"):
             node["required"].append(name)
     if not node["blocks"]:
@@ -147,6 +170,7 @@ def terraform_schema(assembly: dict) -> tuple[dict, str]:
         config = next((p["type"]["fqn"] for p in cls["initializer"]["parameters"] if p["name"] == "config"), None)
         node = _tf_struct(types, config) if config else {"args": []}
         node["args"] = sorted(a for a in node["args"] if a not in _META)
+        _type_codes(node)
         if "required" in node:
             node["required"] = sorted(r for r in node["required"] if r not in _META)
         args = set(node["args"]) | set(node.get("blocks", {}))
@@ -377,12 +401,13 @@ def main() -> None:
     for section in previous.values():
         for spec in section.values():
             spec.pop("cdktf", None)  # CDKTF code is checked against the current provider only
+            _drop_types(spec)  # argument types matter to CDKTF's Python binding only
     cdk_assembly = jsii_assembly(wheel(directory, "aws-cdk-lib"))
     expired_flags = cdk_expired_flags(wheel(directory, "aws-cdk-lib"))
     cdk_types = {**jsii_types(jsii_assembly(wheel(directory, "constructs")), strip=False), **jsii_types(cdk_assembly)}
     terraform["cdktf_symbols"] = cdktf_symbols(jsii_assembly(wheel(directory, "cdktf-cdktf-provider-aws")))
     document = {
-        "format": 1,
+        "format": 2,  # 2: Terraform structs carry "t", their arguments' primitive types
         "terraform": {"provider": "hashicorp/aws", "version": provider_version,
                       "source": f"cdktf-cdktf-provider-aws=={PINS['cdktf-cdktf-provider-aws']}", **terraform},
         "terraform_previous": {"provider": "hashicorp/aws", "version": previous_version,

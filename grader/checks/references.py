@@ -484,3 +484,61 @@ class DynamicProviderReference(Check):
                                "static provider reference, so plan fails.", [r.line_of("provider")], found=text[:60])
         if checked and not flagged:
             yield self.finding("pass", "Every provider reference is static.")
+
+
+# `${NAME}` or a shell expansion `${NAME:-x}` not escaped as `$${`: in a Terraform template a bare name is no
+# reference (`true`, `false`, `null` are literals). A `%{ for x in ... }` directive or a for expression binds names.
+_BARE_INTERPOLATION = re.compile(r"(?<!\$)\$\{\s*([A-Za-z_][\w-]*)\s*(?:\}|:)")
+_BINDS_NAMES = re.compile(r"%\{|[\[{]\s*for\s")
+_LITERALS = frozenset({"true", "false", "null"})
+
+
+def _strings(value, path: str) -> Iterator[tuple[str, str]]:
+    """(argument path, string) for each plain string in an attribute value, nested blocks and lists included."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item, path)
+
+
+@register
+class BareInterpolation(Check):
+    id = "DEP037"
+    example = "python"
+    name = "bare-interpolation"
+    area = "deployability"
+    severity = "critical"
+    description = ("CDKTF: a string given to a resource holds a Terraform interpolation of a bare name (`${PORT}`, "
+                   "`${PORT:-8080}` from a shell script or a JS template in `user_data`) instead of the escape `$${PORT}`.")
+    why = ("CDKTF writes the string into cdk.tf.json unchanged and Terraform reads every string there as a template: "
+           "`terraform plan` stops with 'Invalid reference' (a bare name is no reference) or 'Extra characters after "
+           "interpolation expression' (checked with Terraform 1.x on a .tf.json file).")
+    fix = "Escape the dollar for the shell (`$${PORT}`) or write `$PORT`; reference Terraform values as `${var.port}`."
+    bad = ("from cdktf_cdktf_provider_aws.instance import Instance\n"
+           "Instance(self, \"web\", ami=\"ami-123\", instance_type=\"t3.micro\",\n"
+           "         user_data=\"#!/bin/bash\\nPORT=8080\\necho listening on ${PORT}\\n\")")
+    good = ("from cdktf_cdktf_provider_aws.instance import Instance\n"
+            "Instance(self, \"web\", ami=\"ami-123\", instance_type=\"t3.micro\",\n"
+            "         user_data=\"#!/bin/bash\\nPORT=8080\\necho listening on $${PORT}\\n\")")
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        checked = problems = 0
+        for r in program.resources:
+            if r.dialect != "cdktf" or r.synthesized_from:
+                continue
+            checked += 1
+            for key, value in r.attributes.items():
+                for path, text in _strings(value, key):
+                    names = [m.group(1) for m in _BARE_INTERPOLATION.finditer(text) if m.group(1) not in _LITERALS]
+                    if not names or _BINDS_NAMES.search(text):
+                        continue
+                    problems += 1
+                    yield self.finding("fail", f"`{r.type}.{r.name}`: `{path}` holds `${{{names[0]}}}`, which Terraform "
+                                       f"reads as an interpolation of the bare name `{names[0]}` (Invalid reference); "
+                                       f"escape it as `$${{{names[0]}}}`.", [r.line_of(key)], found=f"${{{names[0]}}}")
+        if checked and not problems:
+            yield self.finding("pass", f"No string of {checked} CDKTF resources interpolates a bare name.")

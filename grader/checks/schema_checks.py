@@ -45,7 +45,7 @@ PULUMI_RESOURCE_OPTIONS = frozenset({
     "custom_timeouts", "retain_on_delete", "replace_on_changes", "transformations", "transforms", "deleted_with",
     "additional_secret_outputs", "hooks", "replace_with", "hide_diffs",
 })
-_PY_PACKAGES = {"pulumi_aws": "pulumi-aws", "aws_cdk": "aws-cdk-lib"}
+_PY_PACKAGES = {"pulumi_aws": "pulumi-aws", "aws_cdk": "aws-cdk-lib", "cdktf_cdktf_provider_aws": "cdktf-cdktf-provider-aws"}
 _REQUIREMENT_FILES = re.compile(r"(?:^|/)(?:requirements[\w.-]*\.txt|Pipfile|pyproject\.toml|setup\.py|setup\.cfg)$")
 
 
@@ -72,7 +72,7 @@ def sdk_pin_note(program: Program, root: str) -> str | None:
     package = _PY_PACKAGES.get(root)
     if pin is None or package is None or pin[0] in schema.sdk_majors(package):
         return None
-    shipped = schema.versions()[package]
+    shipped = schema.versions().get(package) or schema.cdktf_provider_version()
     return f"not judged: the answer pins {package} {pin[1]}, the shipped schema is {package} {shipped}"
 
 
@@ -303,3 +303,87 @@ class UnknownAttributeReference(Check):
                                    [ref.location], found=f"{ref.target}.{ref.attr}")
         if checked and not problems:
             yield self.finding("pass", "Every attribute read exists on its resource type.")
+
+
+_TYPE_NAMES = {"s": "a string", "n": "a number", "b": "a bool"}
+# The literals each schema type refuses in CDKTF's Python binding (checked with cdktf 0.21 and provider 21.22):
+# typeguard raises TypeError for a non-str where a string is typed and for a str where a number is; jsii itself
+# rejects a bool where a number is ("Value is not a number") and anything but a bool where a bool is. A float is a number.
+_REFUSED = {"s": (bool, int, float), "n": (str, bool), "b": (str, int, float)}
+
+
+def _refused(code: str | None, value: Any) -> bool:
+    return code in _REFUSED and isinstance(value, _REFUSED[code]) and not (code == "b" and isinstance(value, bool))
+
+
+def _error(code: str, value: Any) -> str:
+    """What refuses the value: typeguard's TypeError, or jsii's deserializer where typeguard lets it through."""
+    if code == "b" or code == "n" and isinstance(value, bool):
+        return f"jsii: Value is not a {'boolean' if code == 'b' else 'number'}"
+    return "TypeError"
+
+
+_WRITTEN = {bool: r"(?:True|False)\b", int: r"[-+]?\d[\d_]*(?![\d_.eExXjJ])", float: r"[-+]?(?:\d[\d_]*)?\.?\d[\d_]*(?:[eE][-+]?\d+)?(?![\w.])",
+            str: r"[rRbBuU]?['\"]"}
+
+
+def _wrong_types(attrs: dict[str, Any], spec: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, str, Any]]:
+    """(argument path, schema type code, value) for each literal the argument's schema type refuses, blocks included."""
+    codes = {_folded(a): c for a, c in zip(spec.get("args", []), spec.get("t", ""))}
+    blocks = {_folded(b): s for b, s in spec.get("blocks", {}).items()}
+    for key, value in attrs.items():
+        code = codes.get(_folded(key))
+        if _refused(code, value):
+            yield prefix + key, code, value
+        elif _folded(key) in blocks and not key.startswith("__"):
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, dict):
+                    yield from _wrong_types(item, blocks[_folded(key)], f"{prefix}{key}.")
+
+
+@register
+class WrongArgumentType(Check):
+    id = "DEP036"
+    example = "python"
+    name = "wrong-argument-type"
+    area = "deployability"
+    severity = "critical"
+    description = ("CDKTF: a literal of the wrong primitive type for a provider argument or nested-block field: a number or "
+                   "bool where the provider's schema has a string (`LbTargetGroup(deregistration_delay=30)`), a string or "
+                   "bool where it has a number, anything but a bool where it has a bool.")
+    why = ("The provider's Python classes are typed from the Terraform schema and checked at call time: "
+           "`TypeError: type of argument deregistration_delay must be one of (str, NoneType); got int instead` "
+           "(or jsii's RuntimeError `Value is not a number` / `Value is not a boolean`) before anything is synthesized. "
+           "HCL converts such values; the typed binding does not. Pulumi (untyped at run time) is not checked.")
+    fix = "Write the value in the schema's type (`deregistration_delay=\"30\"`, `port=80`, `enabled=True`)."
+    bad = ("from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup\n"
+           "LbTargetGroup(self, \"tg\", port=80, protocol=\"HTTP\", deregistration_delay=30)")
+    good = ("from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup\n"
+            "LbTargetGroup(self, \"tg\", port=80, protocol=\"HTTP\", deregistration_delay=\"30\")")
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        texts = {f.path: f.text.splitlines() for f in program.files}
+        note = f" (hashicorp/aws {schema.terraform_version()}, cdktf-cdktf-provider-aws {schema.cdktf_provider_version()})"
+        pin = sdk_pin_note(program, "cdktf_cdktf_provider_aws")  # types differ between provider majors
+        checked = problems = 0
+        for r in program.resources:
+            spec = _tf_spec(r, None) if r.dialect == "cdktf" and not r.synthesized_from else None
+            if spec is None or "t" not in spec:
+                continue
+            checked += 1
+            lines = texts.get(r.location.file, [])
+            span = "\n".join(lines[r.location.line - 1: program.spans.get(r.location, r.location.line)])
+            for name, code, value in _wrong_types(r.attributes, spec):
+                field = name.rsplit(".", 1)[-1]
+                written = _WRITTEN[type(value)]
+                if not re.search(rf"(?:\b{re.escape(field)}\s*=|[\"']{re.escape(field)}[\"']\s*:)\s*{written}", span):
+                    continue  # the value reached the argument through a name: the binding may be another one
+                problems += 1
+                shown = repr(value) if not isinstance(value, str) else f'"{value[:40]}"'
+                yield self.finding("unknown" if pin else "fail",
+                                   f"`{r.type}.{r.name}`: `{name}` is {_TYPE_NAMES[code]} in the provider schema{note}, "
+                                   f"so the {type(value).__name__} `{shown}` is refused at synth ({_error(code, value)})"
+                                   + (f" ({pin})" if pin else "") + ".",
+                                   [r.line_of(name.split(".")[0])], found=name)
+        if checked and not problems:
+            yield self.finding("pass", f"Literal argument values of {checked} CDKTF resources have their schema types.")

@@ -61,8 +61,15 @@ def pulumi_version(major: int | None = None) -> str:
     return _pulumi(major)["version"]
 
 
+def cdktf_provider_version() -> str:
+    """The cdktf-cdktf-provider-aws release the current Terraform schema (and its argument types) comes from."""
+    return load()["terraform"]["source"].split("==")[-1]
+
+
 def sdk_majors(package: str) -> frozenset[int]:
-    """The majors of a Python SDK (pulumi-aws, aws-cdk-lib) the shipped schema can check code against."""
+    """The majors of a Python SDK (pulumi-aws, aws-cdk-lib, cdktf-cdktf-provider-aws) the shipped schema can check code against."""
+    if package == "cdktf-cdktf-provider-aws":
+        return frozenset({int(cdktf_provider_version().split(".")[0])})
     data = load()
     keys = {"pulumi-aws": ("pulumi", "pulumi_previous"), "aws-cdk-lib": ("cdk",)}.get(package, ())
     return frozenset(int(data[k]["version"].split(".")[0]) for k in keys if k in data)
