@@ -6,6 +6,7 @@ HTTPS/TLS listener without a certificate; an ACM certificate validated by DNS wi
 record. These read Terraform-typed resources, so they hold for HCL, Pulumi and CDKTF; CDK's L2
 constructs add the permissions and records themselves, so CDK is not judged. A rule stays silent
 when the piece could be somewhere it cannot see: code left out, a module, a name it cannot resolve.
+WIR010 (a policy or parameter group nothing attaches) also judges CDK, by following the variable it is bound to.
 """
 
 from __future__ import annotations
