@@ -411,8 +411,15 @@ def test_attachable_never_attached_silent_when_it_cannot_see_everything():
     managed = ('resource "aws_iam_role_policy_attachment" "a" {\n  role = "r"\n'
                '  policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"\n}\n')
     assert wir010({"main.tf": policy + managed}) == {("fail", "aws_iam_policy.p")}
-    # a computed name another resource may build the same way
-    assert wir010({"main.tf": policy.replace('  policy = "{}"\n', '  name = "${var.env}-p"\n  policy = "{}"\n')}) == set()
+    # a computed name: unused unless an attachment names a customer policy by a literal ARN (it may be its value)
+    computed = policy.replace('  policy = "{}"\n', '  name = "${var.env}-p"\n  policy = "{}"\n')
+    assert wir010({"main.tf": computed}) == {("fail", "aws_iam_policy.p")}
+    by_arn = managed.replace("aws:policy/ReadOnlyAccess", "111122223333:policy/prod-p")
+    assert wir010({"main.tf": computed + by_arn}) == set()
+    # an ARN built from the account id and a variable may be this policy's
+    built = managed.replace('"arn:aws:iam::aws:policy/ReadOnlyAccess"',
+                            '"arn:aws:iam::${data.aws_caller_identity.me.account_id}:policy/${var.env}-p"')
+    assert wir010({"main.tf": computed + built + 'data "aws_caller_identity" "me" {}\n'}) == set()
     # only exported: perhaps meant for someone else, not judged
     assert wir010({"main.tf": policy + 'output "arn" {\n  value = aws_iam_policy.p.arn\n}\n'}) == {("unknown", "aws_iam_policy.p")}
 

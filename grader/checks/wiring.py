@@ -566,12 +566,13 @@ class AttachableNeverAttached(Check):
         statements = _python_statements(program)
         checked = flagged = 0
         for kind, (what, slots, lost) in _ATTACHABLE.items():
-            if self._unresolved_slot(program, slots):
+            slot_values = self._slots(program, kind, slots)
+            if slot_values == "unreadable":
                 continue  # an attachment whose target it cannot read may be any of them
             for r in program.of_type(kind):
                 if r.synthesized_from or _opaque(r) or program.elided_block(r.location):
                     continue
-                use = self._use(r, program, texts, statements)
+                use = self._use(r, program, texts, statements, slot_values == "named")
                 if use == "used":
                     checked += 1
                 elif use == "exported":
@@ -587,26 +588,29 @@ class AttachableNeverAttached(Check):
             yield self.finding("pass", "Every IAM policy, parameter group and option group is attached to something.")
 
     @staticmethod
-    def _unresolved_slot(program: Program, slots: dict[str, tuple[str, ...]]) -> bool:
-        """Some attachment slot holds a value it cannot tie to a resource or rule out (a variable, a loop value, **kwargs)."""
+    def _slots(program: Program, kind: str, slots: dict[str, tuple[str, ...]]) -> str:
+        """"unreadable" when some attachment slot holds a value it cannot rule out (a variable, a loop value, a name
+        built from them, **kwargs); "named" when one names a resource by a literal name or ARN; else "refs"."""
         by = program.by_address()
+        named = False
         for consumer in program.of_type(*slots):
             if _opaque(consumer):
-                return True
+                return "unreadable"
             for attr in slots[consumer.type]:
                 for leaf in walk_values(consumer.attributes.get(attr)):
-                    if isinstance(leaf, Expr) and not any(a in by for a in leaf.refs) and not _AWS_MANAGED_EXPR.search(leaf.text):
-                        return True
-                    if isinstance(leaf, str) and ":policy/" in leaf and not _AWS_MANAGED_ARN.match(leaf):
-                        return True  # a customer policy named by ARN: it may be one of these
-        return False
+                    if isinstance(leaf, Expr) and not _AWS_MANAGED_EXPR.search(leaf.text) and \
+                            not any(a in by and by[a].type == kind for a in leaf.refs):
+                        return "unreadable"
+                    if isinstance(leaf, str) and not _AWS_MANAGED_ARN.match(leaf) and not leaf.startswith("default."):
+                        named = True
+        return "named" if named else "refs"
 
     @staticmethod
-    def _use(r: Resource, program: Program, texts: dict[str, list[str]], statements) -> str | None:
+    def _use(r: Resource, program: Program, texts: dict[str, list[str]], statements, named: bool) -> str | None:
         """used | exported (only an output names it) | unused | None (cannot tell)."""
         name = r.attributes.get("name", r.attributes.get("name_prefix"))
-        if name is not None and not isinstance(name, str):
-            return None  # a computed name another resource may build the same way
+        if name is not None and not isinstance(name, str) and named:
+            return None  # a computed name: the literal name an attachment gives may be its value
         end = program.spans.get(r.location, r.location.line)
         if isinstance(name, str) and name.strip() and any(
                 name in line for path, lines in texts.items() for i, line in enumerate(lines, 1)
