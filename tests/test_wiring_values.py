@@ -420,6 +420,10 @@ def test_attachable_never_attached_silent_when_it_cannot_see_everything():
     built = managed.replace('"arn:aws:iam::aws:policy/ReadOnlyAccess"',
                             '"arn:aws:iam::${data.aws_caller_identity.me.account_id}:policy/${var.env}-p"')
     assert wir010({"main.tf": computed + built + 'data "aws_caller_identity" "me" {}\n'}) == set()
+    # a deny-only guardrail (enforce MFA) is often meant for users managed elsewhere: not judged
+    deny = policy.replace('"{}"', 'jsonencode({ Statement = [{ Effect = "Deny", NotAction = ["iam:ListMFADevices"], '
+                          'Resource = "*" }] })')
+    assert wir010({"main.tf": deny}) == {("unknown", "aws_iam_policy.p")}
     # only exported: perhaps meant for someone else, not judged
     assert wir010({"main.tf": policy + 'output "arn" {\n  value = aws_iam_policy.p.arn\n}\n'}) == {("unknown", "aws_iam_policy.p")}
 

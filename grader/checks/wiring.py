@@ -564,7 +564,7 @@ class AttachableNeverAttached(Check):
             return  # a module whose code is not shown may use the resource by name
         texts = {f.path: f.text.splitlines() for f in program.files}
         statements = _python_statements(program)
-        checked = flagged = 0
+        checked = flagged = unsure = 0
         for kind, (what, slots, lost) in _ATTACHABLE.items():
             slot_values = self._slots(program, kind, slots)
             if slot_values == "unreadable":
@@ -576,15 +576,21 @@ class AttachableNeverAttached(Check):
                 if use == "used":
                     checked += 1
                 elif use == "exported":
+                    unsure += 1
                     yield self.finding("unknown", f"`{r.address}` ({what}) is attached to nothing in the code, but it is "
                                        "exported as an output, perhaps for use elsewhere: not judged.", [r.location],
                                        found=r.address)
+                elif use == "unused" and kind == "aws_iam_policy" and _deny_only(r):
+                    unsure += 1
+                    yield self.finding("unknown", f"`{r.address}` ({what}) is attached to nothing in the code, but it only "
+                                       "denies: a guardrail like this is often meant for users or groups managed "
+                                       "elsewhere: not judged.", [r.location], found=r.address)
                 elif use == "unused":
                     checked += 1
                     flagged += 1
                     yield self.finding("fail", f"`{r.address}` ({what}) is created but nothing uses it: {lost}.",
                                        [r.location], found=r.address)
-        if checked and not flagged:
+        if checked and not flagged and not unsure:
             yield self.finding("pass", "Every IAM policy, parameter group and option group is attached to something.")
 
     @staticmethod
@@ -640,6 +646,12 @@ class AttachableNeverAttached(Check):
         if all(any(path == f and (s or 0) <= i <= (e or s or 0) for f, s, e in outputs) for path, i in uses):
             return "exported"
         return "used"
+
+
+def _deny_only(policy: Resource) -> bool:
+    """Every statement the policy document shows denies (an MFA or root-key guardrail)."""
+    text = as_text(policy.attributes.get("policy"))
+    return bool(re.search(r"\bDeny\b", text)) and not re.search(r"\bAllow\b", text)
 
 
 def _opaque(r: Resource) -> bool:
