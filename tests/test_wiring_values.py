@@ -488,3 +488,127 @@ def test_python_string_bound_once_is_followed():
     pulumi = 'import pulumi_aws as aws\ndb_id = "OrdersDb"\naws.rds.Instance("db", identifier=db_id)\n'
     assert fails("DEP023", {"lib/tap_stack.py": pulumi})
     assert not fails("DEP023", {"lib/tap_stack.py": pulumi.replace("OrdersDb", "orders-db")})
+
+ORPHANS_HCL = ('resource "aws_iam_role" "node" {\n  assume_role_policy = "{}"\n}\n'
+               'resource "aws_iam_policy" "autoscaler" {\n  policy = "{}"\n}\n'
+               'resource "aws_rds_cluster_parameter_group" "aurora" {\n  family = "aurora-mysql8.0"\n}\n'
+               'resource "aws_db_parameter_group" "inst" {\n  family = "mysql8.0"\n}\n'
+               'resource "aws_elasticache_parameter_group" "redis" {\n  family = "redis7"\n}\n'
+               'resource "aws_db_option_group" "opts" {\n  engine_name = "mysql"\n}\n'
+               'resource "aws_rds_cluster" "db" {\n  engine = "aurora-mysql"\n}\n'
+               'resource "aws_db_instance" "one" {\n  engine = "mysql"\n}\n'
+               'resource "aws_elasticache_replication_group" "cache" {\n  engine = "redis"\n}\n')
+WIRED_HCL = (ORPHANS_HCL
+             .replace('  engine = "aurora-mysql"\n', '  engine = "aurora-mysql"\n'
+                      '  db_cluster_parameter_group_name = aws_rds_cluster_parameter_group.aurora.name\n')
+             .replace('  engine = "mysql"\n', '  engine = "mysql"\n  parameter_group_name = aws_db_parameter_group.inst.name\n'
+                      '  option_group_name = aws_db_option_group.opts.name\n')
+             .replace('  engine = "redis"\n', '  engine = "redis"\n  parameter_group_name = aws_elasticache_parameter_group.redis.name\n')
+             + 'resource "aws_iam_role_policy_attachment" "a" {\n  role       = aws_iam_role.node.name\n'
+               '  policy_arn = aws_iam_policy.autoscaler.arn\n}\n')
+
+
+def wir010(files):
+    return {(f.status, f.found) for f in run_check("WIR010", files) if f.status != "pass"}
+
+
+def test_attachable_never_attached_hcl_every_family():
+    assert wir010({"main.tf": ORPHANS_HCL}) == {("fail", a) for a in (
+        "aws_iam_policy.autoscaler", "aws_rds_cluster_parameter_group.aurora", "aws_db_parameter_group.inst",
+        "aws_elasticache_parameter_group.redis", "aws_db_option_group.opts")}
+    assert wir010({"main.tf": WIRED_HCL}) == set()
+    assert [f.status for f in run_check("WIR010", {"main.tf": WIRED_HCL})] == ["pass"]
+    # attached through the role itself, or by a literal name / ARN
+    role = ORPHANS_HCL.replace('  assume_role_policy = "{}"\n', '  assume_role_policy = "{}"\n'
+                               '  managed_policy_arns = [aws_iam_policy.autoscaler.arn]\n')
+    assert ("fail", "aws_iam_policy.autoscaler") not in wir010({"main.tf": role})
+    named = ORPHANS_HCL.replace('  family = "redis7"\n', '  family = "redis7"\n  name = "app-redis"\n').replace(
+        '  engine = "redis"\n', '  engine = "redis"\n  parameter_group_name = "app-redis"\n')
+    assert ("fail", "aws_elasticache_parameter_group.redis") not in wir010({"main.tf": named})
+
+
+def test_attachable_never_attached_silent_when_it_cannot_see_everything():
+    policy = 'resource "aws_iam_policy" "p" {\n  policy = "{}"\n}\n'
+    assert wir010({"main.tf": policy}) == {("fail", "aws_iam_policy.p")}
+    # a file that did not parse may hold the attachment
+    assert wir010({"main.tf": policy, "iam.tf": 'resource "aws_iam_role_policy_attachment" "a" {\n  policy_arn = \n'}) == set()
+    # a module whose code is not delivered
+    assert wir010({"main.tf": policy + 'module "iam" {\n  source = "terraform-aws-modules/iam/aws"\n}\n'}) == set()
+    # carried by a local or a module input
+    assert wir010({"main.tf": policy + 'locals {\n  arns = [aws_iam_policy.p.arn]\n}\n'}) == set()
+    assert wir010({"main.tf": policy + 'module "m" {\n  source = "./m"\n  arn = aws_iam_policy.p.arn\n}\n',
+                   "m/main.tf": 'variable "arn" {}\n'}) == set()
+    # an attachment whose policy comes from a variable or a loop value may be this one
+    loop = ('resource "aws_iam_role_policy_attachment" "a" {\n  for_each = toset(var.arns)\n  role = "r"\n'
+            '  policy_arn = each.value\n}\n')
+    assert wir010({"main.tf": policy + loop}) == set()
+    # an AWS managed policy attached is not this one
+    managed = ('resource "aws_iam_role_policy_attachment" "a" {\n  role = "r"\n'
+               '  policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"\n}\n')
+    assert wir010({"main.tf": policy + managed}) == {("fail", "aws_iam_policy.p")}
+    # a computed name: unused unless an attachment names a customer policy by a literal ARN (it may be its value)
+    computed = policy.replace('  policy = "{}"\n', '  name = "${var.env}-p"\n  policy = "{}"\n')
+    assert wir010({"main.tf": computed}) == {("fail", "aws_iam_policy.p")}
+    by_arn = managed.replace("aws:policy/ReadOnlyAccess", "111122223333:policy/prod-p")
+    assert wir010({"main.tf": computed + by_arn}) == set()
+    # an ARN built from the account id and a variable may be this policy's
+    built = managed.replace('"arn:aws:iam::aws:policy/ReadOnlyAccess"',
+                            '"arn:aws:iam::${data.aws_caller_identity.me.account_id}:policy/${var.env}-p"')
+    assert wir010({"main.tf": computed + built + 'data "aws_caller_identity" "me" {}\n'}) == set()
+    # a deny-only guardrail (enforce MFA) is often meant for users managed elsewhere: not judged
+    deny = policy.replace('"{}"', 'jsonencode({ Statement = [{ Effect = "Deny", NotAction = ["iam:ListMFADevices"], '
+                          'Resource = "*" }] })')
+    assert wir010({"main.tf": deny}) == {("unknown", "aws_iam_policy.p")}
+    # only exported: perhaps meant for someone else, not judged
+    assert wir010({"main.tf": policy + 'output "arn" {\n  value = aws_iam_policy.p.arn\n}\n'}) == {("unknown", "aws_iam_policy.p")}
+
+
+PULUMI_POLICIES = ('import pulumi\nimport pulumi_aws as aws\n\n'
+                   'pol = aws.iam.Policy("pol", policy="{{}}")\n'
+                   'role = aws.iam.Role("role", assume_role_policy="{{}}")\n'
+                   'pg = aws.rds.ClusterParameterGroup("pg", family="aurora-postgresql15")\n'
+                   'db = aws.rds.Cluster("db", engine="aurora-postgresql"{wired})\n'
+                   '{extra}')
+
+
+def test_attachable_never_attached_pulumi():
+    code = PULUMI_POLICIES.format(wired="", extra="")
+    assert wir010({"__main__.py": code}) == {("fail", "aws_iam_policy.pol"), ("fail", "aws_rds_cluster_parameter_group.pg")}
+    wired = PULUMI_POLICIES.format(wired=", db_cluster_parameter_group_name=pg.name",
+                                   extra='aws.iam.RolePolicyAttachment("a", role=role.name, policy_arn=pol.arn)\n')
+    assert wir010({"__main__.py": wired}) == set()
+    # passed to a helper it cannot follow: may attach it
+    helper = PULUMI_POLICIES.format(wired="", extra="attach_all(role, [pol])\n")
+    assert ("fail", "aws_iam_policy.pol") not in wir010({"__main__.py": helper})
+    # made inside another expression: silent; a bare statement: nothing can name it
+    nested = 'import pulumi_aws as aws\npolicies = [\n    aws.iam.Policy("a", policy="{}"),\n]\n'
+    assert wir010({"__main__.py": nested}) == set()
+    assert wir010({"__main__.py": 'import pulumi_aws as aws\naws.iam.Policy("a", policy="{}")\n'}) == {("fail", "aws_iam_policy.a")}
+    # an attachment from **kwargs may be any policy
+    kwargs = PULUMI_POLICIES.format(wired="", extra='aws.iam.RolePolicyAttachment("a", **attachment)\n')
+    assert ("fail", "aws_iam_policy.pol") not in wir010({"__main__.py": kwargs})
+    # an attachment of an AWS managed constant is not this policy
+    constant = PULUMI_POLICIES.format(wired="", extra='aws.iam.RolePolicyAttachment("a", role=role.name, '
+                                      'policy_arn=aws.iam.ManagedPolicy.AMAZON_S3_READ_ONLY_ACCESS)\n')
+    assert ("fail", "aws_iam_policy.pol") in wir010({"__main__.py": constant})
+    # only exported
+    exported = PULUMI_POLICIES.format(wired="", extra='pulumi.export("policy_arn", pol.arn)\n')
+    assert ("unknown", "aws_iam_policy.pol") in wir010({"__main__.py": exported})
+
+
+def test_attachable_never_attached_cdktf_and_cdk():
+    cdktf = ('from cdktf import TerraformStack\nfrom cdktf_cdktf_provider_aws.iam_policy import IamPolicy\n'
+             'from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment\n'
+             'class S(TerraformStack):\n    def __init__(self, scope, id):\n        super().__init__(scope, id)\n'
+             '        self.policy = IamPolicy(self, "p", policy="{{}}")\n{extra}')
+    assert wir010({"lib/tap_stack.py": cdktf.format(extra="")}) == {("fail", "aws_iam_policy.p")}
+    attached = '        IamRolePolicyAttachment(self, "a", role="r", policy_arn=self.policy.arn)\n'
+    assert wir010({"lib/tap_stack.py": cdktf.format(extra=attached)}) == set()
+    cdk = ('from aws_cdk import Stack, aws_iam as iam\nclass S(Stack):\n    def __init__(self, scope, id):\n'
+           '        super().__init__(scope, id)\n'
+           '        role = iam.Role(self, "R", assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"))\n'
+           '        extra = iam.ManagedPolicy(self, "Extra", statements=[]{kw})\n{extra}')
+    assert wir010({"lib/tap_stack.py": cdk.format(kw="", extra="")}) == {("fail", "aws_iam_policy.Extra")}
+    assert wir010({"lib/tap_stack.py": cdk.format(kw=", roles=[role]", extra="")}) == set()
+    assert wir010({"lib/tap_stack.py": cdk.format(kw="", extra="        role.add_managed_policy(extra)\n")}) == set()
+    assert wir010({"lib/tap_stack.py": cdk.format(kw=", **props", extra="")}) == set()

@@ -6,6 +6,7 @@ HTTPS/TLS listener without a certificate; an ACM certificate validated by DNS wi
 record. These read Terraform-typed resources, so they hold for HCL, Pulumi and CDKTF; CDK's L2
 constructs add the permissions and records themselves, so CDK is not judged. A rule stays silent
 when the piece could be somewhere it cannot see: code left out, a module, a name it cannot resolve.
+WIR010 (a policy or parameter group nothing attaches) also judges CDK, by following the variable it is bound to.
 """
 
 from __future__ import annotations
@@ -504,3 +505,191 @@ def _file(path: str, delivered: dict[str, str]) -> tuple[str, str] | None:
 
 def _in_dir(folder: str, module: str, delivered: dict[str, str]) -> tuple[str, str] | None:
     return _file(posixpath.join(folder, module + ".py") if folder else module + ".py", delivered)
+
+
+# Resources whose only purpose is to be attached: type -> (what it is, the slots of other resources that attach it,
+# what is lost when nothing does).
+_ATTACHABLE: dict[str, tuple[str, dict[str, tuple[str, ...]], str]] = {}
+_POLICY_SLOTS = {
+    "aws_iam_role_policy_attachment": ("policy_arn",), "aws_iam_policy_attachment": ("policy_arn",),
+    "aws_iam_user_policy_attachment": ("policy_arn",), "aws_iam_group_policy_attachment": ("policy_arn",),
+    "aws_iam_role_policy_attachments_exclusive": ("policy_arns",),
+    "aws_iam_user_policy_attachments_exclusive": ("policy_arns",),
+    "aws_iam_group_policy_attachments_exclusive": ("policy_arns",),
+    "aws_iam_role": ("managed_policy_arns", "permissions_boundary"), "aws_iam_user": ("permissions_boundary",),
+}
+_ATTACHABLE["aws_iam_policy"] = ("IAM policy", _POLICY_SLOTS, "the permissions it grants reach no role, user or group")
+_ATTACHABLE["aws_db_parameter_group"] = ("DB parameter group", {
+    "aws_db_instance": ("parameter_group_name",), "aws_rds_cluster_instance": ("db_parameter_group_name",),
+    "aws_rds_cluster": ("db_instance_parameter_group_name",)},
+    "its settings are never applied: the database runs with the default parameter group")
+_ATTACHABLE["aws_rds_cluster_parameter_group"] = ("cluster parameter group", {
+    "aws_rds_cluster": ("db_cluster_parameter_group_name",)},
+    "its settings are never applied: the cluster runs with the default parameter group")
+_ATTACHABLE["aws_elasticache_parameter_group"] = ("ElastiCache parameter group", {
+    "aws_elasticache_cluster": ("parameter_group_name",), "aws_elasticache_replication_group": ("parameter_group_name",),
+    "aws_elasticache_global_replication_group": ("parameter_group_name",)},
+    "its settings are never applied: the cache runs with the default parameter group")
+_ATTACHABLE["aws_db_option_group"] = ("DB option group", {"aws_db_instance": ("option_group_name",)},
+                                      "its options are never applied: the database runs with the default option group")
+_AWS_MANAGED_ARN = re.compile(r"^arn:aws[\w-]*:iam::aws:policy/")
+# An AWS managed policy written as an expression: a partition in an f-string, Pulumi's `iam.ManagedPolicy.X` constants.
+_AWS_MANAGED_EXPR = re.compile(r":iam::aws:policy/|\bManagedPolicy\.[A-Z][A-Z0-9_]+\b")
+_CDK_ATTACH_KWARGS = ("roles", "users", "groups")  # iam.Policy / iam.ManagedPolicy attached where they are made
+
+
+@register
+class AttachableNeverAttached(Check):
+    id = "WIR010"
+    name = "attachable-never-attached"
+    area = "deployability"
+    severity = "medium"  # everything deploys; what the resource was for never takes effect
+    description = ("A resource whose only purpose is to be attached is never attached: an IAM managed policy no role, user "
+                   "or group gets (no attachment, managed_policy_arns or other use), or a DB/cluster/ElastiCache parameter "
+                   "group or option group no database uses.")
+    why = ("The resource is created and does nothing: the role lacks the permissions the policy was written for, or the "
+           "database runs with the default parameters (no TLS enforcement, no audit logging) the group was meant to change.")
+    fix = ("Attach it: an aws_iam_role_policy_attachment (or managed_policy_arns; in CDK roles=[...] or "
+           "role.add_managed_policy), or set the database's parameter_group_name / db_cluster_parameter_group_name / "
+           "option_group_name to it; or delete it.")
+    bad = ('resource "aws_rds_cluster_parameter_group" "aurora" {\n  name   = "aurora-params"\n  family = "aurora-mysql8.0"\n}\n'
+           'resource "aws_rds_cluster" "db" {\n  engine = "aurora-mysql"\n}')
+    good = bad.replace('  engine = "aurora-mysql"\n', '  engine = "aurora-mysql"\n'
+                       '  db_cluster_parameter_group_name = aws_rds_cluster_parameter_group.aurora.name\n')
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        if not _complete(program) or any(not f.parsed for f in program.files if f.language in ("hcl", "python")):
+            return  # the attachment may be in code left out or in a file that did not parse
+        if any(not _module_delivered(m, program) for m in program.modules):
+            return  # a module whose code is not shown may use the resource by name
+        texts = {f.path: f.text.splitlines() for f in program.files}
+        statements = _python_statements(program)
+        checked = flagged = unsure = 0
+        for kind, (what, slots, lost) in _ATTACHABLE.items():
+            slot_values = self._slots(program, kind, slots)
+            if slot_values == "unreadable":
+                continue  # an attachment whose target it cannot read may be any of them
+            for r in program.of_type(kind):
+                if r.synthesized_from or _opaque(r) or program.elided_block(r.location):
+                    continue
+                use = self._use(r, program, texts, statements, slot_values == "named")
+                if use == "used":
+                    checked += 1
+                elif use == "exported":
+                    unsure += 1
+                    yield self.finding("unknown", f"`{r.address}` ({what}) is attached to nothing in the code, but it is "
+                                       "exported as an output, perhaps for use elsewhere: not judged.", [r.location],
+                                       found=r.address)
+                elif use == "unused" and kind == "aws_iam_policy" and _deny_only(r):
+                    unsure += 1
+                    yield self.finding("unknown", f"`{r.address}` ({what}) is attached to nothing in the code, but it only "
+                                       "denies: a guardrail like this is often meant for users or groups managed "
+                                       "elsewhere: not judged.", [r.location], found=r.address)
+                elif use == "unused":
+                    checked += 1
+                    flagged += 1
+                    yield self.finding("fail", f"`{r.address}` ({what}) is created but nothing uses it: {lost}.",
+                                       [r.location], found=r.address)
+        if checked and not flagged and not unsure:
+            yield self.finding("pass", "Every IAM policy, parameter group and option group is attached to something.")
+
+    @staticmethod
+    def _slots(program: Program, kind: str, slots: dict[str, tuple[str, ...]]) -> str:
+        """"unreadable" when some attachment slot holds a value it cannot rule out (a variable, a loop value, a name
+        built from them, **kwargs); "named" when one names a resource by a literal name or ARN; else "refs"."""
+        by = program.by_address()
+        named = False
+        for consumer in program.of_type(*slots):
+            if _opaque(consumer):
+                return "unreadable"
+            for attr in slots[consumer.type]:
+                for leaf in walk_values(consumer.attributes.get(attr)):
+                    if isinstance(leaf, Expr) and not _AWS_MANAGED_EXPR.search(leaf.text) and \
+                            not any(a in by and by[a].type == kind for a in leaf.refs):
+                        return "unreadable"
+                    if isinstance(leaf, str) and not _AWS_MANAGED_ARN.match(leaf) and not leaf.startswith("default."):
+                        named = True
+        return "named" if named else "refs"
+
+    @staticmethod
+    def _use(r: Resource, program: Program, texts: dict[str, list[str]], statements, named: bool) -> str | None:
+        """used | exported (only an output names it) | unused | None (cannot tell)."""
+        name = r.attributes.get("name", r.attributes.get("name_prefix"))
+        if name is not None and not isinstance(name, str) and named:
+            return None  # a computed name: the literal name an attachment gives may be its value
+        end = program.spans.get(r.location, r.location.line)
+        if isinstance(name, str) and name.strip() and any(
+                name in line for path, lines in texts.items() for i, line in enumerate(lines, 1)
+                if not (path == r.location.file and r.location.line <= i <= (end or 0))):
+            return None  # named elsewhere (a literal ARN or name, a data source): it may be attached that way
+        if r.dialect == "terraform":
+            users = {ref.source for ref in program.references if ref.target == r.address and ref.source != r.address}
+            if any(not u.startswith(("output.", "local.", "module.", "var.")) for u in users):
+                return "used"
+            if any(u.startswith(("local.", "module.", "var.")) for u in users):
+                return None  # carried through a local or a module input: it may be attached there
+            return "exported" if users else "unused"
+        if any(k in r.attributes for k in _CDK_ATTACH_KWARGS):
+            return "used"
+        bound = statements.get((r.location, r.source_type.rsplit(".", 1)[-1]))
+        if bound is None:
+            return None  # made inside another expression (an argument, a list, a return): it may be attached there
+        if bound == "":
+            return "unused"  # a bare statement: nothing can name it
+        pattern = re.compile(rf"\.{re.escape(bound[1:])}\b" if bound.startswith(".") else
+                             rf"(?<![\w.]){re.escape(bound)}\b(?!\s*=[^=])")
+        outputs = [(o.location.file, o.location.line, program.spans.get(o.location, o.location.line)) for o in program.outputs]
+        uses = [(path, i) for path, lines in texts.items() if path.endswith(".py") for i, line in enumerate(lines, 1)
+                if pattern.search(line) and not (path == r.location.file and r.location.line <= i <= (end or 0))]
+        if not uses:
+            return "unused"
+        if all(any(path == f and (s or 0) <= i <= (e or s or 0) for f, s, e in outputs) for path, i in uses):
+            return "exported"
+        return "used"
+
+
+def _deny_only(policy: Resource) -> bool:
+    """Every statement the policy document shows denies (an MFA or root-key guardrail)."""
+    text = as_text(policy.attributes.get("policy"))
+    return bool(re.search(r"\bDeny\b", text)) and not re.search(r"\bAllow\b", text)
+
+
+def _opaque(r: Resource) -> bool:
+    """Its arguments come in part from a `**dict`, `*args` or an Args object it cannot read."""
+    return "kwargs" in r.attributes or any(k in ("**", "*") for k in r.meta.get("kwargs", ()))
+
+
+def _module_delivered(module, program: Program) -> bool:
+    source = module.source if isinstance(module.source, str) else ""
+    if not source.startswith(("./", "../")):
+        return False
+    folder = posixpath.normpath(posixpath.join(scope_of(module.location.file), source))
+    return any(scope_of(posixpath.normpath(f.path)) == folder for f in program.files if f.language == "hcl")
+
+
+def _python_statements(program: Program) -> dict[tuple[Location, str], str]:
+    """(location, called name) of each call that is a whole statement -> the name it is bound to ("" for a bare
+    call, ".attr" for `self.attr = ...`). Calls inside other expressions are left out."""
+    out: dict[tuple[Location, str], str] = {}
+    for f in program.files:
+        if f.language != "python":
+            continue
+        try:
+            tree = ast.parse(f.text)
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(getattr(node, "value", None), ast.Call):
+                continue
+            call = node.value
+            func = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+            where = (Location(f.path, call.lineno), func)
+            if isinstance(node, ast.Expr):
+                out[where] = ""
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if len(targets) == 1 and isinstance(targets[0], ast.Name):
+                    out[where] = targets[0].id
+                elif len(targets) == 1 and isinstance(targets[0], ast.Attribute):
+                    out[where] = "." + targets[0].attr
+    return out
