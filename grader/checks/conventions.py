@@ -78,10 +78,12 @@ class DeprecatedArgument(Check):
     name = "deprecated-argument"
     area = "conventions"
     severity = "low"
-    description = ("An argument the provider marks deprecated (for example inline S3 bucket versioning/encryption blocks): a failure "
-                   "when the prompt asks for current, non-deprecated code, else advice that does not count.")
+    description = ("An argument, aws-cdk-lib prop, member or class, pulumi-aws resource class, or Terraform attribute read that the "
+                   "pinned SDK or provider marks deprecated (inline S3 bucket versioning, `ec2.Vpc(cidr=...)`, `s3.BucketV2`, "
+                   "`data.aws_region.current.name`): a failure when the prompt asks for current, non-deprecated code, "
+                   "else advice that does not count.")
     why = "Deprecated arguments deploy with a warning today and break on the next major provider version."
-    fix = "Use the replacement resource the deprecation names (aws_s3_bucket_versioning, ...)."
+    fix = "Use the replacement the deprecation names (aws_s3_bucket_versioning, ip_addresses, s3.Bucket, region, ...)."
     bad = 'resource "aws_s3_bucket" "b" {\n  versioning {\n    enabled = true\n  }\n}'
     good = ('resource "aws_s3_bucket" "b" {}\nresource "aws_s3_bucket_versioning" "b" {\n  bucket = aws_s3_bucket.b.id\n'
             '  versioning_configuration {\n    status = "Enabled"\n  }\n}')
