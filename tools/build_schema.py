@@ -54,6 +54,11 @@ OUT = Path(__file__).resolve().parent.parent / "grader" / "schema" / "schema.jso
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _ANCHOR = re.compile(r"#([a-z0-9_]+)[ }]")
 _DEPRECATED = re.compile(r'"""(\w+) is deprecated')
+# `pulumi.log.warn("""BucketV2 is deprecated: s3.BucketV2 has been deprecated in favor of s3.Bucket""")` in a resource class
+_CLASS_DEPRECATED = re.compile(r'pulumi\.log\.warn\("""([A-Z]\w*) is deprecated: ([^"]*)"""')
+_IN_FAVOR = re.compile(r"in favor of (?:aws\.)?(\w+)/\w+\.(\w+)|in favor of (\w+)\.(\w+)")
+# the name a deprecation notice points to: `Use ipAddresses instead`, `See {@link containerInsightsV2 }`, use `logGroup`
+_USE = re.compile(r"\b(?:[Uu]se|[Ss]ee)\s+(?:\{@link\s+|`+|')?([A-Za-z_][\w.]*)(`+|'|\s*\})?")
 
 
 def snake(name: str) -> str:
@@ -203,6 +208,34 @@ def _init_params(func: ast.FunctionDef) -> tuple[list[str], list[str]]:
     return params, required
 
 
+def _deprecated_getters(cls: ast.ClassDef) -> dict[str, str]:
+    """The outputs a class marks `@_utilities.deprecated(...)`, each with the attribute its notice names instead
+    (`name is deprecated. Use region instead.` -> region), or "" when it names no other output."""
+    getters = {f.name: f for f in cls.body if isinstance(f, ast.FunctionDef)}
+    out: dict[str, str] = {}
+    for name, func in getters.items():
+        for decorator in func.decorator_list:
+            if isinstance(decorator, ast.Call) and ast.unparse(decorator.func).endswith("deprecated") and decorator.args \
+                    and isinstance(decorator.args[0], ast.Constant):
+                m = _USE.search(str(decorator.args[0].value))
+                out[name] = m.group(1) if m and m.group(1) in getters and m.group(1) != name else ""
+    return dict(sorted(out.items()))
+
+
+def _pulumi_class_deprecations(cls: ast.ClassDef, text: str) -> dict:
+    """A resource class's deprecation: {"superseded": "s3.Bucket"} when the class is deprecated (the replacement
+    its notice names, "" when none), and {"deprecated_attrs": {output: replacement}} for its deprecated outputs."""
+    out: dict = {}
+    m = _CLASS_DEPRECATED.search(ast.get_source_segment(text, cls) or "")
+    if m and m.group(1) == cls.name:
+        favor = _IN_FAVOR.search(m.group(2))
+        out["superseded"] = ".".join(g for g in favor.groups() if g) if favor else ""
+    attrs = _deprecated_getters(cls)
+    if attrs:
+        out["deprecated_attrs"] = attrs
+    return out
+
+
 def pulumi_schema(whl: Path) -> dict:
     modules: dict[str, dict] = {}
     with zipfile.ZipFile(whl) as zf:
@@ -233,7 +266,12 @@ def pulumi_schema(whl: Path) -> dict:
                         if overloads:
                             params, _ = _init_params(overloads[0])
                         kwargs = sorted(p for p in params if p not in ("resource_name", "opts", "__props__"))
-                        modules[module]["resources"][node.name] = {"args": kwargs}
+                        modules[module]["resources"][node.name] = {"args": kwargs, **_pulumi_class_deprecations(node, text)}
+                    if node.name.startswith("Get") and node.name.endswith("Result"):
+                        function = snake(node.name[:-len("Result")])
+                        attrs = _deprecated_getters(node)
+                        if attrs and any(isinstance(f, ast.FunctionDef) and f.name == function for f in tree.body):
+                            entry.setdefault("data_sources", {})[function] = {"deprecated_attrs": attrs}
             for cls, spec in modules[module]["resources"].items():
                 required = args_classes.get(f"{cls}Args")
                 if required:
@@ -386,8 +424,24 @@ def jsii_types(assembly: dict, strip: bool = True) -> dict:
             if "initializer" in spec:
                 init = _keywords(spec["initializer"].get("parameters", []), types, key)
                 entry["i"] = init if init is not None else None
+        deprecated = {snake(m["name"]): _replacement(m["docs"]["deprecated"])
+                      for m in spec.get("properties", []) + spec.get("methods", []) if "deprecated" in m.get("docs", {})}
+        if deprecated:
+            entry["d"] = dict(sorted(deprecated.items()))
+        if "deprecated" in spec.get("docs", {}):
+            entry["x"] = _replacement(spec["docs"]["deprecated"])
         out[key(fqn)] = entry
     return dict(sorted(out.items()))
+
+
+def _replacement(notice: str) -> str:
+    """The Python name a jsii deprecation notice points to (`Use ipAddresses instead` -> ip_addresses,
+    `Use HealthChecks instead` -> HealthChecks); "" when it names none (`use latest version of the model`).
+    Only a quoted name or one in camel case counts: an unquoted lower-case word is prose."""
+    m = _USE.search(notice)
+    if not m or not (m.group(2) or re.search(r"[A-Z0-9]", m.group(1))):
+        return ""
+    return ".".join(part if part[:1].isupper() else snake(part) for part in m.group(1).strip(".").split("."))
 
 
 def main() -> None:
