@@ -295,3 +295,9 @@ def test_an_html_comment_above_a_fence_names_it_and_a_directory_tree_does_not():
     assert [(f.path, f.language) for f in extract(doc).files] == [("app.py", "python")]
     unnamed = doc.replace("<!-- app.py -->\n", "")
     assert "operations.md" not in [f.path for f in extract(unnamed).files]
+
+
+def test_a_markdown_escaped_file_name_is_the_plain_name():
+    block = '\n\n```hcl\nresource "aws_s3_bucket" "b" {}\n```\n'
+    assert [f.path for f in extract("# tap\\_stack.tf" + block).files] == ["tap_stack.tf"]
+    assert [f.path for f in extract("# lib/tap_stack.tf" + block).files] == ["lib/tap_stack.tf"]

@@ -120,14 +120,17 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 def clean_path(raw: str) -> str:
     """A safe, relative, normalised path: never absolute, never climbing out with `..`, no control characters."""
-    path = _CONTROL.sub("_", raw.strip().strip("`'\"*")).replace("\\", "/")
+    path = _CONTROL.sub("_", _MARKDOWN_ESCAPE.sub(r"\1", raw.strip()).strip("`'\"*")).replace("\\", "/")
     path = posixpath.normpath(path).lstrip("/")
     parts = [p for p in path.split("/") if p not in ("..", ".", "")]
     return "/".join(parts) or "unnamed"
 
 
+_MARKDOWN_ESCAPE = re.compile(r"\\([_*.\-])")  # `tap\_stack.tf` in a heading is tap_stack.tf
+
+
 def _path_in(text: str) -> str | None:
-    found = _PATH.findall(text)
+    found = _PATH.findall(_MARKDOWN_ESCAPE.sub(r"\1", text))
     return clean_path(found[-1]) if found else None
 
 
