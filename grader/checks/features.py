@@ -7,6 +7,7 @@ fail / unknown with evidence and a message saying what was expected and what was
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import tokenize
 from typing import Any, Iterator
@@ -1477,6 +1478,14 @@ _SUFFIX_INPUT = re.compile(r"env(?:ironment)?_?suffix", re.I)
 _HCL_COMMENT = re.compile(r"/\*.*?\*/|(?:#|//)[^\n]*", re.S)
 
 
+def _next_type(tokens: list[tokenize.TokenInfo], i: int) -> int:
+    """The type of the first token after `i` that is not a comment or a blank line."""
+    for tok in itertools.islice(tokens, i + 1, None):
+        if tok.type not in (tokenize.COMMENT, tokenize.NL):
+            return tok.type
+    return tokenize.ENDMARKER
+
+
 def _python_code_tokens(text: str) -> str | None:
     """The code of a Python file without comments and docstrings (statement-level strings): the names and
     strings a value could flow from. None when the file does not tokenize."""
@@ -1487,8 +1496,7 @@ def _python_code_tokens(text: str) -> str | None:
     kept, previous = [], tokenize.NEWLINE
     skip = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT}
     for i, tok in enumerate(tokens):
-        following = next((t.type for t in tokens[i + 1:] if t.type not in (tokenize.COMMENT, tokenize.NL)), tokenize.NEWLINE)
-        statement_string = tok.type == tokenize.STRING and previous in skip and following in (tokenize.NEWLINE, tokenize.ENDMARKER)
+        statement_string = tok.type == tokenize.STRING and previous in skip and _next_type(tokens, i) in (tokenize.NEWLINE, tokenize.ENDMARKER)
         if tok.type not in skip and not statement_string:
             kept.append(tok.string)
         if tok.type not in (tokenize.COMMENT, tokenize.NL):
