@@ -420,3 +420,11 @@ def test_placeholders_in_the_part_of_a_file_the_parser_could_not_read():
     found = [f for f in run_check("DEP020", {"main.tf": tail}) if f.status == "fail"]
     assert found and found[0].locations[0].line == 5
     assert not [f for f in run_check("DEP020", {"main.tf": tail.replace("ami-xxxxxxxx", "ami-0abc1234def567890")}) if f.status == "fail"]
+
+
+def test_a_variable_the_prompt_says_exists_needs_no_declaration():
+    uses = {"tap_stack.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = "x-${var.aws_region}"\n}\n'}
+    told = Context(prompt='The region is passed using an existing variable:\n```\nvariable "aws_region" {\n  type = string\n}\n```\n')
+    assert "fail" not in statuses(run_check("DEP001", uses, told))
+    shown = Context(prompt='Declare the region:\n```\nvariable "aws_region" {\n  type = string\n}\n```\n')
+    assert "fail" in statuses(run_check("DEP001", uses, shown))

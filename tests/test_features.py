@@ -105,6 +105,18 @@ CASES = [
     ("REQ031", {"scope": ["alb"]},
      {"main.tf": 'resource "aws_lb" "a" {}\nresource "aws_lb_listener" "l" {\n  load_balancer_arn = aws_lb.a.arn\n  protocol = "HTTP"\n}\n'},
      {"main.tf": 'resource "aws_s3_bucket" "b" {}\nresource "aws_lb" "a" {}\nresource "aws_lb_listener" "l" {\n  load_balancer_arn = aws_lb.a.arn\n  protocol = "HTTPS"\n}\n'}),
+    ("REQ031", {"scope": ["rds"]},  # RDS for PostgreSQL 15+ defaults rds.force_ssl to 1; 14 does not
+     {"main.tf": 'resource "aws_db_instance" "d" {\n  engine = "postgres"\n  engine_version = "14.9"\n}\n'},
+     {"main.tf": 'resource "aws_db_instance" "d" {\n  engine = "postgres"\n  engine_version = "15.3"\n}\n'}),
+    ("REQ031", {"scope": ["rds"]},
+     {"lib/tap_stack.py": "from aws_cdk import Stack, aws_rds as rds\nclass S(Stack):\n    def f(self, vpc):\n        rds.DatabaseInstance(self, 'D', vpc=vpc, "
+                          "engine=rds.DatabaseInstanceEngine.postgres(version=rds.PostgresEngineVersion.VER_14_9))\n"},
+     {"lib/tap_stack.py": "from aws_cdk import Stack, aws_rds as rds\nclass S(Stack):\n    def f(self, vpc):\n        rds.DatabaseInstance(self, 'D', vpc=vpc, "
+                          "engine=rds.DatabaseInstanceEngine.postgres(version=rds.PostgresEngineVersion.VER_16_4))\n"}),
+    ("REQ045", {},  # a parameter named like a secret is SecureString
+     {"__main__.py": 'import pulumi_aws as aws\naws.ssm.Parameter("db-password", type="String", value="x")\n'},
+     {"__main__.py": 'import pulumi_aws as aws\naws.ssm.Parameter("db-password", type="SecureString", value="x")\n'
+                     'aws.ssm.Parameter("max-retries", type="String", value="3")\n'}),
     ("REQ060", {"all": False},
      {"main.tf": 'resource "aws_s3_bucket" "b" {}\n'},
      {"main.tf": 'resource "aws_s3_bucket" "b" {}\nresource "aws_s3_bucket" "logs" {}\nresource "aws_s3_bucket_versioning" "v" {\n  bucket = aws_s3_bucket.b.id\n  versioning_configuration {\n    status = "Enabled"\n  }\n}\n'}),
@@ -526,3 +538,10 @@ def test_zones_pin_the_region_when_the_answer_has_no_provider_block():
     assert judge("REQ010", {"main.tf": tf.format(r="us-west-2")}, regions=["us-west-2"]) == {"unknown"}  # a harness may set it
     unused = tf.format(r="us-west-1").replace("var.azs[count.index]", "data.aws_availability_zones.a.names[0]")
     assert judge("REQ010", {"main.tf": unused}, regions=["us-west-2"]) == {"unknown"}  # zones nothing reads pin nothing
+
+
+def test_cdk_string_parameters_are_never_secure_strings():
+    code = ("from aws_cdk import Stack, aws_ssm as ssm\nclass S(Stack):\n    def f(self, arn):\n"
+            "        ssm.StringParameter(self, 'P', parameter_name='/app/NAME', string_value=arn)\n")
+    assert judge("REQ045", {"lib/tap_stack.py": code.replace("NAME", "api-token")}) == {"fail"}
+    assert judge("REQ045", {"lib/tap_stack.py": code.replace("NAME", "api-token-arn")}) == {"unknown"}  # it points at a secret

@@ -301,3 +301,15 @@ def test_a_markdown_escaped_file_name_is_the_plain_name():
     block = '\n\n```hcl\nresource "aws_s3_bucket" "b" {}\n```\n'
     assert [f.path for f in extract("# tap\\_stack.tf" + block).files] == ["tap_stack.tf"]
     assert [f.path for f in extract("# lib/tap_stack.tf" + block).files] == ["lib/tap_stack.tf"]
+
+
+def test_a_fence_never_closed_over_several_files_ends_where_prose_names_the_next_file():
+    app = "import aws_cdk as cdk\n\napp = cdk.App()\napp.synth()\n"
+    vpc = "from aws_cdk import Stack\n\n\nclass VpcStack(Stack):\n    pass\n"
+    doc = f"1. Entry point\n\n<!-- app.py -->\n{FENCE}py\n{app}2. VPC Stack\ninfrastructure/vpc_stack.py\n\n{vpc}"
+    ex = extract(doc)
+    assert [f.path for f in ex.files] == ["app.py", "infrastructure/vpc_stack.py"]
+    assert ex.files[1].text.strip("\n") == vpc.strip("\n")
+    # closed, the fence is one file whatever its lines say
+    closed = f"<!-- app.py -->\n{FENCE}py\n{app}2. VPC Stack\ninfrastructure/vpc_stack.py\n{FENCE}\n"
+    assert [f.path for f in extract(closed).files] == ["app.py"]

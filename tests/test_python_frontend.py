@@ -196,3 +196,15 @@ def test_cdk_load_balanced_service_patterns_make_their_load_balancer():
     assert made["aws_lb"] == made["aws_lb_listener"] == made["aws_lb_target_group"] == "aws_ecs_service.Web"
     plain = code.replace("patterns.ApplicationLoadBalancedFargateService", "patterns.QueueProcessingFargateService")
     assert "aws_lb" not in {r.type for r in program_of({"lib/tap_stack.py": plain}).resources}
+
+
+def test_a_helper_called_three_times_makes_its_resources_three_times():
+    helper = ("from aws_cdk import Stack, aws_s3 as s3\n\n\nclass S(Stack):\n    def __init__(self, scope, id):\n"
+              "        super().__init__(scope, id)\n        for_each = None\n{calls}\n\n"
+              "    def _bucket(self, name):\n        return s3.Bucket(self, name)\n")
+    three = program_of({"lib/tap_stack.py": helper.format(calls="        self._bucket('a')\n        self._bucket('b')\n        self._bucket('c')")})
+    assert [r.count for r in three.of_type("aws_s3_bucket")] == [3]
+    once = program_of({"lib/tap_stack.py": helper.format(calls="        self._bucket('a')")})
+    assert [r.count for r in once.of_type("aws_s3_bucket")] == [1]
+    looped = program_of({"lib/tap_stack.py": helper.format(calls="        for n in 'abc':\n            self._bucket(n)")})
+    assert [r.count for r in looped.of_type("aws_s3_bucket")] == [None]

@@ -523,3 +523,59 @@ def test_guardduty_protection_features_are_not_the_services():
     found = by_key("- Enable GuardDuty with S3 Protection, EKS Audit Logging, and Malware Protection.\n")
     assert found["concept-eks"].confidence == "low" and found["concept-s3"].confidence == "low"
     assert by_key("- Create an EKS cluster for the workloads.\n")["concept-eks"].confidence == "high"
+
+
+@pytest.mark.parametrize("prompt,key,confidence", [
+    # what a role may act on is the permission's target; the same service asked for plainly is a demand
+    ("- A deployer role will write to S3 buckets and invoke Lambda functions.\n", "concept-lambda", "low"),
+    ("- An operator role will have elevated access to EC2 and RDS.\n", "concept-rds", "low"),
+    ("Build three IAM roles:\n\n- app-reader: reads objects from S3, queries DynamoDB tables\n", "concept-dynamodb", "low"),
+    ("- Deploy Lambda functions that write to S3 buckets.\n", "concept-lambda", "high"),
+    ("- Apply IAM roles to EC2 instances to strictly control access to necessary services with least privilege.\n", "least-privilege", "high"),
+    # who uses a role
+    ("- Create an IAM Role that AWS Lambda connects to and assumes.\n", "concept-lambda", "low"),
+    ("- Lambda functions will use this role for S3.\n", "concept-lambda", "low"),
+    ("- The policy limits which S3 paths Lambda can read from.\n", "concept-lambda", "low"),
+    ("- Create a Lambda function that reads from the queue.\n", "concept-lambda", "high"),
+    # what tests do, guidance, a use
+    ("- Unit tests for all Terraform modules\n", "modules", "low"),
+    ("- Write reusable Terraform modules for the network.\n", "modules", "high"),
+    ("## Testing approach\n- Deploy a test application that connects through the ALB.\n", "concept-alb", "low"),
+    ("## Load balancing\n- Deploy an ALB in the public subnets.\n", "concept-alb", "high"),
+    ("- Guidance for operations teams to plug metrics into dashboards\n", "concept-dashboard", "low"),
+    ("- Publish metrics for dashboard consumption\n", "concept-dashboard", "low"),
+    ("- Create a CloudWatch dashboard for the API.\n", "concept-dashboard", "high"),
+    # the team's setting; a rule for every such resource in a section of rules; a controller qualifies the ALB
+    ("We're serving these assets through CloudFront, so the bucket needs a policy.\n", "concept-cloudfront", "low"),
+    ("Serve these assets through CloudFront.\n", "concept-cloudfront", "high"),
+    ("### Destroyability requirements\n- S3 buckets must be configured to allow deletion\n", "concept-s3", "low"),
+    ("### Data layer\n- S3 buckets must be private with versioning enabled.\n", "concept-s3", "high"),
+    ("- Deploy the ALB ingress controller with Helm.\n", "concept-alb", "low"),
+    # a numbered heading is one of the requirements; a plain one names a topic
+    ("## Requirements\n### 4. Route 53 Configuration\n- Health checks for both endpoints\n", "concept-route53", "high"),
+    ("## Requirements\n### Route 53 Configuration\n- Health checks for both endpoints\n", "concept-route53", "low"),
+    ("### 4. Route 53 notes\n- Health checks for both endpoints\n", "concept-route53", "low"),
+    # KMS with an AWS-managed key asks for no key resource; encryption of environment variables is not of the data stores
+    ("- Create S3 buckets with SSE-KMS encryption using AWS-managed keys (aws/s3)\n", "concept-kms", "low"),
+    ("- Create S3 buckets with SSE-KMS encryption using a customer-managed KMS key\n", "concept-kms", "high"),
+    ("- Lambda environment variables must be encrypted using KMS\n", "encryption-at-rest", "low"),
+    ("- Encrypt all data at rest with KMS.\n", "encryption-at-rest", "high"),
+    # a parameter store for sensitive values asks for SecureString, unless the prompt names a plain String type
+    ("- Store the API token securely in Parameter Store.\n", "secure-parameters", "high"),
+    ("- Store the username in parameter store insecure string.\n", "secure-parameters", "low"),
+])
+def test_what_only_relates_to_a_thing_is_no_sure_demand(prompt, key, confidence):
+    found = by_key(prompt)
+    assert found[key].polarity == "required" and found[key].confidence == confidence, found[key]
+
+
+def test_a_placeholder_under_a_conditional_lead_and_a_workaround_later_in_the_item_weaken_the_demand():
+    base = "- Deploy an ALB with an HTTPS listener using an ACM certificate.\n"
+    assert by_key(base)["concept-acm"].confidence == "high"
+    lead = base + "\nFor this task, you may need to:\n\n- Use a placeholder ACM certificate ARN in variables\n"
+    assert by_key(lead)["concept-acm"].confidence == "low"
+    item = ("- Custom domain names with ACM certificates. Automatic validation may not be possible. "
+            "Consider default endpoints, or document the manual validation steps.\n")
+    assert by_key(item)["concept-acm"].confidence == "low"
+    other = "- Custom domain names with ACM certificates. Use a placeholder like your office IP for the SSH CIDR.\n"
+    assert by_key(other)["concept-acm"].confidence == "high"

@@ -4,7 +4,7 @@ import json
 from importlib import resources
 
 from grader.checks.base import Context
-from tests.conftest import program_of, run_check
+from tests.conftest import program_of, run_check, statuses
 
 
 def fails(check_id, files, prompt=""):
@@ -612,3 +612,20 @@ def test_attachable_never_attached_cdktf_and_cdk():
     assert wir010({"lib/tap_stack.py": cdk.format(kw=", roles=[role]", extra="")}) == set()
     assert wir010({"lib/tap_stack.py": cdk.format(kw="", extra="        role.add_managed_policy(extra)\n")}) == set()
     assert wir010({"lib/tap_stack.py": cdk.format(kw=", **props", extra="")}) == set()
+
+
+def test_a_trail_key_must_let_cloudtrail_use_it():
+    trail = ('resource "aws_kms_key" "t" {\n  policy = data.aws_iam_policy_document.t.json\n}\n'
+             'data "aws_iam_policy_document" "t" {\n  statement {\n    principals {\n      type = "Service"\n'
+             '      identifiers = ["SERVICE"]\n    }\n    actions = ["kms:GenerateDataKey*"]\n    resources = ["*"]\n  }\n}\n'
+             'resource "aws_cloudtrail" "c" {\n  name = "c"\n  s3_bucket_name = "b"\n  kms_key_id = aws_kms_key.t.arn\n}\n')
+    assert statuses(run_check("WIR011", {"main.tf": trail.replace("SERVICE", "logs.amazonaws.com")})) == {"fail"}
+    assert statuses(run_check("WIR011", {"main.tf": trail.replace("SERVICE", "cloudtrail.amazonaws.com")})) == {"pass"}
+    pulumi = ('import json\nimport pulumi_aws as aws\nk = aws.kms.Key("k", policy=json.dumps({"Statement": [{"Effect": "Allow", '
+              '"Principal": {"Service": "PRINCIPAL"}, "Action": "kms:*", "Resource": "*"}]}))\n'
+              'aws.cloudtrail.Trail("t", s3_bucket_name="b", kms_key_id=k.arn)\n')
+    assert statuses(run_check("WIR011", {"__main__.py": pulumi.replace("PRINCIPAL", "sns.amazonaws.com")})) == {"fail"}
+    assert statuses(run_check("WIR011", {"__main__.py": pulumi.replace("PRINCIPAL", "cloudtrail.amazonaws.com")})) == {"pass"}
+    # a policy read from a file cannot be judged: no claim
+    opaque = trail.replace("data.aws_iam_policy_document.t.json", 'file("key-policy.json")')
+    assert not run_check("WIR011", {"main.tf": opaque})

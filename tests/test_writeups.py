@@ -45,7 +45,7 @@ PYTHON_SEED = [
     ("missing VPC peering", r"\| VPC Peering .*\| No +\|$"),
     ("no ASG", r"\| Auto Scaling Group .*\| No +\|$"),
     ("no ALB / target groups", r"\| ALB/Target Groups .*\| No +\|$"),
-    ("no ALB HTTPS listener / TLS everywhere partial", r"\| TLS in transit .*\| No +\|$"),
+    ("no ALB HTTPS listener / TLS everywhere partial", r"\| TLS in transit .*\| Partial +\|$"),
     ("no S3 cross-region replication", r"\| S3 Cross-Region Replication .*\| No +\|$"),
     ("no DynamoDB", r"\| DynamoDB .*\| No +\|$"),
     ("no RDS read replicas", r"\| RDS Read Replicas .*\| No +\|$"),

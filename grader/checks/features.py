@@ -796,6 +796,8 @@ class TlsInTransit(_RubricCheck):
             params_text = " ".join(as_text(p.attributes) for p in program.of_type("aws_db_parameter_group", "aws_rds_cluster_parameter_group"))
             if re.search(r"rds\.force_ssl|require_secure_transport", params_text):
                 ok.append("database forces SSL")
+            elif all(_forces_ssl_by_default(d) for d in dbs):
+                ok.append("RDS for PostgreSQL 15+ forces SSL by default (rds.force_ssl = 1)")
             else:
                 gaps.append("no RDS parameter forcing SSL (rds.force_ssl / require_secure_transport)")
         locations = _locs(insecure) + _locs(listeners, 1)
@@ -807,6 +809,61 @@ class TlsInTransit(_RubricCheck):
             yield self.finding("fail", f"TLS in transit is not enforced: {'; '.join(gaps)}.", locations, found="No")
         else:
             yield self.finding("pass", f"TLS enforced: {'; '.join(ok)}.", locations)
+
+
+def _forces_ssl_by_default(db) -> bool:
+    """RDS for PostgreSQL 15 and later default rds.force_ssl to 1 (Aurora and MySQL do not)."""
+    engine = as_text(db.attributes.get("engine"))
+    version = re.match(r"(\d+)", as_text(db.attributes.get("engine_version"))) or re.search(r"PostgresEngineVersion\.VER_(\d+)", engine)
+    postgres = engine.lower() == "postgres" or "DatabaseInstanceEngine.postgres" in engine
+    return postgres and bool(version) and int(version.group(1)) >= 15
+
+
+_SECRET_NAME = re.compile(r"passw(?:or)?d|secret|token|api[-_]?key|credential|private[-_]?key|auth|connection[-_]?string", re.I)
+_POINTER_NAME = re.compile(r"(?:arn|name|id|url|endpoint|path)[\"'}]*$", re.I)
+
+
+def _parameter_kind(p: Resource, program: Program) -> str | None:
+    """"secure", "plain" or None (cannot tell) for one SSM parameter."""
+    value = resolve(p.attributes.get("type"), program, scope_of(p.location.file))
+    text = as_text(value).strip().strip("\"'")
+    if text == "SecureString" or text.upper().endswith("SECURE_STRING"):
+        return "secure"
+    if text in ("String", "StringList") or text.upper().endswith(("STRING", "STRING_LIST")):
+        return "plain"
+    if value is None and p.dialect == "cdk" and p.source_type.endswith(("StringParameter", "StringListParameter")):
+        return "plain"  # CloudFormation, hence CDK, cannot create a SecureString parameter
+    return None
+
+
+@register
+class SecureParameters(_RubricCheck):
+    id = "REQ045"
+    name = "secure-parameters"
+    area = "security"
+    severity = "high"
+    description = ("SSM parameters named like secrets (password, token, API key, credentials, connection string) are SecureString "
+                   "when the prompt wants sensitive values kept securely in Parameter Store.")
+    bad = 'resource "aws_ssm_parameter" "token" {\n  name  = "/ci/pulumi-token"\n  type  = "String"\n  value = var.token\n}'
+    good = 'resource "aws_ssm_parameter" "token" {\n  name  = "/ci/pulumi-token"\n  type  = "SecureString"\n  value = var.token\n}'
+    fix = "Set type = \"SecureString\" (with a KMS key if asked); in CDK, keep secrets in Secrets Manager, which CloudFormation can create."
+
+    def evaluate(self, program, ctx, requirement, params) -> Iterator[Finding]:
+        parameters = program.of_type("aws_ssm_parameter")
+        named = lambda p: " ".join([p.name] + [as_text(p.attributes[k]) for k in ("name", "parameter_name") if k in p.attributes])  # noqa: E731
+        judged = [p for p in parameters if _SECRET_NAME.search(named(p)) and not _POINTER_NAME.search(named(p))]
+        kinds = {p.address: _parameter_kind(p, program) for p in judged}
+        plain = [p for p in judged if kinds[p.address] == "plain"]
+        if not judged:  # which plain parameters hold configuration and which secrets is not for the grader to guess
+            yield self.finding("unknown", "No SSM parameter named like a secret found to check." if parameters else "No SSM parameters found to check.")
+        elif plain:
+            yield self.finding("fail" if len(plain) == len(judged) else "partial",
+                               f"Parameters meant to be kept securely are plain String: {_names(plain)}.", _locs(plain),
+                               found=f"{len(plain)} of {len(judged)} plain")
+        elif all(kinds.values()) or any(k == "secure" for k in kinds.values()) and None not in kinds.values():
+            yield self.finding("pass", f"SecureString parameters: {_names(judged)}.", _locs(judged))
+        else:
+            yield self.finding("unknown", f"The type of {_names([p for p in judged if kinds[p.address] is None])} cannot be read.")
 
 
 @register

@@ -36,6 +36,17 @@ def _declared(program: Program) -> dict[str, set[str]]:
     return declared
 
 
+# "The region is passed using an existing variable: variable "aws_region" {...}", "provider.tf already declares var.aws_region":
+# the harness's files declare it, so the answer may use it without declaring it.
+_EXISTING = re.compile(r"\bexisting variables?\b|\balready (?:exists?|defined|declared|provided|present)\b", re.I)
+
+
+def _supplied_variables(prompt: str) -> set[str]:
+    if not _EXISTING.search(prompt or ""):
+        return set()
+    return {a or b for a, b in re.findall(r"\bvar\.(\w+)|\bvariable\s+\"(\w+)\"", prompt)}
+
+
 @register
 class UndeclaredReference(Check):
     id = "DEP001"
@@ -52,6 +63,7 @@ class UndeclaredReference(Check):
         if not _hcl(program):
             return
         declared = _declared(program)
+        supplied = _supplied_variables(ctx.prompt)
         reported: set[tuple[str, str]] = set()
         unseen = [m for m in program.deliverable.mentioned if m.endswith(".tf")]
         missing = {(scope_of(r.location.file), r.target) for r in program.references
@@ -62,7 +74,7 @@ class UndeclaredReference(Check):
             scope = scope_of(ref.location.file)
             if ref.target in declared[scope] or (scope, ref.target) in reported:
                 continue
-            if ref.target.startswith("var.") and ref.target[4:] in program.tfvars:
+            if ref.target.startswith("var.") and (ref.target[4:] in program.tfvars or ref.target[4:] in supplied):
                 continue
             reported.add((scope, ref.target))
             kind = ref.target.split(".")[0] if ref.target.split(".")[0] in ("var", "local", "module", "data") else "resource"

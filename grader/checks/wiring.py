@@ -6,7 +6,8 @@ HTTPS/TLS listener without a certificate; an ACM certificate validated by DNS wi
 record. These read Terraform-typed resources, so they hold for HCL, Pulumi and CDKTF; CDK's L2
 constructs add the permissions and records themselves, so CDK is not judged. A rule stays silent
 when the piece could be somewhere it cannot see: code left out, a module, a name it cannot resolve.
-WIR010 (a policy or parameter group nothing attaches) also judges CDK, by following the variable it is bound to.
+WIR010 (a policy or parameter group nothing attaches) also judges CDK, by following the variable it is bound to. WIR011 is
+WIR001's counterpart for CloudTrail: a trail's customer-managed key whose key policy leaves CloudTrail out.
 """
 
 from __future__ import annotations
@@ -693,3 +694,102 @@ def _python_statements(program: Program) -> dict[tuple[Location, str], str]:
                 elif len(targets) == 1 and isinstance(targets[0], ast.Attribute):
                     out[where] = "." + targets[0].attr
     return out
+
+
+# (consumer type, attribute naming the key, service principal pattern, service): a service that must be let use the key.
+# Log groups are WIR001's (grader/checks/values.py), which also follows CDK's key objects.
+_KEY_USERS = (
+    ("aws_cloudtrail", "kms_key_id", r"cloudtrail\.amazonaws\.com", "CloudTrail"),
+)
+_OPAQUE_POLICY = re.compile(r"\b(?:file|templatefile)\(|\bjson\.loads?\(|\bopen\(|\bread_text\(|\bfrom_json\(")
+
+
+@register
+class KeyPolicyWithoutService(Check):
+    id = "WIR011"
+    name = "trail-key-policy-without-cloudtrail"
+    area = "deployability"
+    severity = "high"
+    description = "A CloudTrail trail is encrypted with a customer-managed KMS key whose key policy does not let CloudTrail use it."
+    why = ("CloudTrail encrypts log files with a customer-managed key only when its key policy grants cloudtrail.amazonaws.com "
+           "kms:GenerateDataKey*; the default key policy grants only the account, so creating the trail fails "
+           "(InsufficientEncryptionPolicyException). The CDK Trail construct adds the statement itself, so CDK is not judged.")
+    fix = "Add a key policy statement allowing cloudtrail.amazonaws.com kms:GenerateDataKey* and kms:DescribeKey."
+    bad = ('resource "aws_kms_key" "trail" {\n  enable_key_rotation = true\n}\n'
+           'resource "aws_cloudtrail" "main" {\n  name           = "main"\n  s3_bucket_name = "trail-logs"\n'
+           '  kms_key_id     = aws_kms_key.trail.arn\n}')
+    good = ('resource "aws_kms_key" "trail" {\n  enable_key_rotation = true\n  policy = jsonencode({ Statement = [\n'
+            '    { Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "kms:*", Resource = "*" },\n'
+            '    { Effect = "Allow", Principal = { Service = "cloudtrail.amazonaws.com" },\n'
+            '      Action = ["kms:GenerateDataKey*", "kms:DescribeKey"], Resource = "*" }] })\n}\n'
+            'resource "aws_cloudtrail" "main" {\n  name           = "main"\n  s3_bucket_name = "trail-logs"\n'
+            '  kms_key_id     = aws_kms_key.trail.arn\n}')
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        if not _complete(program) or program.modules or any(not f.parsed for f in program.files if f.language in ("hcl", "python")):
+            return  # a key policy may sit in code the answer leaves out, in a module or in a file that did not parse
+        by = program.by_address()
+        attached: dict[str, list] = {}  # key address -> policies set apart from the key (aws_kms_key_policy)
+        for policy in program.of_type("aws_kms_key_policy"):
+            keys = [a for a in _refs(policy.attributes.get("key_id")) if a in by]
+            if not keys:
+                return  # a key policy for a key it cannot tell
+            for key in keys:
+                attached.setdefault(key, []).append(policy.attributes.get("policy"))
+        checked = flagged = 0
+        for kind, attribute, principal, service in _KEY_USERS:
+            for user in program.of_type(kind):
+                if kind == "aws_cloudtrail" and user.dialect == "cdk":
+                    continue  # the CDK Trail construct grants CloudTrail on the key it is given
+                for address in sorted(a for a in _refs(user.attributes.get(attribute)) if a in by and by[a].type == "aws_kms_key"):
+                    key = by[address]
+                    text = _key_policy_text(key, attached.get(address, []), by)
+                    if text is None:
+                        continue
+                    checked += 1
+                    if re.search(principal, text):
+                        continue
+                    flagged += 1
+                    own = key.attributes.get("policy") is not None or address in attached
+                    how = f"has a key policy that does not grant {service}" if own else \
+                        "has no key policy of its own (the default grants only the account" + \
+                        (", and the code's grants go to others)" if text.strip() else ")")
+                    yield self.finding("fail", f"`{user.address}` is encrypted with `{address}`, which {how}: {service} cannot use "
+                                       "the key and creating the resource fails.", [user.location, key.location], found=address)
+        if checked and not flagged:
+            yield self.finding("pass", "Every customer-managed key a trail uses lets CloudTrail use it.")
+
+
+_PY_STRING = re.compile(r"[rfbu]*(?:\"\"\"[\s\S]*?\"\"\"|'[^'\n]*'|\"[^\"\n]*\")", re.I)
+_PY_NAME = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\b(?!\s*[.(=])")
+_PY_CONSTANTS = frozenset({"True", "False", "None", "self", "and", "or", "not", "in", "is", "for", "if", "else", "lambda"})
+
+
+def _unseen_names(text: str) -> bool:
+    """Python code that passes a value bound elsewhere (`add_to_resource_policy(statement)`): its statements are not in it."""
+    return any(n not in _PY_CONSTANTS for n in _PY_NAME.findall(_PY_STRING.sub('""', text)))
+
+
+def _key_policy_text(key: Resource, attached: list, by: dict[str, Resource]) -> str | None:
+    """The key's policy as text (its `policy`, policies set apart, grants and statements added by method calls), or None
+    when part of it cannot be read (a file, a variable, a statement or document built elsewhere)."""
+    parts = [key.attributes.get("policy"), *attached]
+    texts = list(key.meta.get("calls", []))
+    python = key.dialect in ("cdk", "pulumi", "cdktf")
+    for call in texts:
+        argument = call[call.find("(") + 1:] if "(" in call else ""
+        if "resource_policy" in call and python and _unseen_names(argument):
+            return None
+    for part in parts:
+        if part is None:
+            continue
+        for leaf in walk_values(part):
+            if not isinstance(leaf, Expr):
+                continue
+            documents = [by[a] for a in leaf.refs if a in by and by[a].type == "aws_iam_policy_document"]
+            if documents:
+                texts.extend(as_text(d.attributes) for d in documents)
+            elif leaf.refs or _OPAQUE_POLICY.search(leaf.text) or python and _unseen_names(leaf.text):
+                return None  # a variable, local, module output or file: the statements cannot be read
+        texts.append(as_text(part))
+    return " ".join(texts)

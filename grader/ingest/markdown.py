@@ -330,29 +330,41 @@ def _fences_pair(lines: list[str], start: int) -> bool:
 
 _ANSWER_HEADING = re.compile(r"^#{1,6}\s*\**answer\**\s*:?\s*$", re.I)
 _MAX_RESTARTS = 8  # each costs a parse of the rest of the document; real answers start over once or twice
-_RESTART_LINE = re.compile(r"^(?:#{1,6}\s*\**answer\**\s*:?\s*|(?:`{3,}|~{3,})\s*\w[\w+-]*\s*)$", re.I | re.M)
+_RESTART_LINE = re.compile(r"^(?:#{1,6}\s*\**answer\**\s*:?\s*|(?:`{3,}|~{3,})\s*\w[\w+-]*\s*|[\w./-]+\.(?:py|tf)\s*)$", re.I | re.M)
+_BARE_PATH = re.compile(r"^\s*([\w.-]+/)*[\w.-]+\.(py|tf)\s*$")
 
 
-def _restart(tok, lines: list[str]) -> int | None:
-    """Document line (0-based) inside a fence where the author plainly started over, or None.
+def _restart(tok, lines: list[str]) -> tuple[int, bool] | None:
+    """Document line (0-based) inside a fence where the author plainly started over, and whether the fence goes on
+    after the next line (a file name), or None.
 
     A trace whose code fence was cut off runs on into the `### Answer` heading (CommonMark then reads
     the whole answer as part of the cut fence); an attempt cut off before its closing fence is
     followed by a fresh opening fence of the same language (```` ```hcl ```` inside ```` ```hcl ````).
-    Neither line can be code of the fence's own language.
+    A fence never closed that runs on over several files starts over where a prose line ("2. VPC Stack") is
+    followed by a bare file name of its language ("infrastructure/vpc_stack.py"): the fence ends before the prose and
+    opens again after the name.
+    None of these lines can be code of the fence's own language.
     """
     info = tok.info.strip().split()
     language = LANG_BY_INFO.get(info[0].lower()) if info else None
     if language == "markdown":
         return None  # a README legitimately holds fences and headings
     fence = tok.markup
+    last = min(tok.map[1], len(lines)) - 1
+    unclosed = last <= tok.map[0] or not lines[last].strip().startswith(fence)
     for k in range(tok.map[0] + 1, min(tok.map[1], len(lines))):
         if _ANSWER_HEADING.match(lines[k]):
-            return k
+            return k, False
+        path = _BARE_PATH.match(lines[k]) if unclosed else None
+        if path and LANG_BY_EXT.get("." + path.group(2)) == language \
+                and (_prose_words(lines[k - 1]) or _PROSE.match(lines[k - 1]) and not lines[k - 1].startswith("#")) \
+                and not could_be_code(language, lines[k - 1]):
+            return k - 1, True
         again = _FENCE_LINE.match(lines[k])
         if again and language in CODE_LANGUAGES and not again.group(1) and again.group(2).startswith(fence) \
                 and LANG_BY_INFO.get(again.group(3).lower()) == language:
-            return k
+            return k, False
     return None
 
 
@@ -377,14 +389,18 @@ def _close_restarts(markdown: str) -> tuple[str, list[int], list | None]:
         cut = None
         tokens = _MD.parse("\n".join(rest))
         for tok in tokens:
-            if tok.type == "fence" and tok.map and (k := _restart(tok, rest)) is not None:
-                cut = (offset + k, tok.markup)
+            if tok.type == "fence" and tok.map and (found := _restart(tok, rest)) is not None:
+                cut = (offset + found[0], tok.markup, tok.markup + tok.info.strip() if found[1] else None)
                 break
         if cut is None:
             return markdown, inserted, (None if inserted else tokens)
         lines.insert(cut[0], cut[1])
         inserted.append(cut[0])
         offset = cut[0] + 1
+        if cut[2]:  # the prose line and the file name stay outside; the fence opens again after them
+            lines.insert(cut[0] + 3, cut[2])
+            inserted.append(cut[0] + 3)
+            offset = cut[0] + 3
         markdown = "\n".join(lines)
     return markdown, inserted, None
 

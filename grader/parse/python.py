@@ -104,6 +104,9 @@ class _Collector(cst.CSTVisitor):
         self.call_kwargs: dict[int, list[str]] = {}  # keyword names as written, for schema checks
         self.stack_class: list[bool] = []  # per enclosing class: does it subclass a Stack
         self.self_types: dict[str, set[str]] = {}  # `self.x` -> the classes bound to it anywhere in the file
+        self.defs: list[str] = []  # enclosing function definitions, innermost last
+        self.made_in: dict[str, list[Resource]] = {}  # function name -> the resources its body declares
+        self.called: dict[str, list[bool]] = {}  # function name -> per call site `name(...)` / `self.name(...)`: inside a loop?
 
     # ---- helpers -------------------------------------------------------------------
     def line(self, node: cst.CSTNode) -> int:
@@ -177,11 +180,22 @@ class _Collector(cst.CSTVisitor):
         self.bindings.append({})
         self.shadowed.append(set())
         self.functions.append(node.name.value)
+        self.defs.append(node.name.value)
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.bindings.pop()
         self.shadowed.pop()
         self.functions.pop()
+        self.defs.pop()
+
+    def leave_Module(self, node: cst.Module) -> None:
+        """A helper called three times makes its resources three times; called in a loop, an unknown number of times."""
+        for name, made in self.made_in.items():
+            sites = self.called.get(name, [])
+            if len(sites) < 2 and not any(sites):
+                continue
+            for resource in made:
+                resource.count = None if any(sites) or resource.count is None else resource.count * len(sites)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.facts.classes.append(node.name.value)
@@ -419,6 +433,10 @@ class _Collector(cst.CSTVisitor):
     # ---- calls that declare things -------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
         path = self.qualify(node.func)
+        callee = node.func.value if isinstance(node.func, cst.Name) else node.func.attr.value \
+            if isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Name) and node.func.value.value == "self" else None
+        if callee is not None:
+            self.called.setdefault(callee, []).append(self.loop_depth > 0)
         uses_cdk = any(full.startswith("aws_cdk") for full in self.aliases.values())
         if isinstance(node.func, (cst.Attribute, cst.Name)):
             called = self.sdk_path(node.func) if isinstance(node.func, cst.Attribute) else path
@@ -522,6 +540,8 @@ class _Collector(cst.CSTVisitor):
             count=None if self.loop_depth else count, synthesized_from=synthesized_from, meta=meta,
         )
         resource.refs = tuple(dict.fromkeys(expr_refs(attrs) + expr_refs(meta)))
+        if self.defs and synthesized_from is None:
+            self.made_in.setdefault(self.defs[-1], []).append(resource)
         self.program.spans.setdefault(resource.location, self.get_metadata(PositionProvider, node).end.line)
         provider = meta.get("provider") or meta.get("opts")
         if provider is not None:

@@ -10,7 +10,7 @@ CHECK_LABELS = {
     "REQ001": "Deliverable files", "REQ002": "Modules", "REQ010": "Regions", "REQ011": "Enabled in all regions",
     "REQ021": "Availability Zones", "REQ030": "Encryption at rest", "REQ031": "TLS in transit", "REQ040": "Least-privilege IAM",
     "REQ041": "Allowed inbound ports", "REQ042": "Restricted egress", "REQ043": "No public access",
-    "REQ044": "S3 Bucket Policy Restriction", "REQ050": "Alarm notifications", "REQ051": "Findings routed to SNS", "REQ054": "Alarm metrics",
+    "REQ044": "S3 Bucket Policy Restriction", "REQ045": "SecureString parameters", "REQ050": "Alarm notifications", "REQ051": "Findings routed to SNS", "REQ054": "Alarm metrics",
     "REQ052": "Log retention", "REQ053": "Access logging", "REQ060": "S3 Versioning", "REQ061": "Backup retention",
     "REQ062": "Multi-AZ", "REQ063": "DynamoDB PITR", "REQ070": "Lambda runtime", "REQ071": "Instance types", "REQ072": "Lambda memory and timeout",
     "REQ080": "Required tags", "REQ081": "Naming Compliance", "REQ082": "Environment suffix", "REQ090": "Outputs",

@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from ..resolve import REGION
 from .catalog import CONCEPTS
 from .model import CheckSpec, Requirement, Rubric
-from .reading import PLACEHOLDER, REQUIRED, SUPPLIED, Reading, alternatives, read_mention
+from .reading import PLACEHOLDER, REQUIRED, SUPPLIED, WORKAROUND, Reading, alternatives, read_mention
 
 _MD = MarkdownIt("commonmark").enable("table")
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -28,6 +28,11 @@ _FILE = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)*[\w.-]+\.(?:tf|py|tfvars|json|ya?
 _TAG_STOP = {"The", "All", "Resources", "Resource", "Tag", "Tags", "Tagging", "Must", "Should", "Include", "Including", "Required",
              "And", "AWS", "Every", "Each", "Apply", "Use", "With", "For", "Key", "Keys", "Value", "Values", "Consistent", "Standard",
              "Proper", "Appropriate", "Following", "Like", "Such", "As", "E", "G", "Cost", "Allocation", "Mandatory", "These", "Add"}
+
+
+_TESTING_SECTION = re.compile(r"^(?:\d+[.)]\s*)?(?:testing|tests?|test plan|verification|validation)\b(?! (?:and|&) )", re.I)
+_NUMBERED_HEADING = re.compile(r"^(?:step\s+)?\d+[.):]\s", re.I)
+_HEADING_ASIDE = re.compile(r"\b(?:notes?|caveats?|warnings?|background|context|optional|examples?|tips?|testing|tests?|verification|validation|outputs?)\b", re.I)
 
 
 @dataclass
@@ -40,7 +45,8 @@ class Statement:
 
     def reading(self, start: int, end: int) -> Reading:
         r = read_mention(self.text, start, end, self.section, self.lead)
-        if self.heading and r.polarity == "required":
+        # a heading names a topic; a numbered one under the requirements ("### 4. Route 53 Configuration") is one of them
+        if self.heading and r.polarity == "required" and not (_NUMBERED_HEADING.match(self.text) and not _HEADING_ASIDE.search(self.text)):
             return Reading("required", "low", "named in a heading only")
         return r
 
@@ -83,7 +89,7 @@ _MAX_STATEMENT = 2_000  # characters; the longest sentence of the development co
 def _pieces(line: str) -> list[str]:
     """A line's sentences; one longer than _MAX_STATEMENT is cut at spaces (the rules' regexes are linear per statement)."""
     out: list[str] = []
-    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", line):
+    for sentence in re.split(r"(?<=[.!?])(?<!^\d\.)(?<!^\d\d\.)\s+(?=[A-Z])", line):  # "4. Route 53" is one sentence
         while len(sentence) > _MAX_STATEMENT:
             cut = sentence.rfind(" ", _MAX_STATEMENT // 2, _MAX_STATEMENT)
             cut = cut if cut > 0 else _MAX_STATEMENT
@@ -271,6 +277,9 @@ _OTHER_OPTION = re.compile(r"^(?:\s+[\w-]+){0,3}?\s*,?\s+(?:or|and/or)\s+(?!more
 # A concept named by a generic word ("processing queue") is that service only if the prompt names the service somewhere.
 _GENERIC_NAMES = {"sqs": r"queues?"}
 # "SSE-S3 or SSE-KMS", "AES-256 or KMS": a KMS key is one choice, not a demand.
+# "SSE-KMS encryption using AWS-managed keys (aws/s3)": KMS encryption with a key AWS owns, no key for the answer to create
+_AWS_MANAGED_KEY = re.compile(r"\baws[- ]managed (?:kms )?keys?\b|\baws/(?:s3|rds|ebs|lambda|sns|sqs|dynamodb|secretsmanager)\b", re.I)
+_OWN_KEY = re.compile(r"customer[- ]managed|\bcmks?\b|(?:own|our|your|dedicated|custom|separate) (?:kms )?keys?|(?:create|provision)\w* (?:a |an |the )?(?:new )?kms keys?", re.I)
 _S3_MANAGED_ALTERNATIVE = re.compile(r"\b(?:sse-s3|aes-?256|s3[- ]managed(?: keys?)?)\s*(?:,|or|/)\s*(?:sse-)?kms|\bkms\s*(?:,|or|/)\s*(?:sse-s3|aes-?256|s3[- ]managed)", re.I)
 
 
@@ -278,8 +287,12 @@ def _concepts(stmts: list[Statement], b: _Builder) -> None:
     placeholders: set[tuple[str, Reading]] = set()  # concepts the prompt lets the answer stand in for or receive: no sure demand anywhere
     kubernetes = any(re.search(r"\beks\b|kubernetes", s.text, re.I) for s in stmts)  # then "Fargate" means EKS Fargate, not ECS
     sqs_named = any(re.search(r"\bsqs\b|simple queue service", s.text, re.I) for s in stmts)
+    topic: tuple[int, list[str]] = (0, [])  # the line of the current list item or paragraph, and what its first sentence names
     for s in stmts:
         mentions: list[tuple[object, re.Match]] = []
+        if s.line == topic[0] and WORKAROUND.search(s.text):
+            # "ACM certificate caveat: custom domains require validation. ... document the manual validation steps"
+            placeholders.update((concept_id, PLACEHOLDER) for concept_id in topic[1])
         for concept in CONCEPTS:
             m = concept.regex.search(s.text)
             if m and concept.id == "s3" and s.text[max(m.start() - 4, 0):m.start()].lower() == "sse-":
@@ -291,7 +304,12 @@ def _concepts(stmts: list[Statement], b: _Builder) -> None:
         mentions = [(c, m) for c, m in mentions if not any(o is not m and o.start() <= m.start() and m.end() <= o.end()
                                                          and (o.end() - o.start()) > (m.end() - m.start()) for _, o in mentions)]
         spans = [(m.start(), m.end()) for _, m in mentions]
+        if s.line != topic[0]:
+            topic = (s.line, [c.id for c, _ in mentions])
         coordinated = _coordinated(s, spans)
+        if _TESTING_SECTION.search(s.section):  # "## Testing: deploy a test app through the ALB ingress" builds nothing
+            coordinated = [Reading("required", "low", "named in how the result is tested, not as something to create")
+                           if r.polarity == "required" else r for r in coordinated]
         code = [(c.start(), c.end()) for c in re.finditer(r"`[^`]*`", s.text)]
         for i, (concept, m) in enumerate(mentions):
             if coordinated[i].polarity == "required" and concept.id in _GENERIC_NAMES and not sqs_named \
@@ -299,6 +317,9 @@ def _concepts(stmts: list[Statement], b: _Builder) -> None:
                 coordinated[i] = Reading("required", "low", f"a generic word, not the service: the prompt never names {concept.label}")
             if concept.id == "kms" and coordinated[i].polarity == "required" and _S3_MANAGED_ALTERNATIVE.search(s.text):
                 coordinated[i] = Reading("optional", "high", "the prompt allows S3-managed encryption (SSE-S3) instead")
+            elif concept.id == "kms" and coordinated[i].polarity == "required" and not _OWN_KEY.search(s.text) \
+                    and _AWS_MANAGED_KEY.search(s.text):
+                coordinated[i] = Reading("required", "low", "KMS encryption with an AWS-managed key asks for no key of the answer's own")
         grouped = {i for g in alternatives(s.text, spans) if len(g) > 1 for i in g}
         for i, (a, z) in enumerate(spans):  # "Secrets Manager or sensitive variables": one option of several
             if coordinated[i].polarity == "required" and coordinated[i].confidence == "high" and i not in grouped \
@@ -357,6 +378,7 @@ def _coordinated(s: Statement, spans: list[tuple[int, int]]) -> list[Reading]:
 _ONE_STORE = re.compile(r"\b(?:the|an?)\s+(?:[\w-]+\s+){0,2}?(bucket|table|database|volume|stream|queue|topic)\b")
 _EVERY_STORE = re.compile(r"\b(?:all|every|each|any)\s+(?:[\w-]+\s+){0,2}?(?:buckets?|stores?|databases?|tables?|volumes?|resources|data)\b"
                           r"|\b(?:buckets|data stores|databases|tables|volumes)\b|data at rest")
+_NOT_A_STORE = re.compile(r"\benvironment variables?\b|\benv vars?\b|\bparameters?\b|\bsecrets?\b|\bstate files?\b|\bterraform state\b")
 _TLS_SCOPES = (("s3", r"\bs3\b|bucket|securetransport|secure transport"), ("alb", r"listener|load balancer|\balb\b|https"),
                ("rds", r"\brds\b|database|postgres|mysql|aurora|force_ssl"))
 _STORE_CONCEPTS = ("s3", "rds", "dynamodb", "ebs", "efs", "sns", "sqs", "elasticache", "kinesis", "cloudwatch_logs", "secrets_manager")
@@ -382,6 +404,8 @@ def _security(stmts: list[Statement], b: _Builder) -> None:
             r = s.reading(m.start(), m.end())
             if not re.search(r"encrypt|at rest", low):
                 r = Reading(r.polarity, "low", "KMS is mentioned, but encryption of data stores is not asked for")
+            elif not stores and not _EVERY_STORE.search(low) and _NOT_A_STORE.search(low):
+                r = Reading(r.polarity, "low", "encryption is asked for something other than the data stores (environment variables, secrets, logs)")
             single = _ONE_STORE.search(about)
             one = bool(single) and len(stores) <= 1 and not _EVERY_STORE.search(about)
             if one and not stores:  # "the data bucket": the store the sentence is about
@@ -422,6 +446,12 @@ def _security(stmts: list[Statement], b: _Builder) -> None:
         m = re.search(r"(?:outbound|egress)[^.;]*(?:least[- ]privilege|restrict|deny|limited)|(?:deny|restrict)[^.;]*(?:outbound|egress)", low)
         if m and not allow_all_egress:
             b.add("egress-restricted", "networking", t, s.line, "REQ042", {}, severity="medium", reading=s.reading(m.start(), m.end()))
+        m = re.search(r"parameter store|ssm parameters?|securestring", low)
+        if m and re.search(r"securestring|secure(?:ly)?\b|sensitive|secrets?\b|encrypt|tokens?\b|passwords?|credentials?", low):
+            r = s.reading(m.start(), m.end())
+            if re.search(r"\binsecure string|\bplain(?:text)? string|\bstring type\b|type:? string\b", low):
+                r = Reading(r.polarity, "low", "the prompt names a plain String parameter type")
+            b.add("secure-parameters", "security", t, s.line, "REQ045", {}, severity="high", reading=r)
         m = re.search(r"block (?:all )?public access|not (?:be )?publicly accessible|no public access|private(?:ly)? access only|public access (?:must be |should be )?blocked", low)
         if m:
             scope = [name for name, pattern in (("s3", r"\bs3\b|bucket"), ("db", r"\brds\b|database|aurora|postgres|mysql|\bdb\b")) if re.search(pattern, about)]

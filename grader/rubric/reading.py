@@ -67,6 +67,38 @@ _PERMISSION_AFTER = re.compile(r"^\s*(?:[\w-]+\s+)?(?:read[- ]only|read/write|re
 # Who assumes a role ("an IAM role that EC2 instances can assume"), where traffic comes from ("ingress from load
 # balancers"), what another party will do with the result ("so our pipeline can configure our CDN"): none is built here.
 _ASSUMER_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:can|could|will|may|to|should be able to)\s+assume\b|^\s*(?:[\w-]+\s+){0,1}assum(?:e|es|ing)\s+(?:the|this|it|that)\b", re.I)
+# What a role or user is allowed to do to a service ("a CI deployer role will write to S3 buckets and invoke Lambda
+# functions", or under a lead-in that lists roles: "ci-deployer: invokes Lambda functions"): the service is the
+# permission's target, not something to create.
+_ACCESS_VERB = (r"(?:(?:has|have|having|with|gets?|needs?|grants?)\s+(?:[\w-]+\s+){0,2}access\s+to|reads?|reading|writes?|writing|invokes?"
+                r"|invoking|quer(?:y|ies|ying)|pulls?|pulling|manages?|managing|access(?:es|ing)?|calls?|calling|publish(?:es)?|describes?"
+                r"|lists?|interacts?\s+with|administers?|operates?)")
+_ROLE_ACTS = re.compile(r"\b(?:roles?|users?|principals?)\b\W*(?:[\w-]+\s+){0,3}?" + _ACCESS_VERB + r"\b(?P<rest>[^.;]*)$", re.I)
+_ROLE_ITEM_ACTS = re.compile(r"^\W*(?:\d+[.)]\s*)?(?:[\w${}./-]+\s*:\s*)?" + _ACCESS_VERB + r"\b(?P<rest>[^.;]*)$", re.I)
+_ROLES_LEAD = re.compile(r"\b(?:iam\s+)?(?:roles|users|principals)\b", re.I)
+# Who a role is for: "an IAM Role that AWS Lambda connects to and assumes", "Lambda functions will use this role",
+# "the S3 paths Lambda can read from" in a sentence about a policy.
+_ROLE_THAT_BEFORE = re.compile(r"\broles?\s+(?:that|which)\s+(?:the\s+)?(?:[\w-]+\s+){0,1}$", re.I)
+_USES_ROLE_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:will|can|may|should|must|to)\s+(?:use|assume)\s+(?:this|the|that|its|an?)\s+"
+                              r"(?:[\w-]+\s+){0,2}(?:roles?|polic(?:y|ies)|permissions?)\b", re.I)
+_MAY_ACCESS_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:can|may|is allowed to|are allowed to|is able to|are able to)\s+(?:only\s+)?"
+                               r"(?:read|write|access|call|invoke|reach|list|get|put)\b", re.I)
+_ABOUT_PERMISSIONS = re.compile(r"\b(?:iam|polic(?:y|ies)|roles?|permissions?|least[- ]privilege)\b", re.I)
+# What tests do ("unit tests for all modules", "test IRSA by deploying a pod that accesses S3"), guidance the answer gives
+# ("guidance for teams to plug metrics into dashboards"), and a use named after "for" ("metrics for dashboard consumption").
+_TESTED_BEFORE = re.compile(r"\b(?:(?:unit |integration )?tests?|testing)\s+(?:for|of|on|covering)\s+(?:all\s+|the\s+|each\s+|every\s+)?(?:[\w-]+\s+){0,1}$"
+                            r"|^\W*(?:test|verify)\s+[^.;]*$", re.I)
+_GUIDANCE_BEFORE = re.compile(r"\b(?:guidance|instructions|advice|recommendations?)\s+(?:for|on|about|to)\b[^.;]*$", re.I)
+_USE_AFTER = re.compile(r"^\s*(?:consumption|integration|ingestion|display|viewing)\b", re.I)
+# "We're serving these assets through CloudFront": how the team runs things today, the setting of the request.
+_SETTING_BEFORE = re.compile(r"\b(?:we'?re|we are|they'?re|they are)\s+(?:already\s+|currently\s+)?(?:serving|hosting|running|fronting)\b"
+                             r"[^.;,]*\b(?:through|via|behind|on|in|with)\s+(?:the\s+|an?\s+)?$", re.I)
+# "S3 buckets must be configured to allow deletion" under "Destroyability Requirements": a rule for every thing of a kind,
+# stated in the plural in a section of rules.
+_RULES_SECTION = re.compile(r"destroy|teardown|clean-?up|constraints?|guidelines?|conventions?|compliance|rules\b", re.I)
+_CLASS_RULE_AFTER = re.compile(r"^\s*(?:[\w-]+\s+)?(?:buckets|instances|databases|tables|functions|queues|topics|clusters|volumes|keys"
+                               r"|log groups|repositories|secrets|streams)\s+(?:must|should|shall|need to)\s+(?:not\s+|never\s+|always\s+)?"
+                               r"(?:be|have|use|allow|enable|include|support|set|retain|stay)\b", re.I)
 # "MySQL (3306) and PostgreSQL (5432)": an engine named for its port; "remote state backend with S3 and DynamoDB
 # locking": the backend's own storage; "metrics sent to CloudWatch for dashboards": what something is for.
 _PORT_AFTER = re.compile(r"^\s*\(?(?:port\s+)?\d{2,5}\)", re.I)
@@ -86,7 +118,8 @@ _LINKED_ROLE_BEFORE = re.compile(r"service[- ]linked roles?\s+(?:for\s+)?(?:the\
 _SOURCE_AFTER = re.compile(r"^\s*(?:(?:and|or|/|,)\s*(?:(?-i:[A-Z])[\w-]*\s*){1,3})?(?:findings|events?|alerts|state changes?|(?:configuration )?changes?|modifications?|api calls|notifications? from"
                            r"|(?:access |execution |audit )?logs?(?! groups?)(?! retention))\b", re.I)
 _MODIFIER_AFTER = re.compile(r"^[\s-]*(?:(?:for|used for|via)\s+(?:the\s+)?(?:\w+\s+)?)?(?:backend\b|networking (?:components|resources|layer)\b|(?:audit )?log(?:ging)? protection\b|audit logging\b|protection\b|runtime monitoring\b|(?:tables?\s+)?(?:for\s+)?(?:terraform\s+)?(?:state\s+)?lock(?:ing|s)?\b|remote state\b|state (?:file|bucket|storage|locking)\b|csi\b|drivers?\b|add-?ons?\b|plugins?\b|agents?\b|managed node groups?|node groups?|worker nodes?"
-                             r"|nodes?\b|instance profiles?\b|sdk\b|client\b|console\b|cli\b|ami\b|optimi[sz]ed\b|compatible\b)", re.I)
+                             r"|nodes?\b|instance profiles?\b|sdk\b|client\b|console\b|cli\b|ami\b|optimi[sz]ed\b|compatible\b)"
+                             r"|^\s*(?:[\w-]+\s+)?controllers?\b", re.I)
 _TRACKED = re.compile(r"\b(?:track\w*|record\w*|detect\w*|watch\w*|monitor\w*|report\w*|alert\w* on)\s+(?:every\s+|all\s+|any\s+)?(?:[\w-]+\s+){0,2}?"
                       r"(?:changes?|drift|modifications?|deviations?)\s+(?:on|to|of|in|across|for)\s+(?:the\s+|our\s+|all\s+|existing\s+)?"
                       r"(?:[\w-]+\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+))*$", re.I)
@@ -104,6 +137,10 @@ _NAMESPACE_AFTER = re.compile(r"^\s*(?:service\s+)?for\s+(?:the\s+)?(?:subnets|n
 ALLOWS_PLACEHOLDER = re.compile(r"\bplaceholder|\bdummy\b|\bfake\b|sample value|example value|self-signed|replace (?:it|this|them|with)"
                                 r"|provided (?:later|by the user|at deploy)|to be (?:replaced|provided|filled)"
                                 r"|created manually|manually created|must be created (?:manually|beforehand|in advance)|pre-?created", re.I)
+# A later sentence of a list item offers a way around what the item's first sentence names: "ACM certificate caveat:
+# custom domains require DNS validation. ... may not be possible. Consider default endpoints, or document the manual steps."
+WORKAROUND = re.compile(r"\bdocument (?:the )?manual|\bmanual(?:ly)? (?:validat|creat|set ?up)\w*|\bmay not be possible|created manually"
+                        r"|must be created (?:manually|beforehand|in advance)", re.I)
 # The thing exists already and the code only receives it: "an existing ACM certificate", "certificate ARN provided via
 # variable", "ACM certificate must be pre-validated". Asked for like this anywhere, it is asked to be created nowhere.
 _SUPPLIED_BEFORE = re.compile(r"\b(?:existing|pre-?existing|pre-?validated|pre-?provisioned|imported)\s+(?:[\w-]+\s+){0,1}$", re.I)
@@ -161,16 +198,31 @@ def read_mention(text: str, start: int, end: int, section: str = "", lead: str =
         return Reading("forbidden", "high", "the prompt excludes it")
     if _NOT_NEEDED_AFTER.search(after) or _negated_before(before) or (_LEAD_NEGATES.match(lead) and not _ACTION.search(before)):
         return Reading("none", "high", "the prompt says it is not needed")
-    if _CONDITIONAL.search(before + text[start:end] + after[:60]) or _CONDITIONAL.search(lead) or _OPTIONAL_SECTION.search(section):
+    if _CONDITIONAL.search(before + text[start:end] + after[:60]) or _OPTIONAL_SECTION.search(section):
         return Reading("optional", "high", "the prompt makes it optional or conditional")
-    if ALLOWS_PLACEHOLDER.search(text):
+    if ALLOWS_PLACEHOLDER.search(text):  # "you may need to:" / "- use a placeholder ACM certificate ARN": the placeholder is allowed
         return PLACEHOLDER
+    if _CONDITIONAL.search(lead):
+        return Reading("optional", "high", "the prompt makes it optional or conditional")
     if _SUPPLIED_BEFORE.search(before) or _SUPPLIED_AFTER.match(after):
         return SUPPLIED
-    if _BACKGROUND.search(before + text[start:end] + after) or _BACKGROUND.match(text) or _BACKGROUND_SECTION.search(section):
+    if _BACKGROUND.search(before + text[start:end] + after) or _BACKGROUND.match(text) or _BACKGROUND_SECTION.search(section) \
+            or _SETTING_BEFORE.search(before):
         return Reading("required", "low", "mentioned as background or an example, not asked for")
     if _PERMISSION_BEFORE.search(before) or _PERMISSION_AFTER.search(after):
         return Reading("required", "low", "mentioned as the target of a permission")
+    acts = _ROLE_ACTS.search(before) or (_ROLES_LEAD.search(lead) and _ROLE_ITEM_ACTS.match(before))
+    if acts and not _ACTION.search(acts.group("rest")):
+        return Reading("required", "low", "named as what a role is allowed to act on, not as something to create")
+    if _ROLE_THAT_BEFORE.search(before) and re.match(r"^[^.;]{0,40}?\bassum(?:e|es)\b", after, re.I) or _USES_ROLE_AFTER.match(after) \
+            or _MAY_ACCESS_AFTER.match(after) and _ABOUT_PERMISSIONS.search(text):
+        return Reading("required", "low", "named as who uses a role or permission")
+    if _TESTED_BEFORE.search(before):
+        return Reading("required", "low", "named in what the tests do, not as something to create")
+    if _GUIDANCE_BEFORE.search(before) or _USE_AFTER.match(after) and re.search(r"\b(?:for|into)\s+(?:the\s+)?$", before, re.I):
+        return Reading("required", "low", "named in guidance or a use the answer supports, not as something to create")
+    if not before.strip(" *-:") and _CLASS_RULE_AFTER.match(after) and _RULES_SECTION.search(section):
+        return Reading("required", "low", "a rule for every such resource, not a demand to create one")
     if _ENDPOINT.search(before) or _ENDPOINT_AFTER.search(after):
         return Reading("required", "low", "mentioned as the service of a VPC endpoint")
     if _ASSUMER_AFTER.search(after):
