@@ -579,3 +579,10 @@ def test_a_placeholder_under_a_conditional_lead_and_a_workaround_later_in_the_it
     assert by_key(item)["concept-acm"].confidence == "low"
     other = "- Custom domain names with ACM certificates. Use a placeholder like your office IP for the SSH CIDR.\n"
     assert by_key(other)["concept-acm"].confidence == "high"
+
+
+def test_alarms_and_sns_notifications_in_one_section_ask_for_alarm_actions():
+    same = "## Monitoring\n- Set up alarms to watch EC2 CPU usage\n- Send notifications through SNS\n"
+    assert by_key(same)["alarm-notifications"].confidence == "high"
+    apart = "## Monitoring\n- Set up alarms to watch EC2 CPU usage\n\n## Messaging\n- Send order notifications through SNS\n"
+    assert "alarm-notifications" not in by_key(apart)

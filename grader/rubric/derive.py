@@ -514,6 +514,17 @@ def _monitoring(stmts: list[Statement], b: _Builder) -> None:
         if m:
             b.add("access-logging", "monitoring", s.text, s.line, "REQ053", {"all": bool(re.search(r"\ball\b|\bevery\b|\beach\b", low))},
                   severity="low", reading=s.reading(m.start(), m.end()))
+    # "Set up alarms to watch EC2 CPU usage" and, in the same section, "Send notifications through SNS": the alarms notify
+    sections: dict[str, list[Statement]] = {}
+    for s in stmts:
+        sections.setdefault(s.section, []).append(s)
+    for section, members in sections.items():
+        alarm = next((s for s in members if (r := _reading(s, r"\balarms?\b")) and r.polarity == "required" and r.confidence == "high"), None)
+        notify = next((s for s in members if re.search(r"\bsns\b", s.text, re.I) and re.search(r"notif|alert", s.text, re.I)), None)
+        if section and alarm is not None and notify is not None and notify is not alarm:
+            r = _reading(notify, r"\bsns\b") or REQUIRED
+            b.add("alarm-notifications", "monitoring", notify.text, notify.line, "REQ050", {}, severity="medium",
+                  reading=r if r.polarity == "required" else Reading(r.polarity, r.confidence, r.reason))
     if alarm_asks:
         first = alarm_asks[0][0]
         metrics = list(dict.fromkeys(m for _, ms in alarm_asks for m in ms))
