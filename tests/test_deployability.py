@@ -428,3 +428,14 @@ def test_a_variable_the_prompt_says_exists_needs_no_declaration():
     assert "fail" not in statuses(run_check("DEP001", uses, told))
     shown = Context(prompt='Declare the region:\n```\nvariable "aws_region" {\n  type = string\n}\n```\n')
     assert "fail" in statuses(run_check("DEP001", uses, shown))
+
+
+def test_a_function_terraform_does_not_have_fails_validate():
+    for_each = ('resource "aws_iam_role_policy_attachment" "a" {\n  for_each = { for p in var.arns : "${FN(p, "[^a-z]", "-")}" => p }\n'
+                '  role = "r"\n  policy_arn = each.value\n}\n')
+    assert [f.found for f in run_check("DEP038", {"main.tf": for_each.replace("FN", "regexreplace")}) if f.status == "fail"] == ["regexreplace"]
+    assert statuses(run_check("DEP038", {"main.tf": for_each.replace("FN", "replace")})) == {"pass"}
+    # `$${topic()}` is literal text (IoT SQL), and a provider function is namespaced
+    literal = ('resource "aws_iot_topic_rule" "r" {\n  sql = "SELECT * FROM \'t\'"\n  partition_key = "$${topic()}"\n'
+               '  name = provider::aws::arn_parse(var.arn).resource\n}\n')
+    assert statuses(run_check("DEP038", {"main.tf": literal})) == {"pass"}

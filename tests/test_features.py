@@ -232,6 +232,11 @@ CASES = [
     ("REQ082", {},
      {"main.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = "logs"\n}\n'},
      {"main.tf": 'variable "environment_suffix" {}\nresource "aws_s3_bucket" "b" {\n  bucket = "logs-${var.environment_suffix}"\n}\n'}),
+    ("REQ082", {},  # a stage name is unique only within its API: it needs no suffix; the API's own name does
+     {"main.tf": 'variable "environment_suffix" {}\nresource "aws_apigatewayv2_api" "a" {\n  name = "payments"\n}\n'
+                 'resource "aws_apigatewayv2_stage" "s" {\n  api_id = aws_apigatewayv2_api.a.id\n  name = "prod"\n}\n'},
+     {"main.tf": 'variable "environment_suffix" {}\nresource "aws_apigatewayv2_api" "a" {\n  name = "payments-${var.environment_suffix}"\n}\n'
+                 'resource "aws_apigatewayv2_stage" "s" {\n  api_id = aws_apigatewayv2_api.a.id\n  name = "prod"\n}\n'}),
     ("REQ090", {"names": ["vpc id", "bucket name"]},
      {"main.tf": 'output "vpc_id" {\n  value = 1\n}\n'},
      {"main.tf": 'output "vpc_id" {\n  value = 1\n}\noutput "logs_bucket_name" {\n  value = 2\n}\n'}),

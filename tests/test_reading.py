@@ -560,6 +560,13 @@ def test_guardduty_protection_features_are_not_the_services():
     ("- Create S3 buckets with SSE-KMS encryption using a customer-managed KMS key\n", "concept-kms", "high"),
     ("- Lambda environment variables must be encrypted using KMS\n", "encryption-at-rest", "low"),
     ("- Encrypt all data at rest with KMS.\n", "encryption-at-rest", "high"),
+    # where such things may not sit; a setting for a kind in a lifecycle section; a KMS key's rotation is not secrets'
+    ("We can't have our public-facing load balancers sitting in the backend network.\n", "concept-alb", "low"),
+    ("Put the load balancers in the public subnets.\n", "concept-alb", "high"),
+    ("### Resource Lifecycle\n- RDS: Use `skip_final_snapshot=True`\n", "concept-rds", "low"),
+    ("### Database\n- RDS: Use PostgreSQL 15 with Multi-AZ\n", "concept-rds", "high"),
+    ("- Implement a KMS key with automatic rotation for envelope encryption of Kubernetes secrets\n", "concept-secret-rotation", "low"),
+    ("- Rotate the database secrets every 30 days\n", "concept-secret-rotation", "high"),
     # a parameter store for sensitive values asks for SecureString, unless the prompt names a plain String type
     ("- Store the API token securely in Parameter Store.\n", "secure-parameters", "high"),
     ("- Store the username in parameter store insecure string.\n", "secure-parameters", "low"),
@@ -586,3 +593,11 @@ def test_alarms_and_sns_notifications_in_one_section_ask_for_alarm_actions():
     assert by_key(same)["alarm-notifications"].confidence == "high"
     apart = "## Monitoring\n- Set up alarms to watch EC2 CPU usage\n\n## Messaging\n- Send order notifications through SNS\n"
     assert "alarm-notifications" not in by_key(apart)
+
+
+def test_aws_managed_keys_said_once_make_every_bare_kms_mention_that_key():
+    assert by_key("- SSE-KMS encryption on all S3 buckets\n")["concept-kms"].confidence == "high"
+    managed = "- Create S3 buckets with SSE-KMS using AWS-managed keys (aws/s3)\n- SSE-KMS encryption on all S3 buckets\n"
+    assert by_key(managed)["concept-kms"].confidence == "low"
+    own = managed + "- Create a customer-managed KMS key for the database\n"
+    assert by_key(own)["concept-kms"].confidence == "high"

@@ -178,7 +178,7 @@ def test_star_args_are_not_an_unknown_argument_of_a_construct():
 
 
 def test_import_of_an_answer_module_that_is_not_delivered():
-    stack = "from lib.vpc_stack import VpcStack\nfrom lib import helpers\nfrom aws_cdk import Stack\nimport yaml.constructor\n"
+    stack = "from lib.vpc_stack import VpcStack\nfrom lib import helpers\nfrom aws_cdk import Stack\nimport yaml.constructor\n\n\nclass TapStack(Stack):\n    pass\n"
     files = {"tap.py": "from lib.tap_stack import TapStack\n", "lib/tap_stack.py": stack}
     findings = [f for f in run_check("DEP015", files) if f.status == "fail"]
     assert [f.found for f in findings] == ["lib.vpc_stack"]  # `from lib import helpers` may name what lib/__init__.py defines
@@ -186,7 +186,10 @@ def test_import_of_an_answer_module_that_is_not_delivered():
     assert not [f for f in run_check("DEP015", delivered) if f.status == "fail"]
     relative = {"lib/tap_stack.py": "from .vpc_stack import VpcStack\nfrom . import helpers\n", "tap.py": "import lib.tap_stack\n"}
     assert [f.found for f in run_check("DEP015", relative) if f.status == "fail"] == [".vpc_stack"]
-    assert not [f for f in run_check("DEP015", {**relative, "lib/vpc_stack.py": "x = 1\n"}) if f.status == "fail"]
+    assert not [f for f in run_check("DEP015", {**relative, "lib/vpc_stack.py": "try:\n    from x import VpcStack\nexcept ImportError:\n    VpcStack = None\n"}) if f.status == "fail"]
+    # the module is delivered but does not define the name: ImportError
+    assert [f.found for f in run_check("DEP015", {**relative, "lib/vpc_stack.py": "class NetworkStack: pass\n"}) if f.status == "fail"] == [".vpc_stack.VpcStack"]
+    assert not [f for f in run_check("DEP015", {**relative, "lib/vpc_stack.py": "from lib.base import *\n"}) if f.status == "fail"]
     # a package the answer does not have is a library: no claim
     assert not [f for f in run_check("DEP015", {"main.py": "from common.utils import x\n"}) if f.status == "fail"]
 
@@ -216,6 +219,7 @@ APP = "import aws_cdk as cdk\nfrom aws_cdk import Stack, aws_s3 as s3\napp = cdk
     ("@aws-cdk/aws-kms:defaultKeyPolicies", APP, False),  # read only by aws_kms, which the app does not use
     ("@aws-cdk/aws-s3:grantWriteWithoutAcl", APP, False),  # read only by the grant methods
     ("@aws-cdk/aws-s3:grantWriteWithoutAcl", APP + "s3.Bucket(app, 'B').grant_write(None)\n", True),
+    ("@aws-cdk/aws-s3:grantWriteWithoutAcl", APP + "s3.Bucket(app, 'B')\nsecret.grant_write(None)\n", False),  # not a bucket's grant
     ("aws-cdk:enableDiffNoFail", APP, False),  # a CLI setting no construct reads
     ("@aws-cdk/aws-lambda:recognizeLayerVersion", APP, False),  # a current v2 flag
 ])

@@ -42,14 +42,18 @@ def _context_flags(program: Program) -> Iterator[tuple[str, Location]]:
 
 def _reads(program: Program, readers: list[str]) -> bool:
     """Does the answer reach code that reads the flag? `core/lib/stack`: every app; a module's grants file
-    (`aws-s3/lib/bucket-grants`): a `grant_*` call on an import of that module; any other file: an import of it."""
+    (`aws-s3/lib/bucket-grants`): a `grant_*` call on a construct of that module; any other file: an import of it."""
     imported = {".".join(full.split(".")[:2]) for facts in program.python for _, full, _ in facts.imports}
-    granted = any(".grant" in f.text for f in program.files if f.language == "python")
     for reader in readers:
         module, stem = reader.split("/")[0], reader.rsplit("/", 1)[-1]
         if module == "core" and stem == "stack":
             return True
-        if f"aws_cdk.{module.replace('-', '_')}" in imported and (granted or "grant" not in stem):
+        if f"aws_cdk.{module.replace('-', '_')}" not in imported:
+            continue
+        # a grants file is read by a grant on that module's own constructs (`bucket.grant_write`), not `secret.grant_write`
+        prefix = module.replace("-", "_") + "_"
+        if "grant" not in stem or any(r.type.startswith(prefix) and any(".grant" in c for c in r.meta.get("calls", []))
+                                      for r in program.resources if r.dialect == "cdk"):
             return True
     return False
 

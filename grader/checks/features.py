@@ -1457,6 +1457,15 @@ _NAME_KEYS = ("name", "bucket", "function_name", "identifier", "cluster_identifi
               "queue_name", "topic_name", "alarm_name", "name_prefix")
 
 
+# Names unique only within a parent (a stage within its API, an inline policy within its role, a service within its
+# cluster): two environments never collide on them, so they need no environment suffix.
+_PARENT_SCOPED_NAMES = frozenset({
+    "aws_api_gateway_stage", "aws_apigatewayv2_stage", "aws_lambda_alias", "aws_iam_role_policy", "aws_iam_user_policy",
+    "aws_iam_group_policy", "aws_ecs_service", "aws_cloudwatch_log_stream", "aws_cloudwatch_log_metric_filter",
+    "aws_autoscaling_policy", "aws_appautoscaling_policy", "aws_route53_record", "aws_glue_catalog_table", "aws_lambda_permission",
+})
+
+
 def _physical_name(program: Program, r: Resource, seen: frozenset[str] = frozenset()) -> tuple[str, str, bool] | None:
     """(attribute, name text, fully known) of one resource's explicit physical name, None when it sets none.
 
@@ -1593,7 +1602,7 @@ class EnvironmentSuffix(_RubricCheck):
     fix = "Add an environment_suffix input and append it to every physical name."
 
     def evaluate(self, program, ctx, requirement, params) -> Iterator[Finding]:
-        names = _physical_names(program)
+        names = [n for n in _physical_names(program) if n[0].type not in _PARENT_SCOPED_NAMES]
         text = _code_text(program).lower()
         if not _SUFFIX_INPUT.search(text):  # `environment_suffix`, Pulumi config `envSuffix`
             yield self.missing("No environment suffix input exists; names cannot be made unique per environment.")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import posixpath
 import re
 from collections import defaultdict
-from typing import Iterator
+from typing import Any, Iterator
 
 from .. import schema
-from ..ir import Expr, Location, Program, scope_of, scoped
+from ..ir import Expr, Location, Program, scope_of, scoped, walk_values
 from .base import Check, Context, Finding, register
 
 
@@ -383,9 +384,10 @@ class MissingAnswerModule(Check):
     area = "deployability"
     severity = "critical"
     description = ("An import of a module of the answer's own package (`from lib.vpc_stack import VpcStack`, with "
-                   "other files under `lib/`) that the deliverable does not contain.")
-    why = "Python: ModuleNotFoundError `No module named 'lib.vpc_stack'` when the entry point runs, before anything deploys."
-    fix = "Deliver the module (lib/vpc_stack.py), or import the class from the file that defines it."
+                   "other files under `lib/`) that the deliverable does not contain, or that does not define the name imported.")
+    why = ("Python: ModuleNotFoundError `No module named 'lib.vpc_stack'`, or ImportError `cannot import name 'VpcStack' from "
+           "'lib.vpc_stack'`, when the entry point runs, before anything deploys.")
+    fix = "Deliver the module (lib/vpc_stack.py) with the class, or import the class from the file that defines it."
     bad = "lib/tap_stack.py: from lib.vpc_stack import VpcStack  (and no lib/vpc_stack.py)"
     good = "lib/tap_stack.py: from lib.vpc_stack import VpcStack  (and lib/vpc_stack.py delivered)"
 
@@ -393,6 +395,7 @@ class MissingAnswerModule(Check):
         if not program.python:
             return
         paths = {f.path for f in program.files} | set(program.deliverable.other_files)
+        texts = {f.path: f.text for f in program.files if f.language == "python" and f.parsed}
         dirs = {"/".join(p.split("/")[:i]) for p in paths for i in range(1, p.count("/") + 1)}
         checked = problems = 0
         reported: set[tuple[str, str]] = set()
@@ -418,6 +421,15 @@ class MissingAnswerModule(Check):
                     continue  # not a package of the answer (a library, or the answer's layout is not known)
                 checked += 1
                 name = full[:dots] + ".".join(parts[:-1])
+                files = [f"{b}/{module}.py" for b in bases if f"{b}/{module}.py" in paths]
+                if files and (facts.path, full) not in reported and not program.deliverable.truncated \
+                        and all(f in texts and not program.elided_file(f) for f in files) \
+                        and not any(parts[-1] in _top_level_names(texts[f]) or "*" in _top_level_names(texts[f]) for f in files):
+                    reported.add((facts.path, full))
+                    problems += 1
+                    yield self.finding("fail", f"`{parts[-1]}` is imported from `{name}` in {facts.path}, but {files[0]} does not "
+                                       f"define it: ImportError when the program runs.", [Location(facts.path, line)], found=full)
+                    continue
                 if any(f"{b}/{module}.py" in paths or f"{b}/{module}" in dirs for b in bases) or (facts.path, name) in reported:
                     continue
                 reported.add((facts.path, name))
@@ -429,6 +441,31 @@ class MissingAnswerModule(Check):
                                    [Location(facts.path, line)], found=name)
         if checked and not problems:
             yield self.finding("pass", f"The {checked} imports of the answer's own modules name delivered files.")
+
+
+def _top_level_names(text: str) -> set[str]:
+    """Names a module binds at its top level (also inside top-level if/try/with); "*" when it may bind any name."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return {"*"}
+    names: set[str] = set()
+    body = list(tree.body)
+    while body:
+        node = body.pop()
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {"*" if a.name == "*" else (a.asname or a.name.split(".")[0]) for a in node.names}
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+        elif isinstance(node, (ast.If, ast.Try, ast.With, ast.For, ast.While)):
+            body += node.body + getattr(node, "orelse", []) + getattr(node, "finalbody", []) \
+                + [h for handler in getattr(node, "handlers", []) for h in handler.body]
+    if "__getattr__" in names:
+        names.add("*")
+    return names
 
 
 _REQUIRED_PROVIDERS = re.compile(r"^\s*required_providers\s*\{", re.M)
@@ -554,3 +591,86 @@ class BareInterpolation(Check):
                                        f"escape it as `$${{{names[0]}}}`.", [r.line_of(key)], found=f"${{{names[0]}}}")
         if checked and not problems:
             yield self.finding("pass", f"No string of {checked} CDKTF resources interpolates a bare name.")
+
+
+# Terraform's built-in functions (developer.hashicorp.com/terraform/language/functions, Terraform 1.10). A call of any
+# other name, outside a provider namespace (`provider::aws::arn_parse`), fails `terraform validate`.
+TERRAFORM_FUNCTIONS = frozenset("""
+abs ceil floor log max min parseint pow signum chomp endswith format formatlist indent join lower regex regexall replace
+split startswith strcontains strrev substr templatestring title trim trimprefix trimsuffix trimspace upper alltrue anytrue
+chunklist coalesce coalescelist compact concat contains distinct element flatten index keys length lookup matchkeys merge
+one range reverse setintersection setproduct setsubtract setunion slice sort sum transpose values zipmap base64decode
+base64encode base64gzip csvdecode jsondecode jsonencode textdecodebase64 textencodebase64 urlencode yamldecode yamlencode
+abspath dirname pathexpand basename file fileexists fileset filebase64 templatefile formatdate plantimestamp timeadd
+timecmp timestamp base64sha256 base64sha512 bcrypt filebase64sha256 filebase64sha512 filemd5 filesha1 filesha256
+filesha512 md5 rsadecrypt sha1 sha256 sha512 uuid uuidv5 cidrhost cidrnetmask cidrsubnet cidrsubnets can issensitive
+nonsensitive sensitive tobool tolist tomap tonumber toset tostring try type ephemeralasnull
+""".split())
+_CALL = re.compile(r"(?<![\w.:$])([a-z_][a-z0-9_]*)\s*\(")
+_HCL_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _interpolations(text: str) -> list[str]:
+    """The expressions inside a template's `${...}` (balanced braces)."""
+    out, i = [], text.find("${")
+    while i != -1:
+        if i and text[i - 1] == "$":  # `$${topic()}` is the literal text ${topic()}, as in IoT rule SQL
+            i = text.find("${", i + 2)
+            continue
+        depth, j = 0, i + 1
+        while j < len(text):
+            depth += {"{": 1, "}": -1}.get(text[j], 0)
+            if depth == 0:
+                break
+            j += 1
+        out.append(text[i + 2:j])
+        i = text.find("${", j)
+    return out
+
+
+def _called(text: str, template: bool, depth: int = 0) -> set[str]:
+    """Function names an expression (or a template's interpolations) calls, strings within included."""
+    names: set[str] = set()
+    for part in (_interpolations(text) if template else [text]):
+        names |= {m.group(1) for m in _CALL.finditer(_HCL_STRING.sub('""', part))}
+        if depth < 3:
+            for literal in _HCL_STRING.findall(part):
+                names |= _called(literal[1:-1], True, depth + 1)
+    return names
+
+
+@register
+class UnknownTerraformFunction(Check):
+    id = "DEP038"
+    name = "unknown-terraform-function"
+    area = "deployability"
+    severity = "critical"
+    description = "An HCL expression calls a function Terraform does not have (`regexreplace`, `to_lower`, `strjoin`)."
+    why = "terraform validate fails with 'Call to unknown function: There is no function named \"regexreplace\"'."
+    fix = "Use Terraform's built-in functions (replace() takes a /regex/ pattern; lower(), join(), ...)."
+    bad = 'locals {\n  name = regexreplace(var.name, "[^a-z]", "")\n}'
+    good = 'locals {\n  name = replace(var.name, "/[^a-z]/", "")\n}'
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        if not _hcl(program):
+            return
+        values: list[tuple[Any, Location]] = [((r.attributes, r.meta), r.location) for r in program.resources if r.dialect == "terraform"]
+        values += [(v, loc) for v, loc in program.locals.values()]
+        values += [(o.value, o.location) for o in program.outputs]
+        values += [(m.attributes, m.location) for m in program.modules]
+        values += [(v.default, v.location) for v in program.variables.values()]
+        reported: set[str] = set()
+        checked = 0
+        for value, location in values:
+            if not location.file.endswith(".tf"):
+                continue
+            for leaf in walk_values(value):
+                if not isinstance(leaf, Expr):
+                    continue
+                checked += 1
+                for name in sorted(_called(leaf.text, leaf.is_template) - TERRAFORM_FUNCTIONS - reported):
+                    reported.add(name)
+                    yield self.finding("fail", f"`{name}()` is not a Terraform function: terraform validate fails with "
+                                       f"'Call to unknown function'.", [location], found=name)
+        if checked and not reported:
+            yield self.finding("pass", "Every function called is one of Terraform's built-in functions.")

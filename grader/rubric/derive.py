@@ -280,6 +280,7 @@ _GENERIC_NAMES = {"sqs": r"queues?"}
 # "SSE-KMS encryption using AWS-managed keys (aws/s3)": KMS encryption with a key AWS owns, no key for the answer to create
 _AWS_MANAGED_KEY = re.compile(r"\baws[- ]managed (?:kms )?keys?\b|\baws/(?:s3|rds|ebs|lambda|sns|sqs|dynamodb|secretsmanager)\b", re.I)
 _OWN_KEY = re.compile(r"customer[- ]managed|\bcmks?\b|(?:own|our|your|dedicated|custom|separate) (?:kms )?keys?|(?:create|provision)\w* (?:a |an |the )?(?:new )?kms keys?", re.I)
+_KEY_ROTATION = re.compile(r"\bkms\b|\bkeys?\b[^.]{0,25}\brotat", re.I)
 _S3_MANAGED_ALTERNATIVE = re.compile(r"\b(?:sse-s3|aes-?256|s3[- ]managed(?: keys?)?)\s*(?:,|or|/)\s*(?:sse-)?kms|\bkms\s*(?:,|or|/)\s*(?:sse-s3|aes-?256|s3[- ]managed)", re.I)
 
 
@@ -317,6 +318,9 @@ def _concepts(stmts: list[Statement], b: _Builder) -> None:
                 coordinated[i] = Reading("required", "low", f"a generic word, not the service: the prompt never names {concept.label}")
             if concept.id == "kms" and coordinated[i].polarity == "required" and _S3_MANAGED_ALTERNATIVE.search(s.text):
                 coordinated[i] = Reading("optional", "high", "the prompt allows S3-managed encryption (SSE-S3) instead")
+            elif concept.id == "secret_rotation" and coordinated[i].polarity == "required" and _KEY_ROTATION.search(s.text) \
+                    and not re.search(r"secrets manager|passwords?|credentials?", s.text, re.I):
+                coordinated[i] = Reading("required", "low", "the rotation of a KMS key, not of secrets")
             elif concept.id == "kms" and coordinated[i].polarity == "required" and not _OWN_KEY.search(s.text) \
                     and _AWS_MANAGED_KEY.search(s.text):
                 coordinated[i] = Reading("required", "low", "KMS encryption with an AWS-managed key asks for no key of the answer's own")
@@ -358,6 +362,9 @@ def _concepts(stmts: list[Statement], b: _Builder) -> None:
                   reading=s.reading(m.start(), m.end()))
     for concept_id, r in sorted(placeholders, key=lambda p: (p[0], p[1].reason)):
         b.weaken(f"concept-{concept_id}", r)
+    # "SSE-KMS with AWS-managed keys (aws/s3)" said once makes every bare "SSE-KMS" of the prompt that key, unless it asks for its own
+    if any(_AWS_MANAGED_KEY.search(s.text) for s in stmts) and not any(_OWN_KEY.search(s.text) for s in stmts):
+        b.weaken("concept-kms", Reading("required", "low", "the prompt asks for KMS encryption with AWS-managed keys, no key of the answer's own"))
 
 
 def _coordinated(s: Statement, spans: list[tuple[int, int]]) -> list[Reading]:

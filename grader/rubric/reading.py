@@ -95,7 +95,12 @@ _SETTING_BEFORE = re.compile(r"\b(?:we'?re|we are|they'?re|they are)\s+(?:alread
                              r"[^.;,]*\b(?:through|via|behind|on|in|with)\s+(?:the\s+|an?\s+)?$", re.I)
 # "S3 buckets must be configured to allow deletion" under "Destroyability Requirements": a rule for every thing of a kind,
 # stated in the plural in a section of rules.
-_RULES_SECTION = re.compile(r"destroy|teardown|clean-?up|constraints?|guidelines?|conventions?|compliance|rules\b", re.I)
+_RULES_SECTION = re.compile(r"destroy|teardown|clean-?up|lifecycle|constraints?|guidelines?|conventions?|compliance|rules\b", re.I)
+# "RDS: Use `skip_final_snapshot=True`" in such a section: a setting for the kind wherever it exists.
+_KIND_SETTING_AFTER = re.compile(r"^(?:\s*/\s*[\w -]+)?\s*:\s*(?:use|set|enable|disable|no|never|always|must)\b", re.I)
+# "we can't have our public-facing load balancers sitting in the same network as ...": where such things may not sit.
+_NEGATED_PLACEMENT = re.compile(r"\b(?:can'?t|cannot|must not|mustn'?t|shouldn'?t|should not|don'?t want(?: to)?|never)\s+(?:have|put|place|let|keep)\s+"
+                                r"(?:our\s+|the\s+|any\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 _CLASS_RULE_AFTER = re.compile(r"^\s*(?:[\w-]+\s+)?(?:buckets|instances|databases|tables|functions|queues|topics|clusters|volumes|keys"
                                r"|log groups|repositories|secrets|streams)\s+(?:must|should|shall|need to)\s+(?:not\s+|never\s+|always\s+)?"
                                r"(?:be|have|use|allow|enable|include|support|set|retain|stay)\b", re.I)
@@ -221,7 +226,9 @@ def read_mention(text: str, start: int, end: int, section: str = "", lead: str =
         return Reading("required", "low", "named in what the tests do, not as something to create")
     if _GUIDANCE_BEFORE.search(before) or _USE_AFTER.match(after) and re.search(r"\b(?:for|into)\s+(?:the\s+)?$", before, re.I):
         return Reading("required", "low", "named in guidance or a use the answer supports, not as something to create")
-    if not before.strip(" *-:") and _CLASS_RULE_AFTER.match(after) and _RULES_SECTION.search(section):
+    if _NEGATED_PLACEMENT.search(before):
+        return Reading("required", "low", "named in where such resources may not sit, not as something to create")
+    if not before.strip(" *-:") and (_CLASS_RULE_AFTER.match(after) or _KIND_SETTING_AFTER.match(after)) and _RULES_SECTION.search(section):
         return Reading("required", "low", "a rule for every such resource, not a demand to create one")
     if _ENDPOINT.search(before) or _ENDPOINT_AFTER.search(after):
         return Reading("required", "low", "mentioned as the service of a VPC endpoint")
