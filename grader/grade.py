@@ -186,7 +186,8 @@ def grade_task(task: Task, rubric: Any = None, subjects: tuple[str, ...] = ("res
         if program is None:
             continue
         ctx.subject = name
-        findings = run_checks(program, ctx, rubric, subject_text(name, task))
+        ctx.answer_text = subject_text(name, task)
+        findings = run_checks(program, ctx, rubric, ctx.answer_text)
         if selection:
             findings = [f for f in findings if selection.keeps(f)]
         out_subjects.append(Subject(name, program, findings, score(findings, program)))

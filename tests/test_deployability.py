@@ -439,3 +439,12 @@ def test_a_function_terraform_does_not_have_fails_validate():
     literal = ('resource "aws_iot_topic_rule" "r" {\n  sql = "SELECT * FROM \'t\'"\n  partition_key = "$${topic()}"\n'
                '  name = provider::aws::arn_parse(var.arn).resource\n}\n')
     assert statuses(run_check("DEP038", {"main.tf": literal})) == {"pass"}
+
+
+def test_an_asset_the_answer_builds_itself_is_not_judged_missing():
+    code = {"__main__.py": 'import pulumi, pulumi_aws as aws\naws.lambda_.Function("f", role="r", code=pulumi.FileArchive("./lambda_code.zip"))\n'}
+    assert statuses(run_check("STR008", code, Context(answer_text="Deploy with `pulumi up`.\n"))) == {"fail"}
+    built = "```bash\nmkdir -p build && zip -r lambda_code.zip handler.py\n```\n"
+    assert statuses(run_check("STR008", code, Context(answer_text=built))) == {"unknown"}
+    script = "```python\nzip_file = 'lambda_code.zip'\nwith zipfile.ZipFile(zip_file, 'w') as zf:\n    zf.write('h.py')\n```\n"
+    assert statuses(run_check("STR008", code, Context(answer_text=script))) == {"unknown"}

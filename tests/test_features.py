@@ -550,3 +550,13 @@ def test_cdk_string_parameters_are_never_secure_strings():
             "        ssm.StringParameter(self, 'P', parameter_name='/app/NAME', string_value=arn)\n")
     assert judge("REQ045", {"lib/tap_stack.py": code.replace("NAME", "api-token")}) == {"fail"}
     assert judge("REQ045", {"lib/tap_stack.py": code.replace("NAME", "api-token-arn")}) == {"unknown"}  # it points at a secret
+
+
+def test_a_region_set_only_in_the_answers_instructions_is_not_judged():
+    cls = REGISTRY["REQ010"]
+    req = Requirement(id="R", area=cls.area, text="t")
+    code = {"__main__.py": 'import pulumi_aws as aws\naws.s3.Bucket("b")\n'}
+    told = Context(answer_text="```bash\npulumi config set aws:region us-east-1\n```\n")
+    other = Context(answer_text="```bash\npulumi config set aws:region eu-west-1\n```\n")
+    assert {f.status for f in cls().evaluate(program_of(code), told, req, {"regions": ["us-east-1"]})} == {"unknown"}
+    assert {f.status for f in cls().evaluate(program_of(code), other, req, {"regions": ["us-east-1"]})} == {"fail"}

@@ -567,6 +567,19 @@ def test_guardduty_protection_features_are_not_the_services():
     ("### Database\n- RDS: Use PostgreSQL 15 with Multi-AZ\n", "concept-rds", "high"),
     ("- Implement a KMS key with automatic rotation for envelope encryption of Kubernetes secrets\n", "concept-secret-rotation", "low"),
     ("- Rotate the database secrets every 30 days\n", "concept-secret-rotation", "high"),
+    # what a recorder or check looks at, who an endpoint lets talk, a comparison, endpoint services across a dash, a possible use
+    ("- Configure AWS Config with recording enabled for EC2, RDS, and S3 resources\n", "concept-rds", "low"),
+    ("- Deploy a Lambda function to check EC2 instances for required tags\n", "concept-ec2", "low"),
+    ("- Deploy EC2 instances for the web tier\n", "concept-ec2", "high"),
+    ("- We want to manage EC2 instances using Systems Manager\n", "concept-ec2", "low"),
+    ("- This lets EC2 instances communicate with Systems Manager\n", "concept-ec2", "low"),
+    ("- Flow Logs to S3 are cheaper than CloudWatch Logs\n", "concept-cloudwatch-logs", "low"),
+    ("- VPC Endpoints - for ECR, S3, and EC2 services\n", "concept-ecr", "low"),
+    ("- GuardDuty running across all accounts to catch potential security issues\n", "concept-guardduty", "high"),
+    ("- EC2 tag checker: ec2:DescribeInstances, ec2:DescribeTags\n", "concept-ec2", "low"),
+    # an input passed in is supplied, not created
+    ("- The code must be parameterized so I can pass in values for VPC ID and subnet IDs.\n", "concept-vpc", "low"),
+    ("- Create a VPC with three subnets.\n", "concept-vpc", "high"),
     # a parameter store for sensitive values asks for SecureString, unless the prompt names a plain String type
     ("- Store the API token securely in Parameter Store.\n", "secure-parameters", "high"),
     ("- Store the username in parameter store insecure string.\n", "secure-parameters", "low"),
@@ -601,3 +614,27 @@ def test_aws_managed_keys_said_once_make_every_bare_kms_mention_that_key():
     assert by_key(managed)["concept-kms"].confidence == "low"
     own = managed + "- Create a customer-managed KMS key for the database\n"
     assert by_key(own)["concept-kms"].confidence == "high"
+
+
+def test_a_possible_use_is_optional():
+    assert by_key("- Public subnets for potential ALBs\n")["concept-alb"].polarity == "optional"
+    assert by_key("- Public subnets for the ALBs\n")["concept-alb"].polarity == "required"
+
+
+def test_an_existing_one_looked_up_leaves_a_missing_claim_unverified(tmp_path):
+    lookup = ("```python\n# lib/tap_stack.py\nfrom aws_cdk import Stack, aws_ec2 as ec2\n\n\nclass TapStack(Stack):\n"
+              "    def __init__(self, scope, id):\n        super().__init__(scope, id)\n"
+              "        vpc = ec2.Vpc.from_lookup(self, 'V', vpc_id='vpc-1')\n```\n")
+    prompt = "- Create a VPC for the application.\n"
+
+    def graded(folder, response):
+        folder.mkdir()
+        (folder / "PROMPT.md").write_text(prompt)
+        (folder / "MODEL_RESPONSE.md").write_text(response)
+        (folder / "metadata.json").write_text('{"platform": "cdk", "language": "py"}')
+        task = load_task(str(folder))
+        return grade_task(task, derive_rubric(task.prompt, task.platform, task.language))["subjects"][0]
+
+    assert _status(graded(tmp_path / "a", lookup), "VPC") == "unknown"
+    nothing = lookup.replace("vpc = ec2.Vpc.from_lookup(self, 'V', vpc_id='vpc-1')", "pass")
+    assert _status(graded(tmp_path / "b", nothing), "VPC") == "fail"

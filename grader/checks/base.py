@@ -58,6 +58,7 @@ class Context:
     prompt: str = ""
     subject: str = "code"  # response | ideal | code
     prompt_problem: str = ""  # the prompt is over its limit: only its start was read (grader.budgets)
+    answer_text: str = ""  # the subject's whole text (prose and instructions too), for what is set outside the code
 
 
 class Check:

@@ -77,6 +77,8 @@ def _tokens(types: tuple[str, ...]) -> tuple[re.Pattern, ...]:
         camel = "".join(w[:1].upper() + w[1:] for w in words)
         out.append(re.compile(rf'"{re.escape(t)}"|\b{re.escape(t)}\b(?=\s*[."{{(])'))
         out.append(re.compile(rf"\b{camel}\("))
+        # an existing one looked up: `ec2.Vpc.from_lookup(`, `aws.ec2.get_vpc(`
+        out.append(re.compile(rf"\b{camel}\.from_\w+\(|\bget_{re.escape(rest)}(?:_output)?\("))
         if len(words) > 1:
             service, cls = words[0], "".join(w[:1].upper() + w[1:] for w in words[1:])
             out.append(re.compile(rf"\b_?{re.escape(service)}_?\.(?:Cfn)?{cls}\("))

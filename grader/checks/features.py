@@ -183,6 +183,9 @@ class Regions(_RubricCheck):
         if not seen:
             if any(r is None for r, _, _ in configured):
                 yield self.finding("unknown", f"Expected {', '.join(required)}; the region is set from a variable with no known value.", locations)
+            elif told := sorted(set(_INSTRUCTED_REGION.findall(ctx.answer_text)) & set(required)):
+                yield self.finding("unknown", f"Expected {', '.join(required)}; the code does not set the region, but the answer's "
+                                   f"instructions do ({', '.join(told)}: stack configuration, environment or CLI flag).", [])
             else:
                 yield self.missing(f"Expected {', '.join(required)}; the region is not set anywhere in the code.", found=None)
         elif missing:
@@ -219,6 +222,11 @@ def _zones_used(program: Program) -> list[tuple[str, Location]]:
 # need not configure one.
 _PROVIDER_ELSEWHERE = re.compile(r"provider\.tf|provider (?:block|configuration)s? (?:is |are )?(?:already )?(?:provided|present|exists?|given|supplied|"
                                  r"configured elsewhere|handled)|(?:do not|don't|no need to) (?:define|configure|create|write|include) (?:the |a |an )?(?:aws )?provider", re.I)
+
+
+# Where an answer sets the region outside its code: `pulumi config set aws:region us-east-1`, `aws:region: us-east-1` in a
+# stack file, `export AWS_REGION=...`, `CDK_DEFAULT_REGION=...`, `--region ...`.
+_INSTRUCTED_REGION = re.compile(r"(?:aws:region|AWS_(?:DEFAULT_)?REGION|CDK_DEFAULT_REGION|--region)[\s:=\"']+([a-z]{2}(?:-gov)?-[a-z]+-\d)\b")
 
 
 @register

@@ -213,6 +213,23 @@ def _produced(program: Program) -> tuple[set[str], str]:
     return produced, commands
 
 
+_BUILD_COMMAND = r"(?:mkdir|zip|pip3?\s+install|cp|mv|touch|tar|unzip|npm|yarn|docker\s+build|sam\s+build)\b[^\n]*"
+
+
+def _built_by_answer(path: str, text: str) -> str | None:
+    """How the answer's own instructions or scripts make the asset (`mkdir -p lambda_layer/python`, a zipfile.ZipFile
+    writing lambda_code.zip), or None."""
+    base = re.escape(posixpath.basename(path.rstrip("/")))
+    if not base or not text:
+        return None
+    command = re.search(rf"^\s*(?:\$\s*)?{_BUILD_COMMAND}(?<![\w.-]){base}(?![\w-])", text, re.M)
+    if command:
+        return f"`{command.group(0).strip()[:60]}`"
+    script = re.search(rf"(?:ZipFile|make_archive|shutil\.copytree|os\.makedirs)\([^)\n]*{base}|\b\w+\s*=\s*['\"][^'\"]*{base}['\"]\s*\n"
+                       rf"[^\n]*(?:ZipFile|make_archive)\(", text)
+    return "a build script in the answer" if script else None
+
+
 def _is_produced(path: str, produced: tuple[set[str], str]) -> bool:
     paths, commands = produced
     base = posixpath.basename(path)
@@ -283,6 +300,10 @@ class MissingLocalAsset(Check):
             if shown in reported:
                 continue
             reported.add(shown)
+            if (how := _built_by_answer(shown, ctx.answer_text)) is not None:
+                yield self.finding("unknown", f"`{path}` is not delivered, but the answer builds it ({how}); whether the build "
+                                   "runs before deployment is not judged.", [location], found=path)
+                continue
             yield self.finding("fail", f"`{path}` is referenced but the deliverable contains no such file or folder.", [location], found=path)
         if not missing:
             yield self.finding("pass", "Every local file the code references is delivered.")

@@ -104,6 +104,20 @@ _NEGATED_PLACEMENT = re.compile(r"\b(?:can'?t|cannot|must not|mustn'?t|shouldn'?
 _CLASS_RULE_AFTER = re.compile(r"^\s*(?:[\w-]+\s+)?(?:buckets|instances|databases|tables|functions|queues|topics|clusters|volumes|keys"
                                r"|log groups|repositories|secrets|streams)\s+(?:must|should|shall|need to)\s+(?:not\s+|never\s+|always\s+)?"
                                r"(?:be|have|use|allow|enable|include|support|set|retain|stay)\b", re.I)
+# What a check, recorder or tool looks at: "AWS Config with recording enabled for EC2, RDS and S3 resources", "a Lambda
+# function to check EC2 instances for tags", "manage EC2 instances using Systems Manager"; who an endpoint lets talk
+# ("this lets EC2 instances communicate with SSM"); a comparison ("Flow Logs to S3 are cheaper than CloudWatch Logs");
+# the services of VPC endpoints across a dash ("VPC Endpoints - for ECR, S3, and EC2 services").
+_WATCHED_BEFORE = re.compile(r"\b(?:recording|records?|tracking|monitoring|scanning|evaluation)\b[^.;]{0,30}\bfor\s+(?:the\s+|all\s+|our\s+)?"
+                             r"(?:[\w-]+\s*(?:,\s*(?:and\s+)?|\s+and\s+))*$"
+                             r"|\b(?:records|recording|tracks|tracking|scans|scanning)\s+(?:the\s+|all\s+|our\s+)?(?:[\w-]+\s*(?:,\s*(?:and\s+)?|\s+and\s+))*$"
+                             r"|\bto\s+(?:check|scan|inspect|audit|verify|ensure|validate|evaluate)\s+(?:that\s+)?(?:the\s+|all\s+|our\s+)?(?:[\w-]+\s+){0,1}$", re.I)
+_MANAGED_WITH_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:using|via|with|through)\b", re.I)
+_LETS_BEFORE = re.compile(r"\b(?:lets|let|allows?|enables?)\s+(?:the\s+|our\s+)?$", re.I)
+_LETS_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,1}(?:to\s+)?(?:communicate|reach|connect|talk|call)\b", re.I)
+_COMPARED_BEFORE = re.compile(r"\b(?:cheaper|better|faster|slower|simpler|costlier|more expensive|less expensive)\s+than\s+(?:the\s+)?$"
+                              r"|\b(?:compared (?:to|with)|versus|vs\.?)\s+(?:the\s+)?$", re.I)
+_ENDPOINT_DASH = re.compile(r"\bendpoints?\**\s*[-–—:]\s*(?:for\s+)?(?:the\s+)?(?:[\w/-]+\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+))*$", re.I)
 # "MySQL (3306) and PostgreSQL (5432)": an engine named for its port; "remote state backend with S3 and DynamoDB
 # locking": the backend's own storage; "metrics sent to CloudWatch for dashboards": what something is for.
 _PORT_AFTER = re.compile(r"^\s*\(?(?:port\s+)?\d{2,5}\)", re.I)
@@ -124,7 +138,8 @@ _SOURCE_AFTER = re.compile(r"^\s*(?:(?:and|or|/|,)\s*(?:(?-i:[A-Z])[\w-]*\s*){1,
                            r"|(?:access |execution |audit )?logs?(?! groups?)(?! retention))\b", re.I)
 _MODIFIER_AFTER = re.compile(r"^[\s-]*(?:(?:for|used for|via)\s+(?:the\s+)?(?:\w+\s+)?)?(?:backend\b|networking (?:components|resources|layer)\b|(?:audit )?log(?:ging)? protection\b|audit logging\b|protection\b|runtime monitoring\b|(?:tables?\s+)?(?:for\s+)?(?:terraform\s+)?(?:state\s+)?lock(?:ing|s)?\b|remote state\b|state (?:file|bucket|storage|locking)\b|csi\b|drivers?\b|add-?ons?\b|plugins?\b|agents?\b|managed node groups?|node groups?|worker nodes?"
                              r"|nodes?\b|instance profiles?\b|sdk\b|client\b|console\b|cli\b|ami\b|optimi[sz]ed\b|compatible\b)"
-                             r"|^\s*(?:[\w-]+\s+)?controllers?\b", re.I)
+                             r"|^\s*(?:[\w-]+\s+)?(?:controllers?|checkers?|scanners?|validators?)\b"
+                             r"|^:[A-Z][A-Za-z]+", re.I)  # "EC2 tag checker", an IAM action "ec2:DescribeInstances"
 _TRACKED = re.compile(r"\b(?:track\w*|record\w*|detect\w*|watch\w*|monitor\w*|report\w*|alert\w* on)\s+(?:every\s+|all\s+|any\s+)?(?:[\w-]+\s+){0,2}?"
                       r"(?:changes?|drift|modifications?|deviations?)\s+(?:on|to|of|in|across|for)\s+(?:the\s+|our\s+|all\s+|existing\s+)?"
                       r"(?:[\w-]+\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+))*$", re.I)
@@ -148,7 +163,8 @@ WORKAROUND = re.compile(r"\bdocument (?:the )?manual|\bmanual(?:ly)? (?:validat|
                         r"|must be created (?:manually|beforehand|in advance)", re.I)
 # The thing exists already and the code only receives it: "an existing ACM certificate", "certificate ARN provided via
 # variable", "ACM certificate must be pre-validated". Asked for like this anywhere, it is asked to be created nowhere.
-_SUPPLIED_BEFORE = re.compile(r"\b(?:existing|pre-?existing|pre-?validated|pre-?provisioned|imported)\s+(?:[\w-]+\s+){0,1}$", re.I)
+_SUPPLIED_BEFORE = re.compile(r"\b(?:existing|pre-?existing|pre-?validated|pre-?provisioned|imported)\s+(?:[\w-]+\s+){0,1}$"
+                              r"|\bpass(?:ed|es)?\s+in\s+(?:the\s+)?(?:values?\s+for\s+)?(?:the\s+|an?\s+)?$", re.I)
 _SUPPLIED_AFTER = re.compile(r"^[^.;]{0,40}?\b(?:arns?|ids?|names?)\s+(?:\(?[\w-]+\)?\s+)?(?:(?:is |are |must be |should be )?"
                              r"(?:provided|passed|supplied|given|accepted|taken|read)\s+)?(?:via|as|through|from|by)\s+(?:an?\s+|the\s+)?"
                              r"(?:input\s+|terraform\s+|stack\s+|cdk\s+|pulumi\s+)?(?:variables?|parameters?|inputs?|config(?:uration)?|context)\b"
@@ -203,7 +219,8 @@ def read_mention(text: str, start: int, end: int, section: str = "", lead: str =
         return Reading("forbidden", "high", "the prompt excludes it")
     if _NOT_NEEDED_AFTER.search(after) or _negated_before(before) or (_LEAD_NEGATES.match(lead) and not _ACTION.search(before)):
         return Reading("none", "high", "the prompt says it is not needed")
-    if _CONDITIONAL.search(before + text[start:end] + after[:60]) or _OPTIONAL_SECTION.search(section):
+    if _CONDITIONAL.search(before + text[start:end] + after[:60]) or _OPTIONAL_SECTION.search(section) \
+            or re.search(r"\b(?:potential(?:ly)?|possible|future)\s+(?:[\w-]+\s+)?$", before, re.I):  # "for potential ALBs"
         return Reading("optional", "high", "the prompt makes it optional or conditional")
     if ALLOWS_PLACEHOLDER.search(text):  # "you may need to:" / "- use a placeholder ACM certificate ARN": the placeholder is allowed
         return PLACEHOLDER
@@ -230,6 +247,15 @@ def read_mention(text: str, start: int, end: int, section: str = "", lead: str =
         return Reading("required", "low", "named in where such resources may not sit, not as something to create")
     if not before.strip(" *-:") and (_CLASS_RULE_AFTER.match(after) or _KIND_SETTING_AFTER.match(after)) and _RULES_SECTION.search(section):
         return Reading("required", "low", "a rule for every such resource, not a demand to create one")
+    if _WATCHED_BEFORE.search(before) or re.search(r"\bmanag(?:e|es|ing)\s+(?:the\s+|our\s+|all\s+)?$", before, re.I) \
+            and _MANAGED_WITH_AFTER.match(after):
+        return Reading("required", "low", "named as what a check, recorder or tool looks at, not as something to create")
+    if _LETS_BEFORE.search(before) and _LETS_AFTER.match(after):
+        return Reading("required", "low", "named as who is allowed to do something")
+    if _COMPARED_BEFORE.search(before):
+        return Reading("required", "low", "named in a comparison, not as something to create")
+    if _ENDPOINT_DASH.search(text[max(start - 80, 0):start]):
+        return Reading("required", "low", "mentioned as the service of a VPC endpoint")
     if _ENDPOINT.search(before) or _ENDPOINT_AFTER.search(after):
         return Reading("required", "low", "mentioned as the service of a VPC endpoint")
     if _ASSUMER_AFTER.search(after):
