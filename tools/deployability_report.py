@@ -16,7 +16,7 @@ from pathlib import Path
 from tabulate import tabulate
 
 from grader.checks.base import Context, all_checks
-from grader.grade import program_for, run_checks
+from grader.grade import program_for, run_checks, subject_text
 from grader.ingest.task import load_task
 
 
@@ -32,7 +32,8 @@ def main(root: str) -> None:
             program = program_for(subject, task)
             if program is None:
                 continue
-            ctx = Context(platform=task.platform, language=task.language, prompt=task.prompt or "", subject=subject)
+            ctx = Context(platform=task.platform, language=task.language, prompt=task.prompt or "", subject=subject,
+                          answer_text=subject_text(subject, task))
             fails = [f for f in run_checks(program, ctx) if f.area == "deployability" and f.status == "fail"]
             answers[subject] += 1
             failing[subject] += bool(fails)

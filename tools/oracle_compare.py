@@ -20,7 +20,7 @@ from tabulate import tabulate
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
 from grader.checks.base import Context  # noqa: E402
-from grader.grade import program_for, run_checks  # noqa: E402
+from grader.grade import program_for, run_checks, subject_text  # noqa: E402
 from grader.ingest.task import load_task  # noqa: E402
 from synth_oracle import reclassify  # noqa: E402
 
@@ -30,7 +30,8 @@ def blockers(task_dir: Path, subject: str) -> list:
     program = program_for(subject, task)
     if program is None:
         return []
-    ctx = Context(platform=task.platform, language=task.language, prompt=task.prompt or "", subject=subject)
+    ctx = Context(platform=task.platform, language=task.language, prompt=task.prompt or "", subject=subject,
+                  answer_text=subject_text(subject, task))
     return [f for f in run_checks(program, ctx) if f.area in ("deployability", "structure") and f.status == "fail"
             and f.severity in ("critical", "high")]
 
