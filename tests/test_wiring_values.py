@@ -629,3 +629,19 @@ def test_a_trail_key_must_let_cloudtrail_use_it():
     # a policy read from a file cannot be judged: no claim
     opaque = trail.replace("data.aws_iam_policy_document.t.json", 'file("key-policy.json")')
     assert not run_check("WIR011", {"main.tf": opaque})
+
+
+def test_a_pulumi_provider_nothing_is_given_leaves_its_region_empty():
+    stack = ("import pulumi\nimport pulumi_aws as aws\n\n\nclass Stack(pulumi.ComponentResource):\n    def __init__(self, name):\n"
+             "        super().__init__('x:Stack', name)\n        self.provider = aws.Provider('p', region='us-west-2')\n"
+             "        aws.s3.Bucket('b'{opts})\n")
+    assert statuses(run_check("WIR012", {"__main__.py": stack.format(opts="")})) == {"fail"}
+    given = stack.format(opts=", opts=pulumi.ResourceOptions(provider=self.provider, parent=self)")
+    assert statuses(run_check("WIR012", {"__main__.py": given})) == {"pass"}
+
+
+def test_waf_rule_priorities_repeat_in_python_dialects():
+    pulumi = ('import pulumi_aws as aws\naws.wafv2.WebAcl("w", scope="REGIONAL", default_action={}, visibility_config={}, rules=['
+              'aws.wafv2.WebAclRuleArgs(name="a", priority=1), aws.wafv2.WebAclRuleArgs(name="b", priority=P)])\n')
+    assert statuses(run_check("VAL008", {"__main__.py": pulumi.replace("P", "1")})) == {"fail"}
+    assert statuses(run_check("VAL008", {"__main__.py": pulumi.replace("P", "2")})) == {"pass"}

@@ -440,3 +440,85 @@ class ReservedLambdaEnvironment(Check):
                                    [r.line_of("environment")], found=reserved[0])
         if checked and not flagged:
             yield self.finding("pass", "No Lambda environment variable uses a reserved key.")
+
+
+@register
+class DuplicateWafPriority(Check):
+    id = "VAL008"
+    name = "duplicate-waf-rule-priority"
+    area = "deployability"
+    severity = "high"
+    description = "Two rules of one WAFv2 web ACL (or rule group) share a priority."
+    why = "WAF evaluates rules by priority and requires each to be unique: creating the web ACL fails (WAFInvalidParameterException)."
+    fix = "Give every rule of the web ACL its own priority (0, 1, 2, ...)."
+    bad = ('resource "aws_wafv2_web_acl" "w" {\n  scope = "REGIONAL"\n  rule {\n    name = "rate"\n    priority = 1\n  }\n'
+           '  rule {\n    name = "sqli"\n    priority = 1\n  }\n}')
+    good = bad.replace('name = "sqli"\n    priority = 1', 'name = "sqli"\n    priority = 2')
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        checked = flagged = 0
+        for r in program.of_type("aws_wafv2_web_acl", "aws_wafv2_rule_group"):
+            rules = r.attributes.get("rule", r.attributes.get("rules"))
+            if not isinstance(rules, list) or not all(isinstance(b, dict) and "__dynamic__" not in b for b in rules):
+                continue  # rules built in a loop or a dynamic block: priorities not known
+            priorities = [b.get("priority") for b in rules]
+            if not all(isinstance(p, int) and not isinstance(p, bool) for p in priorities):
+                continue
+            checked += 1
+            repeated = sorted(p for p, n in Counter(priorities).items() if n > 1)
+            if repeated and r.count == 1:
+                flagged += 1
+                names = [str(b.get("name")) for b in rules if b.get("priority") == repeated[0]]
+                yield self.finding("fail", f"`{r.address}` gives priority {repeated[0]} to {len(names)} rules ({', '.join(names[:3])}): "
+                                   "WAF refuses a web ACL whose rule priorities repeat.", [r.line_of("rule" if "rule" in r.attributes else "rules")],
+                                   found=str(repeated[0]))
+        if checked and not flagged:
+            yield self.finding("pass", "WAF rule priorities are unique within each web ACL.")
+
+
+# Resources whose `id` is a name, URL or generated id, not an ARN: passing `X.id` where an argument takes an ARN
+# (`web_acl_arn = aws_wafv2_web_acl.w.id`, `role_arn = aws_iam_role.r.id`) hands AWS something it cannot parse as one.
+ID_IS_NOT_ARN = frozenset({
+    "aws_wafv2_web_acl", "aws_wafv2_ip_set", "aws_wafv2_rule_group", "aws_iam_role", "aws_iam_user", "aws_iam_group",
+    "aws_iam_instance_profile", "aws_s3_bucket", "aws_dynamodb_table", "aws_lambda_function", "aws_cloudwatch_log_group",
+    "aws_sqs_queue", "aws_kinesis_stream", "aws_kms_key", "aws_vpc", "aws_subnet", "aws_security_group", "aws_instance",
+    "aws_api_gateway_rest_api", "aws_apigatewayv2_api", "aws_cognito_user_pool", "aws_ecr_repository", "aws_efs_file_system",
+    "aws_elasticache_replication_group", "aws_db_instance", "aws_rds_cluster", "aws_cloudfront_distribution",
+    "aws_route53_zone", "aws_codebuild_project", "aws_glue_job", "aws_athena_workgroup", "aws_cloudwatch_event_bus",
+})
+_ARN_ARGUMENT = re.compile(r"(?:^|_)arns?$")
+
+
+@register
+class IdWhereArnExpected(Check):
+    id = "DEP039"
+    name = "id-where-arn-expected"
+    area = "deployability"
+    severity = "high"
+    description = "An argument that takes an ARN (`*_arn`) is given the `id` of a resource whose id is a name or generated id."
+    why = ("AWS validates ARNs: `web_acl_arn = aws_wafv2_web_acl.w.id` (a UUID) or `role_arn = aws_iam_role.r.id` (the role name) "
+           "fails at apply with a ValidationException or 'is not a valid ARN'.")
+    fix = "Pass the resource's `arn` attribute (aws_wafv2_web_acl.w.arn, aws_iam_role.r.arn)."
+    bad = ('resource "aws_wafv2_web_acl" "w" {\n  scope = "REGIONAL"\n}\n'
+           'resource "aws_wafv2_web_acl_association" "a" {\n  resource_arn = aws_lb.main.arn\n  web_acl_arn  = aws_wafv2_web_acl.w.id\n}')
+    good = bad.replace("aws_wafv2_web_acl.w.id", "aws_wafv2_web_acl.w.arn")
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        by = program.by_address()
+        checked = flagged = 0
+        for r in program.managed():
+            if r.dialect == "cdk":
+                continue  # CDK passes construct attributes (attr_arn, role_arn), not ids
+            for key, value in r.attributes.items():
+                if not _ARN_ARGUMENT.search(key) or not isinstance(value, Expr) or value.is_template or len(value.refs) != 1:
+                    continue
+                target = by.get(value.refs[0])
+                if target is None or target.type not in ID_IS_NOT_ARN or target.mode != "managed":
+                    continue
+                checked += 1
+                if value.attrs == ("id",) and re.fullmatch(r"[\w.\[\]\"'-]+\.id", value.text.strip()):
+                    flagged += 1
+                    yield self.finding("fail", f"`{r.address}.{key}` takes an ARN but is given `{value.text.strip()}`, the "
+                                       f"{target.type} id, which is not an ARN: AWS refuses it.", [r.line_of(key)], found=key)
+        if checked and not flagged:
+            yield self.finding("pass", "Every ARN argument that references a resource passes its ARN.")

@@ -793,3 +793,46 @@ def _key_policy_text(key: Resource, attached: list, by: dict[str, Resource]) -> 
                 return None  # a variable, local, module output or file: the statements cannot be read
         texts.append(as_text(part))
     return " ".join(texts)
+
+
+@register
+class ProviderNeverUsed(Check):
+    id = "WIR012"
+    example = "python"
+    name = "provider-never-used"
+    area = "region"
+    severity = "medium"
+    description = ("A Pulumi `aws.Provider` for a region is created but no resource is given it: every resource goes to the "
+                   "default provider, whose region is the stack's `aws:region`.")
+    why = ("A Pulumi resource uses an explicit provider only when given `opts=ResourceOptions(provider=...)` (or a component "
+           "passes it on): otherwise the region the provider names is never deployed to.")
+    fix = "Pass the provider to the resources meant for that region: opts=pulumi.ResourceOptions(provider=west)."
+    bad = 'import pulumi_aws as aws\nwest = aws.Provider("west", region="us-west-2")\naws.s3.Bucket("b")'
+    good = ('import pulumi, pulumi_aws as aws\nwest = aws.Provider("west", region="us-west-2")\n'
+            'aws.s3.Bucket("b", opts=pulumi.ResourceOptions(provider=west))')
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        if "pulumi" not in program.dialects or not _complete(program) \
+                or any(not f.parsed for f in program.files if f.language == "python"):
+            return  # the provider may be used in code the answer leaves out or in a file that did not parse
+        texts = {f.path: f.text for f in program.files if f.language == "python"}
+        checked = flagged = 0
+        for provider in program.providers:
+            text = texts.get(provider.location.file)
+            if provider.name != "aws" or text is None or not provider.location.line:
+                continue
+            line = text.splitlines()[provider.location.line - 1] if provider.location.line <= text.count("\n") + 1 else ""
+            bound = re.match(r"\s*((?:self\.)?[A-Za-z_]\w*)\s*(?::[^=]+)?=\s*(?:\w+\.)*Provider\(", line)
+            if not bound:
+                continue  # created inline (`provider=aws.Provider(...)`) or bound in a way not followed
+            name = bound.group(1)
+            uses = re.compile(rf"(?<![\w.]){re.escape(name)}\b" if "." not in name else rf"\b{re.escape(name)}\b")
+            checked += 1
+            if sum(len(uses.findall(_PY_STRING.sub('""', t))) for t in texts.values()) > 1:
+                continue
+            flagged += 1
+            region = f" ({provider.region})" if isinstance(provider.region, str) else ""
+            yield self.finding("fail", f"The AWS provider `{name}`{region} is created but no resource is given it: every "
+                               "resource goes to the default provider (the stack's aws:region).", [provider.location], found=name)
+        if checked and not flagged:
+            yield self.finding("pass", "Every Pulumi AWS provider created is given to resources.")
