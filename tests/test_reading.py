@@ -638,3 +638,20 @@ def test_an_existing_one_looked_up_leaves_a_missing_claim_unverified(tmp_path):
     assert _status(graded(tmp_path / "a", lookup), "VPC") == "unknown"
     nothing = lookup.replace("vpc = ec2.Vpc.from_lookup(self, 'V', vpc_id='vpc-1')", "pass")
     assert _status(graded(tmp_path / "b", nothing), "VPC") == "fail"
+
+
+def test_a_file_the_prompt_already_has_is_no_deliverable():
+    have = by_key("Put everything in ./lib/main.tf since I've already got the provider config sorted in provider.tf.\n")
+    assert "provider.tf" not in (have["deliverable-files"].checks[0].params["files"] if "deliverable-files" in have else [])
+    assert "provider.tf" in by_key("Put the code in main.tf and the provider config in provider.tf.\n")["deliverable-files"].checks[0].params["files"]
+
+
+def test_a_thing_taken_as_an_input_variable_is_not_claimed_missing(tmp_path):
+    prompt = "- Encrypt the bucket with a specific KMS key.\n"
+    body = ('variable "kms_key_arn" {}\nresource "aws_s3_bucket_server_side_encryption_configuration" "e" {\n  bucket = "b"\n'
+            '  rule {\n    apply_server_side_encryption_by_default {\n      sse_algorithm = "aws:kms"\n'
+            '      kms_master_key_id = var.kms_key_arn\n    }\n  }\n}\n')
+    assert _status(_grade(tmp_path, prompt, f"```hcl\n# main.tf\n{body}```\n"), "KMS") == "unknown"
+    unread = body.replace("var.kms_key_arn", '"alias/aws/s3"')
+    (tmp_path / "b").mkdir()
+    assert _status(_grade(tmp_path / "b", prompt, f"```hcl\n# main.tf\n{unread}```\n"), "KMS") == "fail"

@@ -59,10 +59,26 @@ def absence_doubt(program: Program, text: str, types: tuple[str, ...]) -> str | 
     if program.deliverable.source == "markdown" and not any(f.parsed for f in program.files) and has_code_lines(text):
         return "the answer holds code the extraction could not take out"
     if types and not program.of_type(*types):
+        inputs = _input_for(program, types)
+        if inputs:
+            return f"the answer takes `{inputs}` as an input instead of creating one"
         for token in _tokens(types):
             m = token.search(text)
             if m:
                 return f"the answer names `{m.group(0).strip('.(')}`, which the analysis did not turn into a resource"
+    return None
+
+
+def _input_for(program: Program, types: tuple[str, ...]) -> str | None:
+    """A declared input variable that names one of these things by its ARN, id or name (`var.kms_key_arn` for
+    aws_kms_key, `var.certificate_arn` for aws_acm_certificate) and that the code reads."""
+    words = {w for t in types for w in t.removeprefix("aws_").split("_")[:1] if len(w) > 2}
+    read = {ref for r in program.resources for ref in r.refs if ref.startswith("var.")}
+    for variable in sorted(program.variables.values(), key=lambda v: v.name):
+        name = variable.name.lower()
+        if f"var.{variable.name}" in read and re.search(r"(?:^|_)(?:arn|id|name)s?$", name) and \
+                any(re.search(rf"(?:^|_){re.escape(w)}(?:_|$)", name) for w in words):
+            return f"var.{variable.name}"
     return None
 
 

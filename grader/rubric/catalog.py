@@ -78,7 +78,7 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept("eventbridge", "EventBridge", "monitoring", r"\beventbridge\b|\bcloudwatch events?\b", ("aws_cloudwatch_event_rule", "aws_scheduler_schedule")),
     Concept("cloudfront", "CloudFront", "networking", r"\bcloudfront\b|\bcdn\b", ("aws_cloudfront_distribution",)),
     Concept("route53", "Route 53", "networking", r"\broute ?53\b", ("aws_route53_zone", "aws_route53_record", "aws_route53_resolver_endpoint",
-                                                                 "aws_route53_resolver_rule")),
+                                                                 "aws_route53_resolver_rule", "aws_route53_health_check")),
     Concept("acm", "ACM certificates", "security", r"\bacm\b|certificate manager", ("aws_acm_certificate",)),
     Concept("backup", "AWS Backup", "storage", r"\baws backup\b|backup (?:plan|vault)", ("aws_backup_plan", "aws_backup_vault")),
     Concept("kinesis", "Kinesis", "compute", r"\bkinesis\b", ("aws_kinesis_stream", "aws_kinesis_firehose_delivery_stream")),

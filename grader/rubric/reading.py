@@ -51,7 +51,7 @@ _BACKGROUND_SECTION = re.compile(r"background|context|overview|current (?:state|
                                  r"|^environment$|^(?:target |deployment )?environment(?: details| description)?$"
                                  r"|example|reference|sample output|expected output|notes?\b|tips|lessons", re.I)
 _BACKGROUND = re.compile(r"^(?:[\w-]+\s)?(?:note|notes|important|tip|warning|caution|fyi|rationale|reason|why)\s*:|\b(?:already (?:exists?|have|has|runs?|uses?|configured|deployed|defined|in place|present)|existing|pre-?existing"
-                         r"|is provided|are provided|assum(?:e|es|ing) (?:that|an?|the)|given (?:that|an?)|currently (?:uses?|runs?|has|have)"
+                         r"|already (?:got|set up|sorted|configured|created)|is provided|are provided|assum(?:e|es|ing) (?:that|an?|the)|given (?:that|an?)|currently (?:uses?|runs?|has|have)"
                          r"|(?:we|you|the team|the company|our team|they) (?:already )?(?:use|uses|run|runs|have|has|operate|operates|manage|manages|maintain|maintains)\b)", re.I)
 _EXAMPLE_BEFORE = re.compile(r"(?:\b(?:e\.g\.?|eg\.|for example|for instance|such as|like|i\.e\.?)|\((?:[^)]*,\s*)?)\s*(?:[\w/-]+\s+){0,3}$", re.I)
 _EXAMPLE_AFTER = re.compile(r"^[^.;]{0,80}?\b(?:would be|could be|are|is|as)\s+(?:(?:a|an|some|good|great|perfect|possible|fine|typical)\s+)*examples?\b", re.I)
