@@ -300,3 +300,14 @@ Instance(self, "web", ami="ami-1", instance_type="t3.micro",
     # escaped, references, function calls, literals and names bound by a template `for` are what Terraform accepts
     for fixed in ("echo $${PORT} $${PORT:-80} ${var.port} ${upper(local.x)} ${true}", "%{ for p in var.ports }${p}%{ endfor }"):
         assert statuses(run_check("DEP037", {"lib/tap_stack.py": text.replace("echo ${PORT} ${PORT:-80}", fixed)})) == {"pass"}
+
+
+def test_an_sdk_enum_or_class_read_without_a_call_is_checked():
+    code = ("from aws_cdk import Stack, aws_logs as logs, aws_cloudwatch as cw\n\n\nclass S(Stack):\n"
+            "    def f(self):\n        op = {mod}.ComparisonOperator.GREATER_THAN_THRESHOLD\n")
+    found = [f.found for f in run_check("DEP006", {"lib/tap_stack.py": code.format(mod="logs")}) if f.status == "fail"]
+    assert found == ["aws_cdk.aws_logs.ComparisonOperator"]
+    assert not [f for f in run_check("DEP006", {"lib/tap_stack.py": code.format(mod="cw")}) if f.status == "fail"]
+    # a module that does not exist is one finding, not one per class read from it
+    bad_module = "from aws_cdk import aws_elbv2 as elbv2\nelbv2.ApplicationLoadBalancer(None, 'A')\nx = elbv2.TargetType.IP\n"
+    assert [f.found for f in run_check("DEP006", {"app.py": bad_module}) if f.status == "fail"] == ["aws_cdk.aws_elbv2"]

@@ -360,8 +360,8 @@ class UnknownSdkSymbol(Check):
             candidates += facts.calls
             for path, line in candidates:
                 key = ".".join(path.split(".")[:3])
-                if key in seen or _known_symbol(key) is not False:
-                    continue
+                if key in seen or key.rsplit(".", 1)[0] in seen or _known_symbol(key) is not False:
+                    continue  # one finding per unknown module, not one per class read from it
                 seen.add(key)
                 yield self.finding("fail", f"`{key}` does not exist in the pinned SDK ({_sdk_version(key)}).",
                                    [Location(facts.path, line)], found=key)

@@ -429,8 +429,13 @@ class _Collector(cst.CSTVisitor):
         path = self.sdk_path(node)
         if path:
             self.facts.sdk_uses.append((path, None, self.line(node)))
+        # `logs.ComparisonOperator.GREATER_THAN`: an SDK class or enum read without a call is checked like a call
+        full = self.qualify(node)
+        if full and full.split(".")[0] in _CHECKED_ROOTS and full.count(".") == 2 and full.rsplit(".", 1)[1][:1].isupper():
+            self.facts.calls.append((full, self.line(node)))
 
     # ---- calls that declare things -------------------------------------------------
+
     def visit_Call(self, node: cst.Call) -> None:
         path = self.qualify(node.func)
         callee = node.func.value if isinstance(node.func, cst.Name) else node.func.attr.value \
