@@ -560,3 +560,11 @@ def test_a_region_set_only_in_the_answers_instructions_is_not_judged():
     other = Context(answer_text="```bash\npulumi config set aws:region eu-west-1\n```\n")
     assert {f.status for f in cls().evaluate(program_of(code), told, req, {"regions": ["us-east-1"]})} == {"unknown"}
     assert {f.status for f in cls().evaluate(program_of(code), other, req, {"regions": ["us-east-1"]})} == {"fail"}
+
+
+def test_the_cdk_key_policy_root_statement_is_no_least_privilege_failure():
+    code = ("from aws_cdk import Stack, aws_iam as iam, aws_kms as kms\nclass S(Stack):\n    def f(self):\n"
+            "        kms.Key(self, 'K', policy=iam.PolicyDocument(statements=[iam.PolicyStatement(\n"
+            "            principals=[iam.PRINCIPAL], actions=['kms:*'], resources=['*'])]))\n")
+    assert judge("REQ040", {"lib/tap_stack.py": code.replace("PRINCIPAL", "AccountRootPrincipal()")}) != {"fail"}
+    assert judge("REQ040", {"lib/tap_stack.py": code.replace("PRINCIPAL", "AnyPrincipal()")}) == {"fail"}

@@ -406,8 +406,8 @@ class _Collector(cst.CSTVisitor):
         head = path.split(".")[0]
         cls = path.split(".")[-1]
         positional = [a for a in node.args if a.keyword is None and not a.star]
-        if head in SDK_ROOTS and cls[:1].isupper() and not positional and head != "pulumi":
-            return self.kwargs(node)[0]  # a struct / Args class: keep its fields
+        if head in SDK_ROOTS and cls[:1].isupper() and not positional and head != "pulumi" and not cls.endswith("Principal"):
+            return self.kwargs(node)[0]  # a struct / Args class: keep its fields (a principal is no struct: it keeps its name)
         return Expr(self.code(node), refs=self.refs_in(node))
 
     # ---- SDK paths and members, for the signature checks ----------------------------
