@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
+from functools import lru_cache
 from collections import defaultdict
 from typing import Any, Iterator
 
@@ -443,12 +444,13 @@ class MissingAnswerModule(Check):
             yield self.finding("pass", f"The {checked} imports of the answer's own modules name delivered files.")
 
 
-def _top_level_names(text: str) -> set[str]:
+@lru_cache(maxsize=256)  # one parse per module, however many imports name it
+def _top_level_names(text: str) -> frozenset[str]:
     """Names a module binds at its top level (also inside top-level if/try/with); "*" when it may bind any name."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError):
-        return {"*"}
+        return frozenset({"*"})
     names: set[str] = set()
     body = list(tree.body)
     while body:
@@ -465,7 +467,7 @@ def _top_level_names(text: str) -> set[str]:
                 + [h for handler in getattr(node, "handlers", []) for h in handler.body]
     if "__getattr__" in names:
         names.add("*")
-    return names
+    return frozenset(names)
 
 
 _REQUIRED_PROVIDERS = re.compile(r"^\s*required_providers\s*\{", re.M)

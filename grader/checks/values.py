@@ -761,6 +761,36 @@ _LOGS_PRINCIPAL = re.compile(r"\blogs\.(?:[\w.-]*amazonaws\.com|\$?\{)")
 _OTHER_KEY_SOURCES = re.compile(r"\b(?:from_key_arn|from_key_id|from_lookup|from_cfn_key|from_alias_name|CfnKey|kms\.Alias|Alias)\(")
 
 
+def key_policy_allows(key: Resource, program: Program, by: dict[str, Resource], principal: re.Pattern) -> bool | None:
+    """Whether the key's policy (its `policy`, aws_kms_key_policy, grants and statements added by calls) names the service
+    `principal`; None when the policy cannot be read (a helper's result, a variable, a file)."""
+    if "kwargs" in key.attributes or program.elided_block(key.location):
+        return None
+    policy = key.attributes.get("policy")
+    texts = [as_text(policy) if policy is not None else ""] + key.meta.get("calls", [])
+    texts += [as_text(r.attributes) for r in program.of_type("aws_kms_key_policy") if key.address in r.refs]
+    for leaf in walk_values(policy):
+        if isinstance(leaf, Expr):
+            texts += [as_text(by[a].attributes) for a in leaf.refs if a in by]
+    if any(principal.search(t) for t in texts):
+        return True
+    # A policy whose statements it cannot see (a helper's result, a variable) may allow the service.
+    if policy is not None and not re.search(r"statement", " ".join([texts[0]] + texts[1 + len(key.meta.get("calls", [])):]), re.I):
+        return None
+    names = {leaf.text for leaf in walk_values(policy) if isinstance(leaf, Expr) and not leaf.refs
+             and re.fullmatch(r"(?:self\.)?[a-z_]\w*", leaf.text)}
+    for call in key.meta.get("calls", []):
+        names |= set(re.findall(r"\.grant\w*\(\s*((?:self\.)?[a-z_]\w*)\s*[,)]", call))
+        for principals in re.findall(r"principals\s*=\s*\[([^\]]*)\]", call):
+            names |= set(re.findall(r"(?<![\w.\"'])((?:self\.)?[a-z_]\w*)\s*(?=,|$)", principals.strip()))
+    for name in sorted(names):
+        assigned = [m.group(1) for f in program.files if f.language == "python"
+                    for m in re.finditer(rf"(?<![\w.]){re.escape(name)}\s*(?::[^=\n]+)?=(?!=)\s*([^\n]*(?:\n[^\n]*){{0,2}})", f.text)]
+        if not assigned or any(principal.search(a) or "Principal(" in a for a in assigned):
+            return None  # a principal held in a variable it cannot rule out
+    return False
+
+
 @register
 class LogsKeyPolicy(Check):
     id = "WIR001"
@@ -785,7 +815,7 @@ class LogsKeyPolicy(Check):
             if group.synthesized_from:
                 continue
             for key in self._keys(group, program):
-                allowed = self._allows_logs(key, program, by)
+                allowed = key_policy_allows(key, program, by, _LOGS_PRINCIPAL)
                 if allowed is False:
                     policy = ("keeps the default key policy: it trusts only the account, not the CloudWatch Logs service"
                               if key.attributes.get("policy") is None
@@ -810,35 +840,6 @@ class LogsKeyPolicy(Check):
         if any(_OTHER_KEY_SOURCES.search(f.text) or _LOGS_PRINCIPAL.search(f.text) for f in program.files if f.language == "python"):
             return []
         return declared
-
-    @staticmethod
-    def _allows_logs(key: Resource, program: Program, by: dict[str, Resource]) -> bool | None:
-        """Whether the key policy lets CloudWatch Logs use the key; None when the policy cannot be read."""
-        if "kwargs" in key.attributes or program.elided_block(key.location):
-            return None
-        policy = key.attributes.get("policy")
-        texts = [as_text(policy) if policy is not None else ""] + key.meta.get("calls", [])
-        texts += [as_text(r.attributes) for r in program.of_type("aws_kms_key_policy") if key.address in r.refs]
-        for leaf in walk_values(policy):
-            if isinstance(leaf, Expr):
-                texts += [as_text(by[a].attributes) for a in leaf.refs if a in by]
-        if any(_LOGS_PRINCIPAL.search(t) for t in texts):
-            return True
-        # A policy whose statements it cannot see (a helper's result, a variable) may allow Logs.
-        if policy is not None and not re.search(r"statement", " ".join([texts[0]] + texts[1 + len(key.meta.get("calls", [])):]), re.I):
-            return None
-        names = {leaf.text for leaf in walk_values(policy) if isinstance(leaf, Expr) and not leaf.refs
-                 and re.fullmatch(r"(?:self\.)?[a-z_]\w*", leaf.text)}
-        for call in key.meta.get("calls", []):
-            names |= set(re.findall(r"\.grant\w*\(\s*((?:self\.)?[a-z_]\w*)\s*[,)]", call))
-            for principals in re.findall(r"principals\s*=\s*\[([^\]]*)\]", call):
-                names |= set(re.findall(r"(?<![\w.\"'])((?:self\.)?[a-z_]\w*)\s*(?=,|$)", principals.strip()))
-        for name in sorted(names):
-            assigned = [m.group(1) for f in program.files if f.language == "python"
-                        for m in re.finditer(rf"(?<![\w.]){re.escape(name)}\s*(?::[^=\n]+)?=(?!=)\s*([^\n]*(?:\n[^\n]*){{0,2}})", f.text)]
-            if not assigned or any(_LOGS_PRINCIPAL.search(a) or "Principal(" in a for a in assigned):
-                return None  # a principal held in a variable it cannot rule out
-        return False
 
 
 @register

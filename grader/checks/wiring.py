@@ -21,6 +21,7 @@ from typing import Iterator
 from ..ir import Expr, Location, Program, Resource, as_text, scope_of, walk_values
 from ..resolve import resolve
 from .base import Check, Context, Finding, register
+from .values import key_policy_allows
 
 _LAMBDA_TYPES = ("aws_lambda_function", "aws_lambda_alias")
 _JUDGED = ("terraform", "pulumi", "cdktf")
@@ -696,12 +697,8 @@ def _python_statements(program: Program) -> dict[tuple[Location, str], str]:
     return out
 
 
-# (consumer type, attribute naming the key, service principal pattern, service): a service that must be let use the key.
-# Log groups are WIR001's (grader/checks/values.py), which also follows CDK's key objects.
-_KEY_USERS = (
-    ("aws_cloudtrail", "kms_key_id", r"cloudtrail\.amazonaws\.com", "CloudTrail"),
-)
-_OPAQUE_POLICY = re.compile(r"\b(?:file|templatefile)\(|\bjson\.loads?\(|\bopen\(|\bread_text\(|\bfrom_json\(")
+_CLOUDTRAIL_PRINCIPAL = re.compile(r"cloudtrail\.amazonaws\.com")
+_PY_STRING = re.compile(r"[rfbu]*(?:\"\"\"[\s\S]*?\"\"\"|'[^'\n]*'|\"[^\"\n]*\")", re.I)
 
 
 @register
@@ -713,7 +710,8 @@ class KeyPolicyWithoutService(Check):
     description = "A CloudTrail trail is encrypted with a customer-managed KMS key whose key policy does not let CloudTrail use it."
     why = ("CloudTrail encrypts log files with a customer-managed key only when its key policy grants cloudtrail.amazonaws.com "
            "kms:GenerateDataKey*; the default key policy grants only the account, so creating the trail fails "
-           "(InsufficientEncryptionPolicyException). The CDK Trail construct adds the statement itself, so CDK is not judged.")
+           "(InsufficientEncryptionPolicyException). The CDK Trail construct adds the statement itself, so CDK is not judged. "
+           "WIR001 is the same rule for log groups and the CloudWatch Logs service.")
     fix = "Add a key policy statement allowing cloudtrail.amazonaws.com kms:GenerateDataKey* and kms:DescribeKey."
     bad = ('resource "aws_kms_key" "trail" {\n  enable_key_rotation = true\n}\n'
            'resource "aws_cloudtrail" "main" {\n  name           = "main"\n  s3_bucket_name = "trail-logs"\n'
@@ -729,70 +727,26 @@ class KeyPolicyWithoutService(Check):
         if not _complete(program) or program.modules or any(not f.parsed for f in program.files if f.language in ("hcl", "python")):
             return  # a key policy may sit in code the answer leaves out, in a module or in a file that did not parse
         by = program.by_address()
-        attached: dict[str, list] = {}  # key address -> policies set apart from the key (aws_kms_key_policy)
-        for policy in program.of_type("aws_kms_key_policy"):
-            keys = [a for a in _refs(policy.attributes.get("key_id")) if a in by]
-            if not keys:
-                return  # a key policy for a key it cannot tell
-            for key in keys:
-                attached.setdefault(key, []).append(policy.attributes.get("policy"))
         checked = flagged = 0
-        for kind, attribute, principal, service in _KEY_USERS:
-            for user in program.of_type(kind):
-                if kind == "aws_cloudtrail" and user.dialect == "cdk":
-                    continue  # the CDK Trail construct grants CloudTrail on the key it is given
-                for address in sorted(a for a in _refs(user.attributes.get(attribute)) if a in by and by[a].type == "aws_kms_key"):
-                    key = by[address]
-                    text = _key_policy_text(key, attached.get(address, []), by)
-                    if text is None:
-                        continue
-                    checked += 1
-                    if re.search(principal, text):
-                        continue
-                    flagged += 1
-                    own = key.attributes.get("policy") is not None or address in attached
-                    how = f"has a key policy that does not grant {service}" if own else \
-                        "has no key policy of its own (the default grants only the account" + \
-                        (", and the code's grants go to others)" if text.strip() else ")")
-                    yield self.finding("fail", f"`{user.address}` is encrypted with `{address}`, which {how}: {service} cannot use "
-                                       "the key and creating the resource fails.", [user.location, key.location], found=address)
+        for trail in program.of_type("aws_cloudtrail"):
+            if trail.dialect == "cdk":
+                continue
+            for address in sorted(a for a in _refs(trail.attributes.get("kms_key_id")) if a in by and by[a].type == "aws_kms_key"):
+                key = by[address]
+                allowed = key_policy_allows(key, program, by, _CLOUDTRAIL_PRINCIPAL)
+                if allowed is None:
+                    continue
+                checked += 1
+                if allowed:
+                    continue
+                flagged += 1
+                own = key.attributes.get("policy") is not None or any(address in r.refs for r in program.of_type("aws_kms_key_policy"))
+                how = "has a key policy that does not grant CloudTrail" if own else \
+                    "has no key policy of its own (the default grants only the account)"
+                yield self.finding("fail", f"`{trail.address}` is encrypted with `{address}`, which {how}: CloudTrail cannot use "
+                                   "the key and creating the trail fails.", [trail.location, key.location], found=address)
         if checked and not flagged:
             yield self.finding("pass", "Every customer-managed key a trail uses lets CloudTrail use it.")
-
-
-_PY_STRING = re.compile(r"[rfbu]*(?:\"\"\"[\s\S]*?\"\"\"|'[^'\n]*'|\"[^\"\n]*\")", re.I)
-_PY_NAME = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\b(?!\s*[.(=])")
-_PY_CONSTANTS = frozenset({"True", "False", "None", "self", "and", "or", "not", "in", "is", "for", "if", "else", "lambda"})
-
-
-def _unseen_names(text: str) -> bool:
-    """Python code that passes a value bound elsewhere (`add_to_resource_policy(statement)`): its statements are not in it."""
-    return any(n not in _PY_CONSTANTS for n in _PY_NAME.findall(_PY_STRING.sub('""', text)))
-
-
-def _key_policy_text(key: Resource, attached: list, by: dict[str, Resource]) -> str | None:
-    """The key's policy as text (its `policy`, policies set apart, grants and statements added by method calls), or None
-    when part of it cannot be read (a file, a variable, a statement or document built elsewhere)."""
-    parts = [key.attributes.get("policy"), *attached]
-    texts = list(key.meta.get("calls", []))
-    python = key.dialect in ("cdk", "pulumi", "cdktf")
-    for call in texts:
-        argument = call[call.find("(") + 1:] if "(" in call else ""
-        if "resource_policy" in call and python and _unseen_names(argument):
-            return None
-    for part in parts:
-        if part is None:
-            continue
-        for leaf in walk_values(part):
-            if not isinstance(leaf, Expr):
-                continue
-            documents = [by[a] for a in leaf.refs if a in by and by[a].type == "aws_iam_policy_document"]
-            if documents:
-                texts.extend(as_text(d.attributes) for d in documents)
-            elif leaf.refs or _OPAQUE_POLICY.search(leaf.text) or python and _unseen_names(leaf.text):
-                return None  # a variable, local, module output or file: the statements cannot be read
-        texts.append(as_text(part))
-    return " ".join(texts)
 
 
 @register
@@ -821,7 +775,8 @@ class ProviderNeverUsed(Check):
             text = texts.get(provider.location.file)
             if provider.name != "aws" or text is None or not provider.location.line:
                 continue
-            line = text.splitlines()[provider.location.line - 1] if provider.location.line <= text.count("\n") + 1 else ""
+            lines = text.split("\n")
+            line = lines[provider.location.line - 1] if provider.location.line <= len(lines) else ""
             bound = re.match(r"\s*((?:self\.)?[A-Za-z_]\w*)\s*(?::[^=]+)?=\s*(?:\w+\.)*Provider\(", line)
             if not bound:
                 continue  # created inline (`provider=aws.Provider(...)`) or bound in a way not followed

@@ -106,14 +106,13 @@ _CLASS_RULE_AFTER = re.compile(r"^\s*(?:[\w-]+\s+)?(?:buckets|instances|database
                                r"(?:be|have|use|allow|enable|include|support|set|retain|stay)\b", re.I)
 # What a check, recorder or tool looks at: "AWS Config with recording enabled for EC2, RDS and S3 resources", "a Lambda
 # function to check EC2 instances for tags", "manage EC2 instances using Systems Manager"; who an endpoint lets talk
-# ("this lets EC2 instances communicate with SSM"); a comparison ("Flow Logs to S3 are cheaper than CloudWatch Logs");
+# ("this lets EC2 instances communicate with SSM", read with _GRANTEE_BEFORE); a comparison ("Flow Logs to S3 are cheaper than CloudWatch Logs");
 # the services of VPC endpoints across a dash ("VPC Endpoints - for ECR, S3, and EC2 services").
 _WATCHED_BEFORE = re.compile(r"\b(?:recording|records?|tracking|monitoring|scanning|evaluation)\b[^.;]{0,30}\bfor\s+(?:the\s+|all\s+|our\s+)?"
                              r"(?:[\w-]+\s*(?:,\s*(?:and\s+)?|\s+and\s+))*$"
                              r"|\b(?:records|recording|tracks|tracking|scans|scanning)\s+(?:the\s+|all\s+|our\s+)?(?:[\w-]+\s*(?:,\s*(?:and\s+)?|\s+and\s+))*$"
                              r"|\bto\s+(?:check|scan|inspect|audit|verify|ensure|validate|evaluate)\s+(?:that\s+)?(?:the\s+|all\s+|our\s+)?(?:[\w-]+\s+){0,1}$", re.I)
 _MANAGED_WITH_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:using|via|with|through)\b", re.I)
-_LETS_BEFORE = re.compile(r"\b(?:lets|let|allows?|enables?)\s+(?:the\s+|our\s+)?$", re.I)
 _LETS_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,1}(?:to\s+)?(?:communicate|reach|connect|talk|call)\b", re.I)
 _COMPARED_BEFORE = re.compile(r"\b(?:cheaper|better|faster|slower|simpler|costlier|more expensive|less expensive)\s+than\s+(?:the\s+)?$"
                               r"|\b(?:compared (?:to|with)|versus|vs\.?)\s+(?:the\s+)?$", re.I)
@@ -149,7 +148,7 @@ _TARGET_OF_ACTION = re.compile(r"\b(?:scan|scans|scanning|audit|audits|auditing|
 _PURPOSE_BEFORE = re.compile(r"\b(?:subnets?|groups?|roles?|profiles?|permissions?|policies|policy|endpoints?|access|tags?|alarms?"
                              r"|dashboards?|buckets?|keys?|rules?|targets?)\s+for\s+(?:the\s+|all\s+|its\s+)?$"
                              r"|\b(?:backups?|snapshots?|backup plans?|restores?)\s+(?:of|for)\s+(?:the\s+|all\s+)?(?:[\w-]+\s+){0,1}$", re.I)
-_GRANTEE_BEFORE = re.compile(r"\b(?:allow|allows|allowing|permit|permits|let|lets)\s+(?:the\s+|only\s+)?$", re.I)
+_GRANTEE_BEFORE = re.compile(r"\b(?:allow|allows|allowing|permit|permits|let|lets)\s+(?:the\s+|only\s+|our\s+)?$", re.I)
 _NAMESPACE_AFTER = re.compile(r"^\s*(?:service\s+)?for\s+(?:the\s+)?(?:subnets|nat gateways|internet gateways?|route tables|security groups"
                               r"|node groups)\b", re.I)
 # The prompt lets the answer stand in for a thing (a placeholder value) or has it made outside the code. Shared with the
@@ -250,8 +249,6 @@ def read_mention(text: str, start: int, end: int, section: str = "", lead: str =
     if _WATCHED_BEFORE.search(before) or re.search(r"\bmanag(?:e|es|ing)\s+(?:the\s+|our\s+|all\s+)?$", before, re.I) \
             and _MANAGED_WITH_AFTER.match(after):
         return Reading("required", "low", "named as what a check, recorder or tool looks at, not as something to create")
-    if _LETS_BEFORE.search(before) and _LETS_AFTER.match(after):
-        return Reading("required", "low", "named as who is allowed to do something")
     if _COMPARED_BEFORE.search(before):
         return Reading("required", "low", "named in a comparison, not as something to create")
     if _ENDPOINT_DASH.search(text[max(start - 80, 0):start]):
@@ -284,7 +281,7 @@ def read_mention(text: str, start: int, end: int, section: str = "", lead: str =
         return Reading("required", "low", "named as what the system acts on (scans, audits, monitors), not as something to create")
     if _PURPOSE_BEFORE.search(before):
         return Reading("required", "low", "named as what something else is for")
-    if _GRANTEE_BEFORE.search(before) and re.match(r"^[\w ,-]{0,40}?\bto\b", after):
+    if _GRANTEE_BEFORE.search(before) and (re.match(r"^[\w ,-]{0,40}?\bto\b", after) or _LETS_AFTER.match(after)):
         return Reading("required", "low", "named as who is allowed to do something")
     if _NAMESPACE_AFTER.match(after):
         return Reading("required", "low", "named as the service that other resources belong to")
