@@ -568,3 +568,22 @@ def test_the_cdk_key_policy_root_statement_is_no_least_privilege_failure():
             "            principals=[iam.PRINCIPAL], actions=['kms:*'], resources=['*'])]))\n")
     assert judge("REQ040", {"lib/tap_stack.py": code.replace("PRINCIPAL", "AccountRootPrincipal()")}) != {"fail"}
     assert judge("REQ040", {"lib/tap_stack.py": code.replace("PRINCIPAL", "AnyPrincipal()")}) == {"fail"}
+
+
+@pytest.mark.parametrize("arn,wide", [
+    ("arn:aws:s3:::*-data-bucket/*", True), ("arn:aws:dynamodb:*:*:table/*-orders", True), ("arn:aws:logs:*:*:*", True),
+    ("arn:aws:dynamodb:us-east-1:1:table/*", True),
+    ("arn:aws:s3:::data-bucket/*", False), ("arn:aws:s3:::app-*", False), ("arn:aws:ssm:us-east-1:1:parameter/app/*", False),
+    ("arn:aws:logs:us-east-1:1:log-group:/aws/lambda/fn:*", False),  # the streams of one named log group
+])
+def test_a_resource_arn_whose_name_is_a_wildcard_names_no_particular_resource(arn, wide):
+    policy = ('resource "aws_iam_role_policy" "p" {{\n  policy = jsonencode({{ Statement = [{{ Effect = "Allow", '
+              'Action = "s3:GetObject", Resource = "{}" }}] }})\n}}\n').format(arn)
+    assert judge("REQ040", {"main.tf": policy}) == ({"fail"} if wide else {"pass"})
+
+
+def test_pulumi_get_policy_document_statements_are_read():
+    code = ('import pulumi_aws as aws\ndoc = aws.iam.get_policy_document(statements=[{{"actions": ["dynamodb:PutItem"], "resources": ["{}"]}}])\n'
+            'aws.iam.Policy("p", policy=doc.json)\n')
+    assert judge("REQ040", {"__main__.py": code.format("*")}) == {"fail"}
+    assert judge("REQ040", {"__main__.py": code.format("arn:aws:dynamodb:us-east-1:1:table/orders")}) == {"pass"}

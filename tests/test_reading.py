@@ -388,6 +388,11 @@ def test_a_tagging_label_is_not_a_tag_key():
     assert found["tags"].checks[0].params["keys"] == ["Project", "Environment"]
 
 
+def test_permissions_a_role_needs_are_not_a_least_privilege_demand():
+    assert "least-privilege" not in by_key("- IAM instance profile with necessary permissions\n")
+    assert "least-privilege" in by_key("- IAM instance profile with only the permissions it really needs\n")
+
+
 def test_least_privilege_of_security_groups_is_not_an_iam_requirement():
     assert "least-privilege" not in by_key("- Security Groups following least privilege principle\n")
     assert "least-privilege" in by_key("- IAM roles following least privilege principle\n")
@@ -532,6 +537,11 @@ def test_guardduty_protection_features_are_not_the_services():
     ("Build three IAM roles:\n\n- app-reader: reads objects from S3, queries DynamoDB tables\n", "concept-dynamodb", "low"),
     ("- Deploy Lambda functions that write to S3 buckets.\n", "concept-lambda", "high"),
     ("- Apply IAM roles to EC2 instances to strictly control access to necessary services with least privilege.\n", "least-privilege", "high"),
+    # the least-privilege phrase is itself about permissions: it is the demand, not what a permission is for
+    ("- Follow AWS best practices with proper IAM roles and least privilege permissions\n", "least-privilege", "high"),
+    ("- Store results in DynamoDB with IAM roles granting minimal necessary permissions.\n", "least-privilege", "high"),
+    ("- IAM permissions should be super minimal - just what each service needs.\n", "least-privilege", "high"),
+    ("- Include strict IAM role policies and API Gateway endpoint policies.\n", "least-privilege", "high"),
     # who uses a role
     ("- Create an IAM Role that AWS Lambda connects to and assumes.\n", "concept-lambda", "low"),
     ("- Lambda functions will use this role for S3.\n", "concept-lambda", "low"),

@@ -563,8 +563,26 @@ def _wildcards(st: Statement) -> list[str]:
     # Resource "*" in a resource policy means the resource itself; resource-free actions only take "*"
     # a Condition (a tag, a source ARN) scopes a "*" resource to what it names
     if st.principal is None and not st.condition and not (st.actions and all(_RESOURCE_FREE.fullmatch(a) for a in st.actions)):
-        found += [f"Resource `{r}`" for r in st.resources if r == "*" or re.search(r":\*(?::\*)*$|:\*:\*:\*", r)]
+        found += [f"Resource `{r}`" for r in st.resources if _wide_resource(r)]
     return found
+
+
+def _wide_resource(arn: str) -> bool:
+    """A Resource that names no particular resource: "*", an ARN whose resource part is only wildcards
+    ("arn:aws:logs:*:*:*", "table/*"), or whose resource name begins with one ("arn:aws:s3:::*-data*").
+    Sub-resources of a named resource ("bucket/*", "log-group:/aws/lambda/fn:*") and prefixes ("app-*") are scoped."""
+    if arn == "*":
+        return True
+    parts = arn.split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn" or "${" in parts[5] or "{" in parts[5]:
+        return False
+    service, rest = parts[2], parts[5]
+    typed = service not in ("s3", "sns", "sqs")  # these name the resource directly, without a "type/" prefix
+    if re.fullmatch(r"(?:[\w-]+[:/])?\*(?:[:/]\*)*" if typed else r"\*(?:[:/]\*)*", rest):
+        return True
+    names = re.split(r"[/:]", rest)
+    first = names[1] if typed and len(names) > 1 else names[0]
+    return first.startswith("*") and first != "*"
 
 
 @register

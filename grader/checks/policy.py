@@ -151,7 +151,7 @@ def statements(program: Program, skip_types: tuple[str, ...] = ()) -> Iterator[S
         if r.type in skip_types:
             continue
         if r.type == "aws_iam_policy_document" and r.mode == "data":
-            for block in _dicts(r.attributes.get("statement")):
+            for block in _dicts(r.attributes.get("statement", r.attributes.get("statements"))):  # HCL blocks, Pulumi Args
                 st = _statement(r, "statement", block)
                 if st:
                     yield st

@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from ..resolve import REGION
 from .catalog import CONCEPTS
 from .model import CheckSpec, Requirement, Rubric
-from .reading import PLACEHOLDER, REQUIRED, SUPPLIED, WORKAROUND, Reading, alternatives, read_mention
+from .reading import PERMISSION_TARGET, PLACEHOLDER, REQUIRED, SUPPLIED, WORKAROUND, Reading, alternatives, read_mention
 
 _MD = MarkdownIt("commonmark").enable("table")
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -432,13 +432,16 @@ def _security(stmts: list[Statement], b: _Builder) -> None:
                 r = Reading(r.polarity, "low", "encryption in transit asked in general terms, without saying where it must be enforced")
             b.add("tls-in-transit", "encryption", t, s.line, "REQ031", {"min_tls": v.group(1) if v else "1.2", **({"scope": scope} if scope else {})},
                   severity="high", reading=r)
-        m = re.search(r"least[- ]privilege|minimal permissions|minimum (?:required )?permissions|no wildcard", low)
+        m = re.search(r"least[- ]privilege|\bminimal (?:\w+ )?permissions|minimum (?:required |necessary )?permissions|no wildcard|tightly scoped"
+                      r"|permissions (?:\w+ ){1,3}minimal\b|keep (?:the )?permissions minimal|strict iam (?:role )?polic|no overly permissive"
+                      r"|only the (?:necessary |required )?permissions (?:it|they|each \w+) (?:really |actually )?needs?", low)
         network = re.search(r"security groups?|\bnacls?\b|network acls?|ingress|egress|firewall|segmentation", low)
         if m and network and not re.search(r"\biam\b|\broles?\b|polic(?:y|ies)|permissions?|\bactions?\b", low):
             m = None  # "security groups following least privilege" speaks of network rules, not IAM (REQ040)
         if m:
-            b.add("least-privilege", "security", t, s.line, "REQ040", {}, severity="high",
-                  reading=REQUIRED if m.group(0) == "no wildcard" else s.reading(m.start(), m.end()))
+            r = REQUIRED if m.group(0) == "no wildcard" else s.reading(m.start(), m.end())
+            # the phrase is itself about permissions: "least privilege permissions" is the demand, not a permission's target
+            b.add("least-privilege", "security", t, s.line, "REQ040", {}, severity="high", reading=REQUIRED if r == PERMISSION_TARGET else r)
         listed = [n for group in re.findall(r"\bports?\s+((?:\d{2,5}(?:\s*(?:,|and|or|/|&)\s*)?)+)", low) for n in re.findall(r"\d{2,5}", group)]
         ports = [int(p) for p in listed + [p for g in re.findall(r"\((\d{2,5})\)|\b(\d{2,5})\s*\(https?\)", low) for p in g if p]] \
             if "port" in low or "inbound" in low else []

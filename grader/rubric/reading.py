@@ -184,6 +184,7 @@ class Reading:
 REQUIRED = Reading("required", "high")
 SUPPLIED = Reading("required", "low", "the prompt has it supplied from outside the code (an existing one, or its ARN as an input)")
 PLACEHOLDER = Reading("required", "low", "the prompt allows a placeholder for it, or has it made outside the code")
+PERMISSION_TARGET = Reading("required", "low", "mentioned as the target of a permission")
 
 
 def clause(text: str, start: int, end: int) -> tuple[str, str]:
@@ -231,7 +232,7 @@ def read_mention(text: str, start: int, end: int, section: str = "", lead: str =
             or _SETTING_BEFORE.search(before):
         return Reading("required", "low", "mentioned as background or an example, not asked for")
     if _PERMISSION_BEFORE.search(before) or _PERMISSION_AFTER.search(after):
-        return Reading("required", "low", "mentioned as the target of a permission")
+        return PERMISSION_TARGET
     acts = _ROLE_ACTS.search(before) or (_ROLES_LEAD.search(lead) and _ROLE_ITEM_ACTS.match(before))
     if acts and not _ACTION.search(acts.group("rest")):
         return Reading("required", "low", "named as what a role is allowed to act on, not as something to create")
