@@ -645,3 +645,21 @@ def test_waf_rule_priorities_repeat_in_python_dialects():
               'aws.wafv2.WebAclRuleArgs(name="a", priority=1), aws.wafv2.WebAclRuleArgs(name="b", priority=P)])\n')
     assert statuses(run_check("VAL008", {"__main__.py": pulumi.replace("P", "1")})) == {"fail"}
     assert statuses(run_check("VAL008", {"__main__.py": pulumi.replace("P", "2")})) == {"pass"}
+
+
+def test_logs_key_policy_cdktf_key_passed_as_a_parameter():
+    security = ('from constructs import Construct\nfrom cdktf_cdktf_provider_aws.kms_key import KmsKey\n'
+                'class Security(Construct):\n    def __init__(self, scope, id):\n        super().__init__(scope, id)\n'
+                '        self.key = KmsKey(self, "key", enable_key_rotation=True)\n')
+    monitoring = ('from constructs import Construct\nfrom cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup\n'
+                  'class Monitoring(Construct):\n    def __init__(self, scope, id, kms_key_arn):\n        super().__init__(scope, id)\n'
+                  '        CloudwatchLogGroup(self, "logs", name="/app", kms_key_id=kms_key_arn)\n')
+    found = fails("WIR001", {"lib/security.py": security, "lib/monitoring.py": monitoring})
+    assert len(found) == 1 and "keeps the default key policy" in found[0].message
+    # a key looked up elsewhere may be the one passed in: no claim
+    lookup = security + '        DataAwsKmsKey(self, "shared", key_id="alias/shared")\n'
+    assert not fails("WIR001", {"lib/security.py": lookup, "lib/monitoring.py": monitoring})
+    # the VPC Flow Logs principal is not the CloudWatch Logs service
+    flow = security.replace('enable_key_rotation=True)', 'enable_key_rotation=True, policy=json.dumps({"Statement": [{"Effect": "Allow", '
+                            '"Principal": {"Service": "vpc-flow-logs.amazonaws.com"}, "Action": "kms:*", "Resource": "*"}]}))')
+    assert fails("WIR001", {"lib/security.py": "import json\n" + flow, "lib/monitoring.py": monitoring})

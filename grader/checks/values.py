@@ -756,9 +756,10 @@ def _provider_of(r: Resource) -> tuple[str, str] | None:
 
 
 # The CloudWatch Logs service principal, literal or built from the region (f-string, ${...}, Fn::Sub).
-_LOGS_PRINCIPAL = re.compile(r"\blogs\.(?:[\w.-]*amazonaws\.com|\$?\{)")
+_LOGS_PRINCIPAL = re.compile(r"(?<![\w.-])logs\.(?:[\w.-]*amazonaws\.com|\$?\{)")  # not vpc-flow-logs. or delivery.logs.
 # Where a CDK key object may come from besides a `kms.Key(...)` the program declares.
-_OTHER_KEY_SOURCES = re.compile(r"\b(?:from_key_arn|from_key_id|from_lookup|from_cfn_key|from_alias_name|CfnKey|kms\.Alias|Alias)\(")
+_OTHER_KEY_SOURCES = re.compile(r"\b(?:from_key_arn|from_key_id|from_lookup|from_cfn_key|from_alias_name|CfnKey|kms\.Alias|Alias"
+                                r"|DataAwsKmsKey|DataAwsKmsAlias|get_key|get_alias|KmsReplicaKey|ReplicaKey)\(|arn:aws:kms:|\balias/aws/")
 
 
 def key_policy_allows(key: Resource, program: Program, by: dict[str, Resource], principal: re.Pattern) -> bool | None:
@@ -828,11 +829,12 @@ class LogsKeyPolicy(Check):
     def _keys(group: Resource, program: Program) -> list[Resource]:
         keys = [k for k in _referenced(group, "kms_key_id", program) if k.type == "aws_kms_key"]
         value = group.attributes.get("kms_key_id")
-        if keys or group.dialect != "cdk" or not isinstance(value, Expr) or value.refs or not re.fullmatch(r"[\w.]+", value.text):
+        if keys or group.dialect not in ("cdk", "cdktf", "pulumi") or not isinstance(value, Expr) or value.refs \
+                or not re.fullmatch(r"[\w.]+", value.text):
             return keys
-        # `encryption_key=self.kms_key` set from a helper's return or a parameter: in CDK it is an IKey, so with one key
-        # declared and no other way to get a key object in the code, it is that key.
-        declared = [k for k in program.of_type("aws_kms_key") if k.dialect == "cdk"]
+        # `encryption_key=self.kms_key` or `kms_key_id=kms_key_arn` set from a helper's return or a parameter: with one key
+        # declared and no other way to get a key (a lookup, an alias, a literal ARN) in the code, it is that key.
+        declared = [k for k in program.of_type("aws_kms_key") if k.dialect == group.dialect and k.mode == "managed"]
         unseen = [m for m in program.deliverable.mentioned if not re.match(r"(?:.*/)?(?:tests?/|test_)", m)]  # tests make no keys
         if len(declared) != 1 or program.elisions or unseen or program.deliverable.truncated:
             return []
