@@ -101,6 +101,20 @@ class TapStack(Stack):
     assert failed("DEP013", fixed) == set()
 
 
+def test_a_parameter_annotated_with_a_cdk_class_has_that_class_members():
+    text = '''
+from aws_cdk import Stack, aws_autoscaling as autoscaling, aws_cloudwatch as cw
+class Monitoring(Stack):
+    def __init__(self, scope, id, asg: autoscaling.AutoScalingGroup, other):
+        super().__init__(scope, id)
+        cw.GraphWidget(left=[asg.metric_cpu_utilization(), other.metric_cpu_utilization()])
+        asg.scale_on_cpu_utilization("Cpu", target_utilization_percent=70)
+'''
+    assert failed("DEP013", text) == {"aws_autoscaling.AutoScalingGroup.metric_cpu_utilization"}
+    rebound = text.replace("super().__init__(scope, id)", "super().__init__(scope, id)\n        asg = make_group()")
+    assert failed("DEP013", rebound) == set()  # rebound in the body: its class is no longer known
+
+
 def test_self_attribute_holding_different_classes_is_not_checked():
     text = '''
 from aws_cdk import Stack, aws_s3 as s3, aws_sqs as sqs

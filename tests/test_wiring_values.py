@@ -1,4 +1,4 @@
-"""Wiring (WIR003-WIR006), values AWS rejects (VAL001-VAL007) and DEP023 name limits, in HCL and the Python dialects."""
+"""Wiring (WIR003-WIR006), values AWS rejects (VAL001-VAL009) and DEP023 name limits, in HCL and the Python dialects."""
 
 import json
 from importlib import resources
@@ -663,3 +663,26 @@ def test_logs_key_policy_cdktf_key_passed_as_a_parameter():
     flow = security.replace('enable_key_rotation=True)', 'enable_key_rotation=True, policy=json.dumps({"Statement": [{"Effect": "Allow", '
                             '"Principal": {"Service": "vpc-flow-logs.amazonaws.com"}, "Action": "kms:*", "Resource": "*"}]}))')
     assert fails("WIR001", {"lib/security.py": "import json\n" + flow, "lib/monitoring.py": monitoring})
+
+
+def test_rds_engine_versions_rds_no_longer_offers():
+    versions = json.loads(resources.files("grader.schema").joinpath("aws_values.json").read_text())["engine_versions"]
+    assert "15.4" in versions["aws_db_instance"]["postgres"]["deprecated"]
+    hcl = 'resource "aws_db_instance" "db" {\n  engine = "postgres"\n  engine_version = "%s"\n}\n'
+    [found] = fails("VAL009", {"main.tf": hcl % "15.4"})
+    assert found.severity == "medium" and "deprecated" in found.message
+    assert statuses(run_check("VAL009", {"main.tf": hcl % "15"})) == set()  # a major version: RDS picks the minor
+    assert statuses(run_check("VAL009", {"main.tf": hcl % "15.15"})) == {"pass"}
+    assert fails("VAL009", {"main.tf": hcl % "15.1"})[0].severity == "high"  # between versions RDS lists: never offered
+    assert not fails("VAL009", {"main.tf": hcl % "15.99"})  # newer than the data: not judged
+    from_var = 'variable "v" {\n  default = "15.4"\n}\n' + (hcl % "X").replace('"X"', "var.v")
+    assert statuses(run_check("VAL009", {"main.tf": from_var})) == {"unknown"}
+    cluster = ('import pulumi_aws as aws\naws.rds.Cluster("c", engine=aws.rds.EngineType.AURORA_POSTGRESQL, '
+               'engine_version="%s", master_username="u")\n')
+    assert fails("VAL009", {"__main__.py": cluster % "15.3"})
+    assert not fails("VAL009", {"__main__.py": cluster % "15.15"})
+    cdk = ('from aws_cdk import Stack, aws_rds as rds\nclass S(Stack):\n    def __init__(self, scope, id):\n'
+           '        super().__init__(scope, id)\n        rds.DatabaseCluster(self, "Db", engine=rds.DatabaseClusterEngine.aurora_mysql(\n'
+           '            version=rds.AuroraMysqlEngineVersion.VER_%s))\n')
+    assert "8.0.mysql_aurora.3.02.0" in fails("VAL009", {"lib/tap_stack.py": cdk % "3_02_0"})[0].message
+    assert not fails("VAL009", {"lib/tap_stack.py": cdk % "3_08_0"})

@@ -12,6 +12,9 @@ Sources:
   properties in ENUMS below, each mapped to the Terraform attribute that carries the same value;
   for the properties in DESCRIBED the schema has no `enum` and states the allowed values only in its
   description, so they are written here and the build fails unless the description names each one.
+  Its RDS extensions (`engine_version.json`, `engine_version_deprecated.json` for DB instances and
+  clusters, refreshed by cfn-lint from the RDS API) give the engine versions RDS knows and those it no
+  longer uses to create databases (cfn-lint rules E3690/W3691).
 """
 
 from __future__ import annotations
@@ -86,6 +89,28 @@ def enums(wheel: Path) -> dict[str, dict[str, list]]:
     return out
 
 
+# Terraform type, the cfn-lint extension folder holding its RDS engine versions.
+ENGINE_VERSIONS = [("aws_db_instance", "aws_rds_dbinstance"), ("aws_rds_cluster", "aws_rds_dbcluster")]
+
+
+def engine_versions(wheel: Path) -> dict[str, dict[str, dict[str, list[str]]]]:
+    """{terraform type: {engine: {"known": [...], "deprecated": [...]}}} from cfn-lint's RDS extensions."""
+    out: dict[str, dict[str, dict[str, list[str]]]] = {}
+    with zipfile.ZipFile(wheel) as z:
+        for tf_type, folder in ENGINE_VERSIONS:
+            base = f"cfnlint/data/schemas/extensions/{folder}"
+            engines = out.setdefault(tf_type, {})
+            for part in json.loads(z.read(f"{base}/engine_version.json"))["allOf"]:
+                engine = part["if"]["properties"].get("Engine", {}).get("const")
+                if engine:
+                    engines.setdefault(engine, {})["known"] = sorted(part["then"]["properties"]["EngineVersion"]["enum"])
+            for part in json.loads(z.read(f"{base}/engine_version_deprecated.json"))["allOf"]:
+                engine = part["if"]["properties"].get("Engine", {}).get("const")
+                if engine in engines:
+                    engines[engine]["deprecated"] = sorted(part["if"]["properties"]["EngineVersion"]["enum"])
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--wheels", type=Path, help="folder holding (or receiving) the pinned wheels")
@@ -96,6 +121,7 @@ def main() -> None:
             "sources": {name: version for name, version in sorted(PINS.items())},
             "managed_policies": managed_policies(_wheel("iam-floyd", wheels)),
             "enums": enums(_wheel("cfn-lint", wheels)),
+            "engine_versions": engine_versions(_wheel("cfn-lint", wheels)),
         }
     OUT.write_text(json.dumps(data, indent=0, sort_keys=True) + "\n")
     print(f"wrote {OUT} ({len(data['managed_policies'])} managed policies, {sum(map(len, data['enums'].values()))} enums)")

@@ -1,6 +1,7 @@
 """Values AWS rejects: managed policies that do not exist, values outside a service's enum, S3 transitions
 before a storage class's minimum, duplicate NACL rule numbers, HCL's non-escape `\\${`, hosted zones for
-reserved documentation domains and Lambda environment variables with reserved keys.
+reserved documentation domains, Lambda environment variables with reserved keys and RDS engine versions
+RDS no longer offers.
 
 The managed policy names and enums come from grader/schema/aws_values.json (built by
 tools/build_aws_values.py from iam-floyd and cfn-lint; the file says which versions). Only literal
@@ -17,7 +18,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterator
 
-from ..ir import Expr, Location, Program, Resource, scope_of
+from ..ir import Expr, Location, Program, Resource, as_text, scope_of
 from ..resolve import resolve
 from .base import Check, Context, Finding, register
 from .baseline import managed_policy_names
@@ -186,6 +187,83 @@ def _engine_family(r: Resource, program: Program) -> str | None:
     if engine in ENGINE_LOG_EXPORTS or engine == "aurora":
         return "aurora-mysql" if engine == "aurora" else engine
     return next((f for f in ("oracle", "sqlserver", "db2") if engine.startswith(f + "-")), None)
+
+
+# CDK engine versions are typed constants: `rds.PostgresEngineVersion.VER_15_4`, `AuroraMysqlEngineVersion.VER_3_04_0`.
+_CDK_VERSION = re.compile(r"\b(Postgres|Mysql|MariaDb|AuroraPostgres|AuroraMysql)EngineVersion\.(?:VER_([0-9_]+)\b|of\(\s*['\"]([^'\"]+))")
+_CDK_VERSION_ENGINE = {"Postgres": "postgres", "Mysql": "mysql", "MariaDb": "mariadb",
+                       "AuroraPostgres": "aurora-postgresql", "AuroraMysql": "aurora-mysql"}
+_AURORA_MYSQL_MAJOR = {"2": "5.7", "3": "8.0"}  # Aurora MySQL 2.x is MySQL 5.7 compatible, 3.x MySQL 8.0
+
+
+def _engine_version(r: Resource, program: Program) -> tuple[str, str, bool] | None:
+    """(engine, version, written as a literal) for a database whose engine and version are both known."""
+    if r.dialect == "cdk":
+        m = _CDK_VERSION.search(as_text(r.attributes.get("engine")))
+        if not m:
+            return None
+        engine = _CDK_VERSION_ENGINE[m.group(1)]
+        version = m.group(3) or m.group(2).replace("_", ".")
+        if engine == "aurora-mysql" and m.group(2) and version.split(".")[0] in _AURORA_MYSQL_MAJOR:
+            version = f"{_AURORA_MYSQL_MAJOR[version.split('.')[0]]}.mysql_aurora.{version}"
+        return engine, version, True
+    engine, engine_literal = _resolved(r, r.attributes.get("engine"), program)
+    version, version_literal = _resolved(r, r.attributes.get("engine_version"), program)
+    if isinstance(engine, Expr) and re.search(r"EngineType\.\w+$", engine.text):  # Pulumi's aws.rds.EngineType.AURORA_POSTGRESQL
+        engine, engine_literal = engine.text.rsplit(".", 1)[1].lower().replace("_", "-"), True
+    if not isinstance(engine, str) or not isinstance(version, (str, int, float)) or isinstance(version, bool):
+        return None
+    return engine.strip().lower(), str(version).strip(), engine_literal and version_literal
+
+
+def _version_key(version: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"[.]", version))
+
+
+@register
+class UnavailableEngineVersion(Check):
+    id = "VAL009"
+    name = "unavailable-engine-version"
+    area = "deployability"
+    severity = "high"
+    description = ("An RDS or Aurora database asks for an engine version RDS no longer uses to create databases "
+                   "(deprecated), or one it never offered (a minor version between those it lists).")
+    why = ("Creating the database fails (\"Cannot find version 15.4 for postgres\"); RDS retires minor versions, and "
+           "models often write the ones current in their training data. A deprecated version is reported at medium "
+           "severity, not as a blocker: the list is a snapshot (cfn-lint's, see grader/schema/aws_values.json), so an answer "
+           "graded after it was written may have named a version that was current then. A version RDS never offered is high.")
+    fix = "Name a supported minor version, or only the major version (`15`, `8.0`) and let RDS choose the default minor."
+    bad = 'resource "aws_db_instance" "db" {\n  engine         = "postgres"\n  engine_version = "15.4"\n}'
+    good = bad.replace('"15.4"', '"15"')
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        data = aws_values().get("engine_versions", {})
+        source = aws_values()["sources"].get("cfn-lint", "?")
+        checked = flagged = 0
+        for r in program.managed():
+            table = data.get(r.type)
+            found = _engine_version(r, program) if table else None
+            if not found or found[0] not in table:
+                continue
+            engine, version, literal = found
+            known, deprecated = table[engine].get("known", []), set(table[engine].get("deprecated", []))
+            if any(k.startswith(version + ".") for k in known):
+                continue  # a major version ("15", "8.0"): RDS picks its default minor
+            checked += 1
+            line = [r.line_of("engine_version" if "engine_version" in r.attributes else "engine")]
+            status, qualifier = _claim(r, literal)
+            if version in deprecated:
+                flagged += 1
+                yield self.finding(status, f"`{r.address}`: {engine} `{version}` is deprecated (cfn-lint {source}'s RDS data); "
+                                   f"RDS no longer creates databases with it{qualifier}.", line, severity="medium", found=version)
+            elif version not in known:
+                major = [k for k in known if k.split(".")[0] == version.split(".")[0] and re.fullmatch(r"[\d.]+", k)]
+                if re.fullmatch(r"[\d.]+", version) and major and _version_key(version) < max(map(_version_key, major)):
+                    flagged += 1
+                    yield self.finding(status, f"`{r.address}`: {engine} `{version}` is not a version RDS offers (it lists "
+                                       f"{', '.join(sorted(major, key=_version_key)[-4:])}, ...){qualifier}.", line, found=version)
+        if checked and not flagged:
+            yield self.finding("pass", "Database engine versions are ones RDS offers.")
 
 
 # S3 refuses transitions to these classes before an object (or noncurrent version) is this many days old.

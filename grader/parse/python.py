@@ -95,6 +95,7 @@ class _Collector(cst.CSTVisitor):
         self.aliases: dict[str, str] = {}
         self.bindings: list[dict[str, Any]] = [{}]  # function scopes; [0] is the module
         self.shadowed: list[set[str]] = [set()]  # imported names rebound in each function scope
+        self.typed: list[dict[str, str]] = [{}]  # per function scope: parameters annotated with an aws-cdk-lib class
         self.self_bindings: dict[str, Any] = {}
         self.loop_depth = 0
         self.names_seen: dict[str, list[tuple[Location, dict[int, str]]]] = {}
@@ -179,12 +180,16 @@ class _Collector(cst.CSTVisitor):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.bindings.append({})
         self.shadowed.append(set())
+        params = [*node.params.params, *node.params.kwonly_params, *node.params.posonly_params]
+        self.typed.append({p.name.value: path for p in params if p.annotation
+                           for path in [self.qualify(p.annotation.annotation)] if path and path.startswith("aws_cdk.")})
         self.functions.append(node.name.value)
         self.defs.append(node.name.value)
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.bindings.pop()
         self.shadowed.pop()
+        self.typed.pop()
         self.functions.pop()
         self.defs.pop()
 
@@ -418,6 +423,8 @@ class _Collector(cst.CSTVisitor):
             return path
         owner = _dotted(node.value)
         bound = self.lookup(owner)[0] if owner else None
+        if bound is None and owner in self.typed[-1]:  # `asg: autoscaling.AutoScalingGroup` passed in: its class is declared
+            return f"{self.typed[-1][owner]}.{node.attr.value}"
         if not isinstance(bound, Resource) or bound.synthesized_from or not bound.source_type.startswith("aws_cdk."):
             return None
         key = ".".join(owner.split(".")[:2]) if owner.startswith("self.") else None
