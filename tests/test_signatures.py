@@ -1,5 +1,5 @@
 """What the real toolchains reject in Python and construct-level checks miss: keyword arguments of nested
-structs, Args classes and methods (DEP012), members a class does not have (DEP013), CDKTF names a
+structs, Args classes and methods (DEP012), members a class does not have (DEP013; DEP040 for the answer's own classes), CDKTF names a
 provider module does not export (DEP006), an SDK alias bound only in another file (DEP005), CDKTF literals of
 the wrong primitive type (DEP036) and strings interpolating a bare name (DEP037)."""
 
@@ -325,3 +325,37 @@ def test_an_sdk_enum_or_class_read_without_a_call_is_checked():
     # a module that does not exist is one finding, not one per class read from it
     bad_module = "from aws_cdk import aws_elbv2 as elbv2\nelbv2.ApplicationLoadBalancer(None, 'A')\nx = elbv2.TargetType.IP\n"
     assert [f.found for f in run_check("DEP006", {"app.py": bad_module}) if f.status == "fail"] == ["aws_cdk.aws_elbv2"]
+
+
+COMPONENT = '''import pulumi
+from pulumi import ComponentResource
+class Network(ComponentResource):
+    def __init__(self, name):
+        super().__init__("x:Network", name)
+        self.private_subnets = []
+        self.register_outputs({"vpc_id": "v"})
+'''
+
+
+def test_an_attribute_the_answer_class_never_sets():
+    main = "from lib.network import Network\nnet = Network('n')\npulumi.export('s', net.private_subnet_ids)\npulumi.export('u', net.urn)\n"
+    found = [f for f in run_check("DEP040", {"lib/network.py": COMPONENT, "__main__.py": main}) if f.status == "fail"]
+    assert [f.found for f in found] == ["Network.private_subnet_ids"]
+    fixed = main.replace("private_subnet_ids", "private_subnets")
+    assert {f.status for f in run_check("DEP040", {"lib/network.py": COMPONENT, "__main__.py": fixed})} == {"pass"}
+    # set from outside, a dynamic class, or a class of the same name from a library: not judged
+    outside = main.replace("net = Network('n')\n", "net = Network('n')\nnet.private_subnet_ids = []\n")
+    assert not [f for f in run_check("DEP040", {"lib/network.py": COMPONENT, "__main__.py": outside}) if f.status == "fail"]
+    dynamic = COMPONENT + "    def __getattr__(self, name):\n        return None\n"
+    assert not [f for f in run_check("DEP040", {"lib/network.py": dynamic, "__main__.py": main}) if f.status == "fail"]
+    library = main.replace("from lib.network import Network", "from vendor.network import Network")
+    assert not [f for f in run_check("DEP040", {"lib/network.py": COMPONENT, "__main__.py": library}) if f.status == "fail"]
+
+
+def test_an_attribute_of_a_component_held_on_self():
+    stack = ("from lib.network import Network\nclass Tap(ComponentResource):\n    def __init__(self, name):\n"
+             "        self.network = Network('n')\n        self.ids = self.network.subnet_ids\n")
+    found = [f for f in run_check("DEP040", {"lib/network.py": COMPONENT, "lib/tap.py": stack}) if f.status == "fail"]
+    assert [f.found for f in found] == ["Network.subnet_ids"]
+    assert not [f for f in run_check("DEP040", {"lib/network.py": COMPONENT, "lib/tap.py": stack.replace(".subnet_ids", ".private_subnets")})
+                if f.status == "fail"]

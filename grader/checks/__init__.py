@@ -11,7 +11,7 @@ import importlib
 import sys
 from importlib.metadata import entry_points
 
-RULE_MODULES = ("structure", "references", "schema_checks", "conventions", "values", "features", "baseline", "wiring", "aws_values", "truncation", "kinds", "signatures", "cdk_context")
+RULE_MODULES = ("structure", "references", "answer_classes", "schema_checks", "conventions", "values", "features", "baseline", "wiring", "aws_values", "truncation", "kinds", "signatures", "cdk_context")
 ENTRY_POINT_GROUP = "iac_grader.checks"
 _loaded = False
 
