@@ -587,3 +587,24 @@ def test_pulumi_get_policy_document_statements_are_read():
             'aws.iam.Policy("p", policy=doc.json)\n')
     assert judge("REQ040", {"__main__.py": code.format("*")}) == {"fail"}
     assert judge("REQ040", {"__main__.py": code.format("arn:aws:dynamodb:us-east-1:1:table/orders")}) == {"pass"}
+
+
+def test_a_runtime_floor_judges_only_its_own_family():
+    fn = 'resource "aws_lambda_function" "f" {{\n  runtime = "{}"\n}}\n'
+    floor = {"runtime": "nodejs20.x", "minimum": True}
+    assert judge("REQ070", {"main.tf": fn.format("nodejs18.x")}, **floor) == {"fail"}
+    assert judge("REQ070", {"main.tf": fn.format("nodejs22.x")}, **floor) == {"pass"}
+    assert judge("REQ070", {"main.tf": fn.format("python3.12")}, **floor) == {"n/a"}
+    assert judge("REQ070", {"main.tf": fn.format("python3.12")}, runtime="nodejs20.x") == {"fail"}  # an exact demand
+
+
+@pytest.mark.parametrize("text,minimum", [
+    ("- For Lambda functions, use Node.js 20+ runtimes.\n", True),
+    ("- Lambda functions run Python 3.11 or newer.\n", True),
+    ("- Lambda functions use at least Python 3.10.\n", True),
+    ("- Lambda functions use the Python 3.12 runtime.\n", False),
+])
+def test_a_runtime_version_with_a_plus_or_newer_is_a_floor(text, minimum):
+    from grader.rubric.derive import derive_rubric
+    [check] = [c for r in derive_rubric(text).requirements for c in r.checks if c.id == "REQ070"]
+    assert bool(check.params.get("minimum")) is minimum

@@ -1213,7 +1213,8 @@ class LambdaRuntime(_RubricCheck):
     area = "compute"
     severity = "medium"
     description = "Lambda functions use the runtime the prompt asks for (or the latest of their family, from a dated list)."
-    params = {"runtime": "exact runtime (python3.12)", "latest": "true for 'latest runtime'"}
+    params = {"runtime": "exact runtime (python3.12)", "latest": "true for 'latest runtime'",
+              "minimum": "true when the runtime is a floor for its family ('Node.js 18+'): other families are not judged"}
     bad = 'resource "aws_lambda_function" "f" {\n  runtime = "nodejs18.x"\n}  # prompt: latest runtime'
     good = 'resource "aws_lambda_function" "f" {\n  runtime = "nodejs24.x"\n}'
     fix = "Set the runtime to the required (or latest) version."
@@ -1224,6 +1225,9 @@ class LambdaRuntime(_RubricCheck):
             yield self.missing("Lambda functions required for the runtime requirement; none found.", ("aws_lambda_function",))
             return
         runtimes = [(f, resolve(f.attributes.get("runtime"), program)) for f in functions]
+        if params.get("minimum"):
+            yield from self._floor(runtimes, params["runtime"], functions)
+            return
         wrong = []
         for f, rt in runtimes:
             if not isinstance(rt, str):
@@ -1239,6 +1243,29 @@ class LambdaRuntime(_RubricCheck):
             yield self.finding("pass", f"Runtimes: {', '.join(sorted({rt for _, rt in runtimes}))}.", _locs(functions))
         else:
             yield self.finding("unknown", "The runtime is not known statically.", _locs(functions))
+
+
+    def _floor(self, runtimes, floor: str, functions) -> Iterator[Finding]:
+        """A minimum version for one runtime family: functions of that family below it fail; others are not judged."""
+        family, version = _runtime_version(floor)
+        mine = [(f, rt) for f, rt in runtimes if isinstance(rt, str) and _runtime_version(rt)[0] == family]
+        below = [(f, rt) for f, rt in mine if _runtime_version(rt)[1] < version]
+        if below:
+            yield self.finding("fail", f"Expected {floor} or newer; {_names([f for f, _ in below])} use {', '.join(sorted({rt for _, rt in below}))}.",
+                               _locs([f for f, _ in below]), found=below[0][1])
+        elif mine:
+            yield self.finding("pass", f"Runtimes: {', '.join(sorted({rt for _, rt in mine}))} (at least {floor}).", _locs([f for f, _ in mine]))
+        elif any(not isinstance(rt, str) for _, rt in runtimes):
+            yield self.finding("unknown", "The runtime is not known statically.", _locs(functions))
+        else:
+            yield self.finding("n/a", f"The floor {floor} is for {family} functions; the code has none.", _locs(functions))
+
+
+def _runtime_version(runtime: str) -> tuple[str, tuple[int, ...]]:
+    """`nodejs20.x` -> ("nodejs", (20,)); `python3.12` -> ("python", (3, 12))."""
+    m = re.match(r"([a-z]+)([\d.]*)", runtime)
+    family, digits = (m.group(1), m.group(2)) if m else (runtime, "")
+    return family, tuple(int(d) for d in digits.split(".") if d.isdigit())
 
 
 def _lambda_setting(program: Program, f: Resource, key: str) -> int | None | Expr:

@@ -580,6 +580,10 @@ def _data(stmts: list[Statement], b: _Builder) -> None:
                 params = {"runtime": "python" + re.sub(r"[^\d.]", "", found)}
             else:
                 params = {"runtime": f"nodejs{re.sub(r'[^0-9]', '', found)}.x"}
+            # "Node.js 18+", "Python 3.11 or newer", "at least Python 3.10": a floor for that family's functions, not a demand for it
+            if "runtime" in params and (re.match(r"(?:\.x)?\s*(?:\+|or (?:newer|later|above|higher|greater))", low[m.end():])
+                                        or re.search(r"(?:at least|minimum(?: of)?|>=)\s*$", low[:m.start()])):
+                params["minimum"] = True
             b.add("lambda-runtime", "compute", s.text, s.line, "REQ070", params, severity="medium", reading=s.reading(m.start(), m.end()))
         memory = re.search(r"\b(\d{3,5})\s*(?:mb|mib)\b(?:\s+(?:of\s+)?(?:memory|ram))?", low)
         timeout = re.search(r"\b(\d{1,3})[- ]?(?:seconds?|secs?|s)\b[- ](?:timeout)|\btimeout (?:of |to |at |is )?(\d{1,3})[- ]?(?:seconds?|secs?|s)\b"
