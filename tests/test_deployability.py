@@ -448,3 +448,14 @@ def test_an_asset_the_answer_builds_itself_is_not_judged_missing():
     assert statuses(run_check("STR008", code, Context(answer_text=built))) == {"unknown"}
     script = "```python\nzip_file = 'lambda_code.zip'\nwith zipfile.ZipFile(zip_file, 'w') as zf:\n    zf.write('h.py')\n```\n"
     assert statuses(run_check("STR008", code, Context(answer_text=script))) == {"unknown"}
+
+
+def test_a_variable_declared_in_another_folder_with_no_module_between_is_not_judged():
+    provider = 'provider "aws" {\n  region = var.aws_region\n}\n'
+    stack = 'variable "aws_region" {\n  default = "us-east-1"\n}\nresource "aws_s3_bucket" "b" {}\n'
+    [finding] = [f for f in run_check("DEP001", {"provider.tf": provider, "lib/tap_stack.tf": stack}) if f.status != "pass"]
+    assert finding.status == "unknown" and "`lib/` declares it" in finding.message
+    # a folder the root calls as a module sees only what it declares
+    called = {"main.tf": 'variable "aws_region" {}\nmodule "net" {\n  source = "./modules/net"\n}\n',
+              "modules/net/main.tf": 'resource "aws_vpc" "v" {\n  tags = { Region = var.aws_region }\n}\n'}
+    assert "fail" in statuses(run_check("DEP001", called))

@@ -608,3 +608,27 @@ def test_a_runtime_version_with_a_plus_or_newer_is_a_floor(text, minimum):
     from grader.rubric.derive import derive_rubric
     [check] = [c for r in derive_rubric(text).requirements for c in r.checks if c.id == "REQ070"]
     assert bool(check.params.get("minimum")) is minimum
+
+
+def test_a_deliverable_one_letter_off_is_the_file_delivered():
+    code = {"provider.tf": 'provider "aws" {}\n', "tap_stack.tf": 'resource "aws_vpc" "a" {}\n'}
+    assert judge("REQ001", code, files=["provide.tf", "tap_stack.tf"]) == {"pass"}  # a typo in the prompt
+    assert judge("REQ001", code, files=["tap-stack.tf"]) == {"fail"}  # another name, not a typo
+
+
+def test_no_region_in_the_code_is_not_judged_when_the_prompt_supplies_the_provider():
+    code = {"main.tf": 'resource "aws_s3_bucket" "b" {}\n'}
+    req = Requirement(id="R", area="region", text="t")
+    for prompt, status in (("Do not redefine the provider; assume it is already set to us-east-1.", "unknown"), ("Deploy in us-east-1.", "fail")):
+        found = list(REGISTRY["REQ010"]().evaluate(program_of(code), Context(prompt=prompt), req, {"regions": ["us-east-1"]}))
+        assert {f.status for f in found} == {status}
+
+
+def test_lambda_eni_actions_in_a_standalone_policy_attached_to_the_lambda_role():
+    role = ('resource "aws_iam_role" "fn" {\n  assume_role_policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", '
+            'Principal = { Service = "lambda.amazonaws.com" } }] })\n}\n')
+    policy = ('resource "aws_iam_policy" "vpc" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", '
+              'Action = ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses"], Resource = "*" }] })\n}\n')
+    attach = 'resource "aws_iam_role_policy_attachment" "a" {\n  role = aws_iam_role.fn.name\n  policy_arn = aws_iam_policy.vpc.arn\n}\n'
+    assert judge("REQ040", {"main.tf": role + policy + attach}) == {"pass"}
+    assert judge("REQ040", {"main.tf": role.replace("lambda.amazonaws", "ec2.amazonaws") + policy + attach}) == {"fail"}

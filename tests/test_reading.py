@@ -18,6 +18,10 @@ def by_key(prompt: str) -> dict:
     # exclusions and things not needed
     ("- CloudTrail must be excluded - use CloudWatch Logs instead.\n", "concept-cloudtrail", "forbidden", "high"),
     ("- Do NOT create GuardDuty detectors in code.\n", "concept-guardduty", "forbidden", "high"),
+    # a label names the topic; the note after it decides: "GuardDuty: DO NOT create ..." / "- avoid or handle gracefully"
+    ("- **GuardDuty**: DO NOT create GuardDuty detector (account-level resource, one per account)\n", "concept-guardduty", "forbidden", "high"),
+    ("- GuardDuty: Account-level service (one detector per account) - avoid or handle gracefully\n", "concept-guardduty", "optional", "high"),
+    ("- GuardDuty: enable a detector with S3 protection\n", "concept-guardduty", "required", "high"),
     ("- Create a VPC. GuardDuty and Security Hub are not needed.\n", "concept-guardduty", None, None),
     ("- Create a VPC. GuardDuty and Security Hub are not needed.\n", "concept-security-hub", None, None),
     ("- Deploy a Lambda function without X-Ray.\n", "concept-xray", None, None),
@@ -665,3 +669,8 @@ def test_a_thing_taken_as_an_input_variable_is_not_claimed_missing(tmp_path):
     unread = body.replace("var.kms_key_arn", '"alias/aws/s3"')
     (tmp_path / "b").mkdir()
     assert _status(_grade(tmp_path / "b", prompt, f"```hcl\n# main.tf\n{unread}```\n"), "KMS") == "fail"
+
+
+def test_a_file_said_to_exist_is_not_a_deliverable_even_where_it_reads_as_a_demand():
+    files = by_key("- Write `tap_stack.tf`.\n- `provider.tf` already contains provider and backend configuration.\n")["deliverable-files"]
+    assert files.checks[0].params["files"] == ["tap_stack.tf"]

@@ -79,7 +79,8 @@ class DeliverableFiles(_RubricCheck):
         basenames = {_base(p) for p in delivered}
         canonical = {n.lower() for n in CANONICAL_FILES}
         wanted = params.get("files", [])
-        missing = [w for w in wanted if _base(w) not in basenames and not (_base(w) in canonical and basenames & canonical)]
+        missing = [w for w in wanted if _base(w) not in basenames and not (_base(w) in canonical and basenames & canonical)
+                   and not any(_one_edit(_base(w), b) for b in basenames)]  # a typo in the prompt ("provide.tf")
         # provider.tf / backend.tf belong to the harness; tfvars are data
         iac = {"hcl"} if ctx.language == "hcl" else {"python"} if ctx.language == "python" else {"hcl", "python"}
         spread = [f.path for f in program.files if f.language in iac and _base(f.path) not in HARNESS_FILES
@@ -102,6 +103,16 @@ class DeliverableFiles(_RubricCheck):
                                + "; ".join(problems) + ".", [Location(p, None) for p in shown[:3]], found=found)
         else:
             yield self.finding("pass", f"Delivered {', '.join(delivered[:6])} as asked.", [Location(p, None) for p in shown[:3]])
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Names of one extension one letter apart, inserted or dropped (`provide.tf`, `provider.tf`): a typo, not another file.
+    A changed character (`tap-stack.tf` for `tap_stack.tf`) is another name."""
+    if a.rsplit(".", 1)[-1] != b.rsplit(".", 1)[-1] or min(len(a), len(b)) < 8 or abs(len(a) - len(b)) != 1:
+        return False
+    short, long_ = sorted((a, b), key=len)
+    i = next((k for k, (x, y) in enumerate(zip(short, long_)) if x != y), len(short))
+    return long_[i].isalpha() and short[i:] == long_[i + 1:]
 
 
 def _base(path: str) -> str:
@@ -183,6 +194,9 @@ class Regions(_RubricCheck):
         if not seen:
             if any(r is None for r, _, _ in configured):
                 yield self.finding("unknown", f"Expected {', '.join(required)}; the region is set from a variable with no known value.", locations)
+            elif not configured and _PROVIDER_ELSEWHERE.search(ctx.prompt or ""):
+                yield self.finding("unknown", f"Expected {', '.join(required)}; the prompt supplies the provider configuration, "
+                                   "where the region is set; the code names no region.", [])
             elif told := sorted(set(_INSTRUCTED_REGION.findall(ctx.answer_text)) & set(required)):
                 yield self.finding("unknown", f"Expected {', '.join(required)}; the code does not set the region, but the answer's "
                                    f"instructions do ({', '.join(told)}: stack configuration, environment or CLI flag).", [])
@@ -221,7 +235,7 @@ def _zones_used(program: Program) -> list[tuple[str, Location]]:
 # The prompt says the provider configuration is supplied (provider.tf, "the provider block is provided"): the answer
 # need not configure one.
 _PROVIDER_ELSEWHERE = re.compile(r"provider\.tf|provider (?:block|configuration)s? (?:is |are )?(?:already )?(?:provided|present|exists?|given|supplied|"
-                                 r"configured elsewhere|handled)|(?:do not|don't|no need to) (?:define|configure|create|write|include) (?:the |a |an )?(?:aws )?provider", re.I)
+                                 r"configured elsewhere|handled)|(?:do not|don't|no need to) (?:re)?(?:define|configure|create|write|include) (?:the |a |an )?(?:aws )?provider", re.I)
 
 
 # Where an answer sets the region outside its code: `pulumi config set aws:region us-east-1`, `aws:region: us-east-1` in a
@@ -547,8 +561,10 @@ def _lambda_eni_statement(program: Program, st: Statement) -> bool:
     """ENI actions on "*" in a policy of a role Lambda assumes."""
     if not st.actions or not all(_LAMBDA_ENI.fullmatch(a) or _RESOURCE_FREE.fullmatch(a) for a in st.actions):
         return False
-    roles = [r for r in program.of_type("aws_iam_role") if r.address in st.resource.refs or st.resource.address in r.refs
-             or st.resource is r]
+    holders = {st.resource.address} | {a.address for a in program.of_type("aws_iam_role_policy_attachment", "aws_iam_policy_attachment")
+                                       if st.resource.address in a.refs}  # a standalone policy attached to the role
+    roles = [r for r in program.of_type("aws_iam_role") if r.address in st.resource.refs or holders & set(r.refs)
+             or any(r.address in a.refs for a in program.resources if a.address in holders) or st.resource is r]
     return any("lambda.amazonaws.com" in as_text(r.attributes.get("assume_role_policy", r.attributes)) for r in roles)
 
 

@@ -91,6 +91,10 @@ class UndeclaredReference(Check):
                 yield self.finding("unknown", f"`{ref.target}` is referenced but not declared{where}; the answer leaves code "
                                    f"out there ({cut[1]} at {cut[0]}), so it may be declared in the part not shown.",
                                    [ref.location], found=ref.target)
+            elif other := _sibling_declaring(program, declared, scope, ref.target):
+                yield self.finding("unknown", f"`{ref.target}` is referenced but not declared{where}; `{other}/` declares it, and "
+                                   "with no module block between the two folders the files may be meant as one module.",
+                                   [ref.location], found=ref.target)
             elif omitted:
                 yield self.finding("unknown", f"`{ref.target}` is referenced but not declared{where}; with "
                                    f"{len({t for _, t in missing})} undeclared blocks the answer seems to leave files out.",
@@ -100,6 +104,23 @@ class UndeclaredReference(Check):
                                    [ref.location], found=ref.target)
         if not reported and program.references:
             yield self.finding("pass", "Every reference resolves to a declaration.")
+
+
+def _sibling_declaring(program: Program, declared, scope: str, target: str) -> str | None:
+    """The root and one top-level folder (`provider.tf` beside `lib/tap_stack.tf`), one of which declares the name
+    and neither called as a module: a layout the answer's labels left ambiguous, not two modules."""
+    called = {m.source.strip("./").rstrip("/") for m in program.modules}
+
+    def is_called(folder: str) -> bool:
+        return any(folder == c or folder.endswith("/" + c) for c in called)
+
+    def top_folder(folder: str) -> bool:  # `lib`, `infra`: where a harness keeps the root module; not `modules/x`
+        return bool(folder) and "/" not in folder and not folder.startswith(("unnamed-", "module"))
+
+    if is_called(scope):
+        return None  # a module of the answer: it sees only what it declares
+    return next((other for other in sorted(declared) if other != scope and target in declared[other] and not is_called(other)
+                 and (scope == "" and top_folder(other) or other == "" and top_folder(scope))), None)
 
 
 @register

@@ -200,13 +200,16 @@ def _files(stmts: list[Statement], b: _Builder) -> None:
         for m in _FILE.finditer(s.text):
             name = m.group(1).lstrip("/")
             r = s.reading(m.start(), m.end())
-            if r.polarity == "required" and r.confidence == "high" and not name.startswith(("test", "tests/")):
-                if not any(w.lower() == name.lower() for w in wanted):  # `Main.tf` and later `main.tf` are one file
-                    wanted[name] = s
-            elif re.search(r"already|existing|provided|present", r.reason or "") \
-                    or re.search(r"\balready\b|\bexists?\b|\bprovided\b", s.text[m.end():m.end() + 40], re.I) \
+            sure = r.polarity == "required" and r.confidence == "high"
+            # "`provider.tf` already contains the provider": said to exist, even where the mention reads as a demand
+            if re.search(r"already|existing|provided|present", r.reason or "") \
+                    or re.search(r"^[`'\"*]*\s*(?:\w+\s+){0,2}?(?:already|exists?|provided)\b" if sure else r"\balready\b|\bexists?\b|\bprovided\b",
+                                 s.text[m.end():m.end() + 40], re.I) \
                     or re.search(r"\b(?:already|existing|pre-?existing|provided|present|exclud\w*)\b[^.;]{0,40}$", s.text[:m.start()], re.I):
                 existing.add(name)
+            elif sure and not name.startswith(("test", "tests/")):
+                if not any(w.lower() == name.lower() for w in wanted):  # `Main.tf` and later `main.tf` are one file
+                    wanted[name] = s
     for name in existing:
         for w in [w for w in wanted if w.lower() == name.lower()]:
             wanted.pop(w)
@@ -284,6 +287,11 @@ _KEY_ROTATION = re.compile(r"\bkms\b|\bkeys?\b[^.]{0,25}\brotat", re.I)
 _S3_MANAGED_ALTERNATIVE = re.compile(r"\b(?:sse-s3|aes-?256|s3[- ]managed(?: keys?)?)\s*(?:,|or|/)\s*(?:sse-)?kms|\bkms\s*(?:,|or|/)\s*(?:sse-s3|aes-?256|s3[- ]managed)", re.I)
 
 
+# a note that says not to make something: "avoid or handle gracefully", "do not create", "skip if it exists"
+_AVOID_NOTE = re.compile(r"\bavoid\b|\b(?:do not|don't|never|must not|should not)\s+(?:\w+\s+){0,2}(?:create|deploy|provision|enable|add)\b"
+                         r"|\bskip\b[^.]*\bif\b", re.I)
+
+
 def _concepts(stmts: list[Statement], b: _Builder) -> None:
     placeholders: set[tuple[str, Reading]] = set()  # concepts the prompt lets the answer stand in for or receive: no sure demand anywhere
     kubernetes = any(re.search(r"\beks\b|kubernetes", s.text, re.I) for s in stmts)  # then "Fargate" means EKS Fargate, not ECS
@@ -324,6 +332,14 @@ def _concepts(stmts: list[Statement], b: _Builder) -> None:
             elif concept.id == "kms" and coordinated[i].polarity == "required" and not _OWN_KEY.search(s.text) \
                     and _AWS_MANAGED_KEY.search(s.text):
                 coordinated[i] = Reading("required", "low", "KMS encryption with an AWS-managed key asks for no key of the answer's own")
+        for i, (a, z) in enumerate(spans):  # "GuardDuty: DO NOT create a detector": a label names the topic, its note decides
+            if coordinated[i].polarity != "required" or not (re.fullmatch(r"[\s*_`#-]*", s.text[:a]) and re.match(r"[\s*_`]*:", s.text[z:])):
+                continue
+            later = mentions[i][0].regex.search(s.text, z)
+            if later:
+                coordinated[i] = s.reading(later.start(), later.end())
+            elif _AVOID_NOTE.search(s.text[z:]):
+                coordinated[i] = Reading("optional", "high", "the prompt's note on it says to avoid it or handle it")
         grouped = {i for g in alternatives(s.text, spans) if len(g) > 1 for i in g}
         for i, (a, z) in enumerate(spans):  # "Secrets Manager or sensitive variables": one option of several
             if coordinated[i].polarity == "required" and coordinated[i].confidence == "high" and i not in grouped \
