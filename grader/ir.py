@@ -180,6 +180,8 @@ class Program:
     required_providers: dict[str, dict[str, Any]] = field(default_factory=dict)
     backends: list[tuple[str, dict[str, Any], Location]] = field(default_factory=list)
     tfvars: dict[str, Any] = field(default_factory=dict)
+    # names that several .tfvars files (dev/staging/prod) set to different values: the value depends on the environment
+    tfvars_varying: set[str] = field(default_factory=set)
     python: list["PythonFacts"] = field(default_factory=list)
     dialects: set[str] = field(default_factory=set)
     elisions: list[tuple[Location, str]] = field(default_factory=list)  # where a file says code is left out

@@ -24,6 +24,8 @@ def resolve(value: Any, program: Program, scope: str = "", depth: int = 0) -> An
     if m:
         kind, name = m.groups()
         if kind == "var":
+            if name in program.tfvars_varying:
+                return value  # dev.tfvars and prod.tfvars set it differently: which applies is the deploy's choice
             if name in program.tfvars and not isinstance(program.tfvars[name], Expr):
                 return program.tfvars[name]
             var = program.variable(name, scope) or program.variable(name)

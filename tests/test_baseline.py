@@ -132,3 +132,10 @@ def test_a_literal_wrapped_as_a_pulumi_secret_is_hard_coded_and_a_prompt_forbidd
     read = {"lib/tap_stack.py": 'import pulumi\nimport pulumi_aws as aws\n'
                                 'aws.rds.Cluster("c", master_password=pulumi.Config().require_secret("dbPassword"))\n'}
     assert not fails("BAS005", read)
+
+
+def test_a_password_each_environments_tfvars_writes_is_hard_coded_whichever_applies():
+    code = {"main.tf": 'variable "pw" {}\nresource "aws_db_instance" "d" {\n  password = var.pw\n}\n',
+            "dev.tfvars": 'pw = "DevPassw0rd!"\n', "prod.tfvars": 'pw = "ProdPassw0rd!"\n'}
+    assert fails("BAS005", code)
+    assert not fails("BAS005", {"main.tf": code["main.tf"]})

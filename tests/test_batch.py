@@ -145,3 +145,12 @@ def test_ray_executor_gives_the_same_results(tree, tmp_path):
                             env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     assert local.read_bytes() == distributed.read_bytes()
+
+
+def test_the_cache_key_changes_with_the_code_that_builds_programs(monkeypatch, tmp_path):
+    from grader.batch import cache
+
+    store = cache.Cache(tmp_path / "c")
+    before = store.key("markdown", "text")
+    monkeypatch.setattr(cache, "_CODE_DIGEST", "another-parser")
+    assert store.key("markdown", "text") != before

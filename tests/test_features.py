@@ -632,3 +632,11 @@ def test_lambda_eni_actions_in_a_standalone_policy_attached_to_the_lambda_role()
     attach = 'resource "aws_iam_role_policy_attachment" "a" {\n  role = aws_iam_role.fn.name\n  policy_arn = aws_iam_policy.vpc.arn\n}\n'
     assert judge("REQ040", {"main.tf": role + policy + attach}) == {"pass"}
     assert judge("REQ040", {"main.tf": role.replace("lambda.amazonaws", "ec2.amazonaws") + policy + attach}) == {"fail"}
+
+
+def test_a_value_each_environments_tfvars_sets_differently_is_not_judged():
+    code = {"main.tf": 'variable "size" {\n  default = "t3.micro"\n}\nresource "aws_instance" "a" {\n  instance_type = var.size\n}\n',
+            "dev.tfvars": 'size = "t3.micro"\n', "prod.tfvars": 'size = "t3.large"\n'}
+    assert judge("REQ071", code, types=["t3.micro"]) == {"unknown"}
+    one = {**code, "prod.tfvars": 'size = "t3.large"\n', "dev.tfvars": 'size = "t3.large"\n'}
+    assert judge("REQ071", one, types=["t3.micro"]) == {"fail"}  # every environment agrees: that is the value

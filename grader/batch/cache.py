@@ -91,7 +91,7 @@ class Cache:
 
     # ---- entries ------------------------------------------------------------------
     def key(self, kind: str, *parts: str) -> str:
-        digest = hashlib.sha256(f"{kind}|{__version__}|{_schema_digest()}".encode())
+        digest = hashlib.sha256(f"{kind}|{__version__}|{_schema_digest()}|{_code_digest()}".encode())
         for part in parts:
             digest.update(b"\0" + part.encode("utf-8", errors="replace"))
         return digest.hexdigest()
@@ -231,6 +231,22 @@ def _schema_digest() -> str:
 
         _SCHEMA_DIGEST = hashlib.sha256(resources.files("grader.schema").joinpath("schema.json.gz").read_bytes()).hexdigest()[:16]
     return _SCHEMA_DIGEST
+
+
+_CODE_DIGEST: str | None = None
+
+
+def _code_digest() -> str:
+    """The source of what builds a cached program (ingest, parse, the IR): a change there makes old entries stale,
+    whatever the version number says."""
+    global _CODE_DIGEST
+    if _CODE_DIGEST is None:
+        root = Path(__file__).resolve().parent.parent
+        digest = hashlib.sha256()
+        for path in sorted([*root.glob("ingest/*.py"), *root.glob("parse/*.py"), root / "ir.py"]):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        _CODE_DIGEST = digest.hexdigest()[:16]
+    return _CODE_DIGEST
 
 
 ACTIVE: Cache | None = None  # set by `configure`; grading without it parses every time

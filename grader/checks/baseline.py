@@ -477,6 +477,9 @@ class HardcodedSecret(Check):
             return wrapped.group(3), f" (`{wrapped.group(1)}` only hides it from logs)"
         if isinstance(value, Expr) and re.fullmatch(r"var\.[\w-]+", value.text.strip()):
             resolved = resolve(value, program, scope_of(r.location.file))
+            name = value.text.strip()[4:]
+            if name in program.tfvars_varying and isinstance(program.tfvars.get(name), str):
+                resolved = program.tfvars[name]  # each environment's tfvars writes one: hard-coded whichever applies
             if isinstance(resolved, str) and resolved.strip() and "${" not in resolved:
                 return resolved, f" (`{value.text.strip()}` is given the literal in the code)"
         return None, ""

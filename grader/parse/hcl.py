@@ -173,7 +173,10 @@ class _FileReader:
                 if report_arguments:
                     self.program.elisions.append((self.loc(child), f"`{name} = ...` outside any block (a fragment of a block body)"))
                     report_arguments = False
-                self.program.tfvars[name] = convert(child.expression.serialize(_OPTS))
+                value = convert(child.expression.serialize(_OPTS))
+                if self.path.endswith(".tfvars") and name in self.program.tfvars and self.program.tfvars[name] != value:
+                    self.program.tfvars_varying.add(name)
+                self.program.tfvars[name] = value
                 continue
             if not isinstance(child, BlockRule):
                 continue
