@@ -24,6 +24,7 @@ PARAM_SCHEMAS: dict[str, dict] = {
     "timeout": {"type": "integer", "minimum": 1},
     "runtime": {"type": ["string", "null"]},
     "latest": {"type": "boolean"},
+    "minimum": {"type": "boolean"},
     "types": _STRINGS,
     "keys": _STRINGS,
     "values": {"type": "object", "additionalProperties": {"type": "string"}},
