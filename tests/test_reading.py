@@ -22,6 +22,7 @@ def by_key(prompt: str) -> dict:
     ("- **GuardDuty**: DO NOT create GuardDuty detector (account-level resource, one per account)\n", "concept-guardduty", "forbidden", "high"),
     ("- GuardDuty: Account-level service (one detector per account) - avoid or handle gracefully\n", "concept-guardduty", "optional", "high"),
     ("- GuardDuty: enable a detector with S3 protection\n", "concept-guardduty", "required", "high"),
+    ("- Compute: Auto Scaling Groups (or managed node groups if you pick EKS).\n", "concept-eks", "optional", "high"),
     ("- Create a VPC. GuardDuty and Security Hub are not needed.\n", "concept-guardduty", None, None),
     ("- Create a VPC. GuardDuty and Security Hub are not needed.\n", "concept-security-hub", None, None),
     ("- Deploy a Lambda function without X-Ray.\n", "concept-xray", None, None),
@@ -541,6 +542,16 @@ def test_guardduty_protection_features_are_not_the_services():
     ("Build three IAM roles:\n\n- app-reader: reads objects from S3, queries DynamoDB tables\n", "concept-dynamodb", "low"),
     ("- Deploy Lambda functions that write to S3 buckets.\n", "concept-lambda", "high"),
     ("- Apply IAM roles to EC2 instances to strictly control access to necessary services with least privilege.\n", "least-privilege", "high"),
+    # the last of options whose others are inputs; a service a role reads for; one branch of the answer's choice
+    ("- No hardcoded secrets. Use environment variables, Terraform variables marked sensitive, or Secrets Manager.\n",
+     "concept-secrets-manager", "low"),
+    ("- Secrets must come from a secrets manager or be provided via secure inputs.\n", "concept-secrets-manager", "low"),
+    ("- Store the database password in Secrets Manager.\n", "concept-secrets-manager", "high"),
+    ("- EC2 gets an IAM role with S3 read for the 'assets' bucket\n", "concept-s3", "low"),
+    ("- Compute: Auto Scaling Groups (or managed node groups if you pick EKS).\n", "concept-asg", "high"),
+    # pasted text lists: a line ending in ":" leads the "•" bullets after it
+    ("1. Code.\n2. README.md with:\n\u2022 How to rotate secrets and avoid state leaks.\n", "concept-secret-rotation", "low"),
+    ("1. Code with:\n\u2022 Secrets rotation for the database password.\n", "concept-secret-rotation", "high"),
     # the least-privilege phrase is itself about permissions: it is the demand, not what a permission is for
     ("- Follow AWS best practices with proper IAM roles and least privilege permissions\n", "least-privilege", "high"),
     ("- Store results in DynamoDB with IAM roles granting minimal necessary permissions.\n", "least-privilege", "high"),
@@ -674,3 +685,8 @@ def test_a_thing_taken_as_an_input_variable_is_not_claimed_missing(tmp_path):
 def test_a_file_said_to_exist_is_not_a_deliverable_even_where_it_reads_as_a_demand():
     files = by_key("- Write `tap_stack.tf`.\n- `provider.tf` already contains provider and backend configuration.\n")["deliverable-files"]
     assert files.checks[0].params["files"] == ["tap_stack.tf"]
+
+
+def test_a_prefix_in_a_code_span_is_not_a_tag_key():
+    assert "tags" not in by_key("- Logical names and tags should use the `secureApp-` prefix.\n")
+    assert by_key("- Tag every resource with `Owner` and `Project`.\n")["tags"].checks[0].params["keys"] == ["Owner", "Project"]

@@ -74,15 +74,21 @@ def statements(prompt: str) -> list[Statement]:
         elif not items and tokens[i - 1].type != "heading_open":
             intro = tok.content if tok.content.rstrip().endswith(":") else ""
         line = tok.map[0] + 1
+        inline_intro = ""  # pasted text lists with "•" inside one paragraph: a line ending in ":" leads the bullets after it
         for offset, raw in enumerate(tok.content.split("\n")):
+            bullet = _TEXT_BULLET.match(raw)
             for sentence in _pieces(raw):
                 text = re.sub(r"\*\*|__", "", sentence)  # bold marks would hide "ECS service-linked roles"
                 text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!])", r"\1", text).strip()  # markdown escapes: "tap\_stack.tf"
                 if text:
-                    out.append(Statement(text, line + offset, section, lead, tokens[i - 1].type == "heading_open"))
+                    out.append(Statement(text, line + offset, section, inline_intro if bullet and inline_intro else lead,
+                                         tokens[i - 1].type == "heading_open"))
+            if not bullet:
+                inline_intro = raw.strip() if raw.rstrip().endswith(":") else ""
     return out
 
 
+_TEXT_BULLET = re.compile(r"\s*[•●▪◦‣]\s*")
 _MAX_STATEMENT = 2_000  # characters; the longest sentence of the development corpus has 888
 
 
@@ -275,8 +281,11 @@ def _regions(stmts: list[Statement], b: _Builder) -> None:
 # After a service, "or <something that is not a service>" offers another way ("Secrets Manager or sensitive Terraform
 # variables"): the service is one choice. Not "or more" / "or higher" / "or later".
 _OTHER_OPTION = re.compile(r"^(?:\s+[\w-]+){0,3}?\s*,?\s+(?:or|and/or)\s+(?!more\b|higher\b|later\b|newer\b|greater\b|above\b|equivalent\b)"
-                           r"(?:an?\s+|the\s+|use\s+|via\s+)?(?:[\w-]+\s+){0,2}(?:variables?|inputs?|parameters?|files?|environment|"
+                           r"(?:an?\s+|the\s+|use\s+|via\s+)?(?:[\w-]+\s+){0,4}?(?:variables?|inputs?|parameters?|files?|environment|"
                            r"config(?:uration)?|values?|tfvars|defaults?|locals?|hard-?coded|manual(?:ly)?|scripts?)\b", re.I)
+# The last of a list of options whose others are inputs: "environment variables, variables marked sensitive, or Secrets Manager"
+_OTHER_OPTION_BEFORE = re.compile(r"(?:variables?|inputs?|parameters?|environment|config(?:uration)?|values?|tfvars|sensitive)\b[^.;:]{0,40}?"
+                                  r",?\s+(?:or|and/or)\s+(?:an?\s+|the\s+|aws\s+|use\s+)?$", re.I)
 # A concept named by a generic word ("processing queue") is that service only if the prompt names the service somewhere.
 _GENERIC_NAMES = {"sqs": r"queues?"}
 # "SSE-S3 or SSE-KMS", "AES-256 or KMS": a KMS key is one choice, not a demand.
@@ -343,7 +352,7 @@ def _concepts(stmts: list[Statement], b: _Builder) -> None:
         grouped = {i for g in alternatives(s.text, spans) if len(g) > 1 for i in g}
         for i, (a, z) in enumerate(spans):  # "Secrets Manager or sensitive variables": one option of several
             if coordinated[i].polarity == "required" and coordinated[i].confidence == "high" and i not in grouped \
-                    and _OTHER_OPTION.match(s.text[z:]):
+                    and (_OTHER_OPTION.match(s.text[z:]) or _OTHER_OPTION_BEFORE.search(s.text[:a])):
                 coordinated[i] = Reading("required", "low", "offered beside another option the prompt allows")
         for i, (a, z) in enumerate(spans):  # a name inside a code span or a naming section is an example, not a demand
             if coordinated[i].polarity == "required" and (any(x <= a and z <= y for x, y in code) or re.search(r"\bnaming\b", s.section, re.I)):
@@ -637,7 +646,9 @@ def _tags_and_names(stmts: list[Statement], b: _Builder) -> None:
             segment = segment[label.end():] if label else segment
             pair_matches = [m for m in _TAG_PAIR.finditer(segment) if m.group(1) not in _TAG_STOP]
             pairs = {m.group(1): m.group(2) for m in pair_matches}
-            spans = [m for m in re.finditer(r"`([A-Za-z][\w:-]*)`", segment) if ":" not in m.group(1) and m.group(1) not in pairs.values()]
+            # a prefix ("use the `secureApp-` prefix") is how names begin, not a tag key
+            spans = [m for m in re.finditer(r"`([A-Za-z][\w:-]*)`", segment) if ":" not in m.group(1) and m.group(1) not in pairs.values()
+                     and not m.group(1).endswith(("-", "_")) and not re.match(r"\s*(?:name\s+)?prefix", segment[m.end():], re.I)]
             ordered = sorted([(m.start(), m.group(1)) for m in spans] + [(m.start(), m.group(1)) for m in pair_matches])
             keys = [k for k in dict.fromkeys(k for _, k in ordered) if k not in _TAG_STOP and len(k) > 1]
             values = {k: v for k, v in pairs.items() if k in keys}

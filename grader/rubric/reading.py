@@ -46,6 +46,10 @@ _CONDITIONAL = re.compile(r"\b(?:optional(?:ly)?|if (?:needed|required|applicabl
                           r"|if (?:the )?(?:task|project|solution|stack) (?:requires|needs|uses)|if (?:creating|using|deploying)"
                           r"|if [\w-]+(?: [\w-]+)? (?:is |are )?(?:required|needed|used|enabled)|if (?:used|needed|required|applicable|present|any)|where (?:applicable|needed|possible)|may|might|could"
                           r"|nice to have|consider(?:ing)?|prefer(?:ably|red)?|recommended|bonus|stretch goal|when (?:needed|applicable))\b", re.I)
+# "(or managed node groups if you pick EKS)": one branch of a choice the answer makes
+_CHOSEN_BEFORE = re.compile(r"\bif (?:you|they|we) (?:pick|choose|select|opt for|go with|prefer)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$", re.I)
+# "README.md with:", "Documentation covering:": the items are what to write about
+_DOCS_LEAD = re.compile(r"\b(?:readme(?:\.md)?|documentation|runbook)\b[^.:]{0,30}:?\s*$", re.I)
 _OPTIONAL_SECTION = re.compile(r"optional|nice to have|bonus|stretch|enhancement|future|out of scope|non-goals", re.I)
 _BACKGROUND_SECTION = re.compile(r"background|context|overview|current (?:state|setup|environment)|existing|environment setup"
                                  r"|^environment$|^(?:target |deployment )?environment(?: details| description)?$"
@@ -62,6 +66,7 @@ _PERMISSION_BEFORE = re.compile(r"\b(?:access|permissions?|privileges?|grants?|g
                                 r"(?:from|to|on)?\s*(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,1}$", re.I)
 _PERMISSION_AFTER = re.compile(r"^\s*(?:[\w-]+\s+)?(?:read[- ]only|read/write|read-write|full|limited|write|read)?\s*"
                                r"(?:access(?! log)|permissions?|policy|policies|actions?|api (?:calls?|access)|privileges?)\b"
+                               r"|^\s*(?:read|write|read/write|read-write|read-only)\s+(?:for|on|to|from|of)\b"  # "S3 read for the bucket"
                                # the first of a list that ends in "policies": "role with EC2, ECR, and CNI policies"
                                r"|^(?:\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)[\w-]+){1,4}\s+(?:managed\s+)?(?:access|permissions?|polic(?:y|ies)|actions?)\b", re.I)
 # Who assumes a role ("an IAM role that EC2 instances can assume"), where traffic comes from ("ingress from load
@@ -224,8 +229,10 @@ def read_mention(text: str, start: int, end: int, section: str = "", lead: str =
         return Reading("optional", "high", "the prompt makes it optional or conditional")
     if ALLOWS_PLACEHOLDER.search(text):  # "you may need to:" / "- use a placeholder ACM certificate ARN": the placeholder is allowed
         return PLACEHOLDER
-    if _CONDITIONAL.search(lead):
+    if _CONDITIONAL.search(lead) or _CHOSEN_BEFORE.search(before):
         return Reading("optional", "high", "the prompt makes it optional or conditional")
+    if _DOCS_LEAD.search(lead):
+        return Reading("required", "low", "named in what the documentation should cover, not as something to create")
     if _SUPPLIED_BEFORE.search(before) or _SUPPLIED_AFTER.match(after):
         return SUPPLIED
     if _BACKGROUND.search(before + text[start:end] + after) or _BACKGROUND.match(text) or _BACKGROUND_SECTION.search(section) \
