@@ -139,3 +139,9 @@ def test_a_password_each_environments_tfvars_writes_is_hard_coded_whichever_appl
             "dev.tfvars": 'pw = "DevPassw0rd!"\n', "prod.tfvars": 'pw = "ProdPassw0rd!"\n'}
     assert fails("BAS005", code)
     assert not fails("BAS005", {"main.tf": code["main.tf"]})
+
+
+def test_a_tfvars_value_for_the_user_to_fill_in_is_no_hard_coded_secret():
+    code = {"main.tf": 'variable "pw" {}\nresource "aws_db_instance" "d" {\n  password = var.pw\n}\n'}
+    assert not fails("BAS005", {**code, "terraform.tfvars": 'pw = "your-secure-password"\n'})
+    assert fails("BAS005", {**code, "terraform.tfvars": 'pw = "S3cure!Passw0rd"\n'})

@@ -459,3 +459,10 @@ def test_a_variable_declared_in_another_folder_with_no_module_between_is_not_jud
     called = {"main.tf": 'variable "aws_region" {}\nmodule "net" {\n  source = "./modules/net"\n}\n',
               "modules/net/main.tf": 'resource "aws_vpc" "v" {\n  tags = { Region = var.aws_region }\n}\n'}
     assert "fail" in statuses(run_check("DEP001", called))
+
+
+def test_a_module_folder_missing_while_unnamed_blocks_hold_module_code_is_not_judged():
+    root = 'module "vpc" {\n  source = "./modules/vpc"\n}\n'
+    snippet = 'variable "cidr" {}\nresource "aws_vpc" "v" {\n  cidr_block = var.cidr\n}\n'
+    assert statuses(run_check("STR008", {"main.tf": root, "unnamed-2/main.tf": snippet})) == {"unknown"}
+    assert statuses(run_check("STR008", {"main.tf": root})) == {"fail"}

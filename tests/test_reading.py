@@ -549,6 +549,10 @@ def test_guardduty_protection_features_are_not_the_services():
     ("- Store the database password in Secrets Manager.\n", "concept-secrets-manager", "high"),
     ("- EC2 gets an IAM role with S3 read for the 'assets' bucket\n", "concept-s3", "low"),
     ("- Compute: Auto Scaling Groups (or managed node groups if you pick EKS).\n", "concept-asg", "high"),
+    # a concession names what the prompt replaces; the target of an access path is not a resource to make
+    ("- Cost: While the Auto Scaling Groups requirement mentions spot, for ECS Fargate we'll use Fargate Spot.\n", "concept-asg", "low"),
+    ("- Use Auto Scaling Groups with 20% spot instances.\n", "concept-asg", "high"),
+    ("- Session Manager is the only interactive access path for EC2.\n", "concept-ec2", "low"),
     # pasted text lists: a line ending in ":" leads the "•" bullets after it
     ("1. Code.\n2. README.md with:\n\u2022 How to rotate secrets and avoid state leaks.\n", "concept-secret-rotation", "low"),
     ("1. Code with:\n\u2022 Secrets rotation for the database password.\n", "concept-secret-rotation", "high"),
@@ -690,3 +694,11 @@ def test_a_file_said_to_exist_is_not_a_deliverable_even_where_it_reads_as_a_dema
 def test_a_prefix_in_a_code_span_is_not_a_tag_key():
     assert "tags" not in by_key("- Logical names and tags should use the `secureApp-` prefix.\n")
     assert by_key("- Tag every resource with `Owner` and `Project`.\n")["tags"].checks[0].params["keys"] == ["Owner", "Project"]
+
+
+def test_the_stores_of_an_at_rest_clause_are_not_the_scope_of_in_transit():
+    found = by_key("- Configure KMS encryption for all data at rest in S3 and in-transit through Kinesis.\n")["tls-in-transit"]
+    assert "scope" not in found.checks[0].params and found.confidence == "low"
+    assert by_key("- Enforce TLS in transit for the S3 buckets.\n")["tls-in-transit"].checks[0].params["scope"] == ["s3"]
+    both = by_key("- RDS instances in private subnets with encryption at rest and in transit\n")["tls-in-transit"]
+    assert both.checks[0].params["scope"] == ["rds"]

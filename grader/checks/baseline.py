@@ -216,6 +216,10 @@ def managed_policy_names(program: Program) -> Iterator[tuple[Resource, str, str]
                 yield r, "calls", m.group(1)
 
 
+# a tfvars value written for the user to replace: "your-secure-password", "<db-password>", "CHANGE_ME"
+_FILL_IN = re.compile(r"<[^>]*>|(?:your|my)[-_ ][\w -]*|(?:change|replace)[-_ ]?me\w*|placeholder\w*|x{4,}", re.I)
+
+
 @register
 class WildcardIam(Check):
     id = "BAS002"
@@ -480,6 +484,8 @@ class HardcodedSecret(Check):
             name = value.text.strip()[4:]
             if name in program.tfvars_varying and isinstance(program.tfvars.get(name), str):
                 resolved = program.tfvars[name]  # each environment's tfvars writes one: hard-coded whichever applies
+            if name in program.tfvars and isinstance(resolved, str) and _FILL_IN.fullmatch(resolved.strip()):
+                return None, ""  # "db_password = \"your-secure-password\"" in a tfvars: a value for the user to fill in
             if isinstance(resolved, str) and resolved.strip() and "${" not in resolved:
                 return resolved, f" (`{value.text.strip()}` is given the literal in the code)"
         return None, ""

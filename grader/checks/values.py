@@ -294,12 +294,20 @@ class MissingLocalAsset(Check):
                 local = posixpath.normpath(posixpath.join(scope_of(module.location.file), module.source))
                 if not _exists(local, files, dirs) and not _exists(module.source, files, dirs):
                     missing.append((module.source, module.location))
+        # module code shown in blocks without a file name may be the missing module: which block is which cannot be told
+        unnamed = sorted({scope_of(f.path) for f in program.files if f.path.startswith("unnamed-") and f.language == "hcl"
+                          and re.search(r"^\s*variable\s+\"", f.text, re.M) and not re.search(r"^\s*module\s+\"", f.text, re.M)})
+        module_sources = {m.source for m in program.modules if isinstance(m.source, str)}
         reported = set()
         for path, location in missing:
             shown = _PATH_ONLY.sub("", path)
             if shown in reported:
                 continue
             reported.add(shown)
+            if path in module_sources and unnamed:
+                yield self.finding("unknown", f"Module `{path}` is not delivered under that name, but {len(unnamed)} code block(s) "
+                                   "without a file name hold Terraform blocks; it may be among them.", [location], found=path)
+                continue
             if (how := _built_by_answer(shown, ctx.answer_text)) is not None:
                 yield self.finding("unknown", f"`{path}` is not delivered, but the answer builds it ({how}); whether the build "
                                    "runs before deployment is not judged.", [location], found=path)

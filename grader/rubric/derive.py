@@ -451,7 +451,11 @@ def _security(stmts: list[Statement], b: _Builder) -> None:
         m = re.search(r"\btls\b|in[- ]transit|\bssl\b|securetransport|secure transport|https[- ]only|enforce[sd]? https|https everywhere|redirect[^.]*https", low)
         if m and not re.search(r"(?:ssl|tls)(?:/(?:ssl|tls))?\s+certificates?", low):  # "an SSL/TLS certificate from ACM" asks for a certificate
             v = re.search(r"tls\s*(?:v(?:ersion)?\s*)?(1\.[0-3])", low)
-            scope = [name for name, pattern in _TLS_SCOPES if re.search(pattern, low)]
+            # "encryption at rest in S3 and in transit through Kinesis": when transit names its own place, the stores before
+            # it are the at-rest part; "RDS with encryption at rest and in transit" is about RDS for both
+            own_place = re.match(r"\W*(?:\w+\s+){0,2}?(?:through|via|over|between|across|for|to)\s+\w", low[m.end():])
+            about = low[m.start():] if own_place and re.search(r"\bat[- ]rest\b", low[:m.start()]) else low
+            scope = [name for name, pattern in _TLS_SCOPES if re.search(pattern, about)]
             r = s.reading(m.start(), m.end())
             if not scope and not re.search(r"\ball (?:services|endpoints|connections|traffic|data stores)\b|\beverywhere\b", low):
                 r = Reading(r.polarity, "low", "encryption in transit asked in general terms, without saying where it must be enforced")

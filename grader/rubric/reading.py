@@ -48,6 +48,9 @@ _CONDITIONAL = re.compile(r"\b(?:optional(?:ly)?|if (?:needed|required|applicabl
                           r"|nice to have|consider(?:ing)?|prefer(?:ably|red)?|recommended|bonus|stretch goal|when (?:needed|applicable))\b", re.I)
 # "(or managed node groups if you pick EKS)": one branch of a choice the answer makes
 _CHOSEN_BEFORE = re.compile(r"\bif (?:you|they|we) (?:pick|choose|select|opt for|go with|prefer)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$", re.I)
+# "While the Auto Scaling Groups requirement mentions spot, for ECS Fargate we'll use Fargate Spot": X is conceded, not asked
+_CONCESSION_BEFORE = re.compile(r"^(?:[\w &/()-]+:\s*)?(?:while|although|though|whereas)\b[^,;]*$", re.I)
+_CONCESSION_AFTER = re.compile(r"^[^,;]*,[^.;]*\b(?:we(?:'ll| will)|will|instead|use[sd]?|replace[sd]?)\b", re.I)
 # "README.md with:", "Documentation covering:": the items are what to write about
 _DOCS_LEAD = re.compile(r"\b(?:readme(?:\.md)?|documentation|runbook)\b[^.:]{0,30}:?\s*$", re.I)
 _OPTIONAL_SECTION = re.compile(r"optional|nice to have|bonus|stretch|enhancement|future|out of scope|non-goals", re.I)
@@ -59,7 +62,8 @@ _BACKGROUND = re.compile(r"^(?:[\w-]+\s)?(?:note|notes|important|tip|warning|cau
                          r"|(?:we|you|the team|the company|our team|they) (?:already )?(?:use|uses|run|runs|have|has|operate|operates|manage|manages|maintain|maintains)\b)", re.I)
 _EXAMPLE_BEFORE = re.compile(r"(?:\b(?:e\.g\.?|eg\.|for example|for instance|such as|like|i\.e\.?)|\((?:[^)]*,\s*)?)\s*(?:[\w/-]+\s+){0,3}$", re.I)
 _EXAMPLE_AFTER = re.compile(r"^[^.;]{0,80}?\b(?:would be|could be|are|is|as)\s+(?:(?:a|an|some|good|great|perfect|possible|fine|typical)\s+)*examples?\b", re.I)
-_PERMISSION_BEFORE = re.compile(r"\b(?:access|permissions?|privileges?|grants?|granting|read|write|policy|policies|rights)\s+"
+_PERMISSION_BEFORE = re.compile(r"\baccess (?:paths?|methods?|routes?)\s+(?:to|for|into)\s+(?:the\s+|an?\s+|all\s+)?(?:[\w-]+\s+){0,1}$"  # "the only access path for EC2"
+                                r"|\b(?:access|permissions?|privileges?|grants?|granting|read|write|policy|policies|rights)\s+"
                                 r"(?:to|for|on|over)\s+(?:the\s+|an?\s+|all\s+|any\s+)?(?:[\w-]+\s+){0,2}$"
                                 r"|\b(?:roles?|profiles?)\s+(?:for|used by|that (?:allows?|lets)|allowing|assumed by)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,1}$"
                                 r"|\b(?:allow|allows|allowing|let|lets|can|to)\s+(?:\w+\s+){0,2}(?:read|write|access|call|invoke|publish|pull|push)\s+"
@@ -231,6 +235,8 @@ def read_mention(text: str, start: int, end: int, section: str = "", lead: str =
         return PLACEHOLDER
     if _CONDITIONAL.search(lead) or _CHOSEN_BEFORE.search(before):
         return Reading("optional", "high", "the prompt makes it optional or conditional")
+    if _CONCESSION_BEFORE.search(before) and _CONCESSION_AFTER.search(after):
+        return Reading("required", "low", "named in a concession; the prompt says what it uses instead")
     if _DOCS_LEAD.search(lead):
         return Reading("required", "low", "named in what the documentation should cover, not as something to create")
     if _SUPPLIED_BEFORE.search(before) or _SUPPLIED_AFTER.match(after):
