@@ -1,4 +1,4 @@
-"""Wiring (WIR003-WIR006), values AWS rejects (VAL001-VAL009) and DEP023 name limits, in HCL and the Python dialects."""
+"""Wiring (WIR003-WIR006), values AWS rejects (VAL001-VAL011, WIR013-WIR014) and DEP023 name limits, in HCL and the Python dialects."""
 
 import json
 from importlib import resources
@@ -686,3 +686,43 @@ def test_rds_engine_versions_rds_no_longer_offers():
            '            version=rds.AuroraMysqlEngineVersion.VER_%s))\n')
     assert "8.0.mysql_aurora.3.02.0" in fails("VAL009", {"lib/tap_stack.py": cdk % "3_02_0"})[0].message
     assert not fails("VAL009", {"lib/tap_stack.py": cdk % "3_08_0"})
+
+
+def test_lambda_runtimes_aws_no_longer_creates_judged_at_the_data_date():
+    data = json.loads(resources.files("grader.schema").joinpath("aws_values.json").read_text())
+    assert data["lambda_runtimes"]["nodejs14.x"]["create_block"] <= data["as_of"]
+    hcl = 'resource "aws_lambda_function" "f" {\n  runtime = "%s"\n}\n'
+    [found] = fails("VAL010", {"main.tf": hcl % "nodejs14.x"})
+    assert "since 2024-01-09" in found.message and "nodejs24.x" in found.message
+    assert not fails("VAL010", {"main.tf": hcl % "nodejs20.x"})
+    cdk = ('from aws_cdk import Stack, aws_lambda as lambda_\nclass S(Stack):\n    def __init__(self, scope, id):\n'
+           '        super().__init__(scope, id)\n        lambda_.Function(self, "F", runtime=lambda_.Runtime.%s, handler="i.h", code=c)\n')
+    assert fails("VAL010", {"lib/tap_stack.py": cdk % "PYTHON_3_7"})
+    assert not fails("VAL010", {"lib/tap_stack.py": cdk % "PYTHON_3_12"})
+
+
+def test_filtered_replication_rule_needs_delete_marker_replication():
+    hcl = ('resource "aws_s3_bucket_replication_configuration" "r" {\n  role = "r"\n  bucket = "b"\n  rule {\n    id = "all"\n'
+           '    status = "Enabled"\n%s    destination {\n      bucket = "arn:aws:s3:::d"\n    }\n  }\n}\n')
+    assert fails("VAL011", {"main.tf": hcl % "    filter {}\n"})
+    marker = '    filter {}\n    delete_marker_replication {\n      status = "Enabled"\n    }\n'
+    assert not fails("VAL011", {"main.tf": hcl % marker})
+    assert not fails("VAL011", {"main.tf": hcl % '    prefix = "logs/"\n'})  # the V1 schema: no filter, no demand
+
+
+def test_standard_topic_to_fifo_queue():
+    hcl = ('resource "aws_sns_topic" "t" {%s}\nresource "aws_sqs_queue" "q" {\n  name = "q.fifo"\n  fifo_queue = true\n}\n'
+           'resource "aws_sns_topic_subscription" "s" {\n  topic_arn = aws_sns_topic.t.arn\n  protocol = "sqs"\n  endpoint = aws_sqs_queue.q.arn\n}\n')
+    assert fails("WIR013", {"main.tf": hcl % ""})
+    assert not fails("WIR013", {"main.tf": hcl % '\n  name = "t.fifo"\n  fifo_topic = true\n'})
+    assert not fails("WIR013", {"main.tf": hcl % '\n  fifo_topic = var.fifo\n'})  # not known: not judged
+
+
+def test_bucket_acl_needs_ownership_controls_that_enable_acls():
+    hcl = ('resource "aws_s3_bucket" "logs" {}\nresource "aws_s3_bucket_acl" "logs" {\n  bucket = aws_s3_bucket.logs.id\n'
+           '  acl = "private"\n}\n')
+    controls = ('resource "aws_s3_bucket_ownership_controls" "logs" {\n  bucket = aws_s3_bucket.logs.id\n  rule {\n'
+                '    object_ownership = "%s"\n  }\n}\n')
+    assert fails("WIR014", {"main.tf": hcl})
+    assert fails("WIR014", {"main.tf": hcl + controls % "BucketOwnerEnforced"})
+    assert not fails("WIR014", {"main.tf": hcl + controls % "BucketOwnerPreferred"})

@@ -14,13 +14,16 @@ Sources:
   description, so they are written here and the build fails unless the description names each one.
   Its RDS extensions (`engine_version.json`, `engine_version_deprecated.json` for DB instances and
   clusters, refreshed by cfn-lint from the RDS API) give the engine versions RDS knows and those it no
-  longer uses to create databases (cfn-lint rules E3690/W3691).
+  longer uses to create databases (cfn-lint rules E3690/W3691); `AdditionalSpecs/LmbdRuntimeLifecycle.json`
+  gives each Lambda runtime's deprecation and create-block dates (cfn-lint rule E2531). `as_of` is the day the
+  file was built: the checks compare dates with it, never with the clock, so a grade does not change by itself.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import datetime
 import json
 import subprocess
 import sys
@@ -111,9 +114,17 @@ def engine_versions(wheel: Path) -> dict[str, dict[str, dict[str, list[str]]]]:
     return out
 
 
+def lambda_runtimes(wheel: Path) -> dict[str, dict[str, str | None]]:
+    with zipfile.ZipFile(wheel) as z:
+        data = json.loads(z.read("cfnlint/data/AdditionalSpecs/LmbdRuntimeLifecycle.json"))
+    return {name: {"deprecated": d.get("deprecated"), "create_block": d.get("create-block"), "successor": d.get("successor")}
+            for name, d in sorted(data.items())}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--wheels", type=Path, help="folder holding (or receiving) the pinned wheels")
+    parser.add_argument("--as-of", default=datetime.date.today().isoformat(), help="the date the dated rules are judged at")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         wheels = args.wheels or Path(tmp)
@@ -122,6 +133,8 @@ def main() -> None:
             "managed_policies": managed_policies(_wheel("iam-floyd", wheels)),
             "enums": enums(_wheel("cfn-lint", wheels)),
             "engine_versions": engine_versions(_wheel("cfn-lint", wheels)),
+            "lambda_runtimes": lambda_runtimes(_wheel("cfn-lint", wheels)),
+            "as_of": args.as_of,
         }
     OUT.write_text(json.dumps(data, indent=0, sort_keys=True) + "\n")
     print(f"wrote {OUT} ({len(data['managed_policies'])} managed policies, {sum(map(len, data['enums'].values()))} enums)")

@@ -1,7 +1,8 @@
 """Values AWS rejects: managed policies that do not exist, values outside a service's enum, S3 transitions
 before a storage class's minimum, duplicate NACL rule numbers, HCL's non-escape `\\${`, hosted zones for
-reserved documentation domains, Lambda environment variables with reserved keys and RDS engine versions
-RDS no longer offers.
+reserved documentation domains, Lambda environment variables with reserved keys, RDS engine versions
+RDS no longer offers, Lambda runtimes AWS no longer creates and filtered replication rules without delete-marker
+replication.
 
 The managed policy names and enums come from grader/schema/aws_values.json (built by
 tools/build_aws_values.py from iam-floyd and cfn-lint; the file says which versions). Only literal
@@ -264,6 +265,98 @@ class UnavailableEngineVersion(Check):
                                        f"{', '.join(sorted(major, key=_version_key)[-4:])}, ...){qualifier}.", line, found=version)
         if checked and not flagged:
             yield self.finding("pass", "Database engine versions are ones RDS offers.")
+
+
+# CDK runtimes are constants: `lambda_.Runtime.NODEJS_14_X`, `Runtime.PYTHON_3_7`, `Runtime.GO_1_X`, `Runtime.DOTNET_CORE_3_1`.
+_CDK_RUNTIME = re.compile(r"\bRuntime\.([A-Z][A-Z0-9_]*)\b")
+
+
+def _runtime_name(r: Resource, program: Program) -> str | None:
+    value = r.attributes.get("runtime")
+    if r.dialect == "cdk" and not isinstance(value, str):  # the front end maps the runtimes it knows to their names
+        m = _CDK_RUNTIME.search(as_text(value))
+        if not m:
+            return None
+        const = m.group(1).lower()
+        for prefix, name in (("nodejs_", "nodejs"), ("python_", "python"), ("ruby_", "ruby"), ("java_", "java"),
+                             ("dotnet_core_", "dotnetcore"), ("dotnet_", "dotnet"), ("go_", "go")):
+            if const.startswith(prefix):
+                return name + const[len(prefix):].replace("_", ".")
+        return const.replace("_", ".")
+    value, literal = _resolved(r, value, program)
+    return value.strip() if literal and isinstance(value, str) else None
+
+
+@register
+class RuntimeCreateBlocked(Check):
+    id = "VAL010"
+    name = "lambda-runtime-create-blocked"
+    area = "deployability"
+    severity = "high"
+    description = ("A Lambda function uses a runtime AWS no longer lets anyone create functions with (nodejs14.x, python3.7, "
+                   "go1.x, ...), by the dates in cfn-lint's runtime lifecycle data, judged as of the data file's date.")
+    why = ("CreateFunction fails (\"The runtime parameter of nodejs14.x is no longer supported for creating or updating AWS "
+           "Lambda functions\"). The date compared is the one in grader/schema/aws_values.json, never the clock, so a grade does "
+           "not change by itself; rebuilding the data moves it.")
+    fix = "Use a supported runtime (the message names the successor AWS recommends)."
+    bad = 'resource "aws_lambda_function" "f" {\n  runtime = "nodejs14.x"\n}'
+    good = bad.replace("nodejs14.x", "nodejs20.x")
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        lifecycle, as_of = aws_values().get("lambda_runtimes", {}), aws_values().get("as_of", "")
+        checked = flagged = 0
+        for r in program.of_type("aws_lambda_function"):
+            runtime = _runtime_name(r, program)
+            if runtime is None or runtime not in lifecycle:
+                continue
+            checked += 1
+            dates = lifecycle[runtime]
+            if dates.get("create_block") and dates["create_block"] <= as_of:
+                flagged += 1
+                instead = f"; AWS names {dates['successor']} as its successor" if dates.get("successor") else ""
+                yield self.finding("fail", f"`{r.address}` uses `{runtime}`: deprecated {dates['deprecated']}, and AWS blocks creating "
+                                   f"functions with it since {dates['create_block']} (as of {as_of}){instead}.",
+                                   [r.line_of("runtime")], found=runtime)
+        if checked and not flagged:
+            yield self.finding("pass", f"Lambda runtimes can be created (as of {as_of}).")
+
+
+# S3 rejects a replication rule with a `filter` (the V2 schema) that leaves out `delete_marker_replication`.
+@register
+class ReplicationFilterWithoutDeleteMarker(Check):
+    id = "VAL011"
+    name = "replication-filter-without-delete-marker"
+    area = "deployability"
+    severity = "high"
+    description = ("An S3 replication rule with a `filter` block and no `delete_marker_replication` "
+                   "(`aws_s3_bucket_replication_configuration`, Terraform, CDKTF and Pulumi).")
+    why = ("A rule with a filter uses the V2 replication schema, where S3 requires DeleteMarkerReplication: PutBucketReplication "
+           "fails with \"DeleteMarkerReplication must be specified for this version of Cross Region Replication configuration schema\".")
+    fix = "Add `delete_marker_replication { status = \"Enabled\" }` (or \"Disabled\") to every rule that has a filter."
+    bad = ('resource "aws_s3_bucket_replication_configuration" "r" {\n  role = "r"\n  bucket = "b"\n  rule {\n    status = "Enabled"\n'
+           '    filter {}\n    destination {\n      bucket = "arn:aws:s3:::d"\n    }\n  }\n}')
+    good = bad.replace("    filter {}\n", "    filter {}\n    delete_marker_replication {\n      status = \"Enabled\"\n    }\n")
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        checked = flagged = 0
+        for r in program.of_type("aws_s3_bucket_replication_configuration"):
+            if r.dialect not in _JUDGED:
+                continue
+            rules = r.attributes.get("rule", r.attributes.get("rules"))
+            for rule in rules if isinstance(rules, list) else []:
+                if not isinstance(rule, dict) or "__dynamic__" in rule:
+                    continue
+                if "filter" not in rule:
+                    continue
+                checked += 1
+                if "delete_marker_replication" not in rule:
+                    flagged += 1
+                    name = rule.get("id") if isinstance(rule.get("id"), str) else "?"
+                    yield self.finding("fail", f"`{r.address}` rule `{name}` has a `filter` but no `delete_marker_replication`; S3 "
+                                       "rejects the replication configuration.", [r.line_of("rule" if "rule" in r.attributes else "rules")],
+                                       found=name)
+        if checked and not flagged:
+            yield self.finding("pass", "Every filtered replication rule says how delete markers replicate.")
 
 
 # S3 refuses transitions to these classes before an object (or noncurrent version) is this many days old.

@@ -172,6 +172,93 @@ class SnsToSqsWithoutPolicy(Check):
 
 
 @register
+class StandardTopicToFifoQueue(Check):
+    id = "WIR013"
+    name = "standard-topic-to-fifo-queue"
+    area = "deployability"
+    severity = "high"
+    description = "A standard SNS topic is subscribed to an SQS FIFO queue (`fifo_queue = true`), which only a FIFO topic can deliver to."
+    why = "SNS refuses the subscription: a standard topic cannot deliver to a FIFO queue (\"Invalid parameter: Invalid SQS FIFO endpoint\")."
+    fix = "Make the topic FIFO (`fifo_topic = true`, a name ending in .fifo), or subscribe a standard queue."
+    bad = ('resource "aws_sns_topic" "t" {}\nresource "aws_sqs_queue" "q" {\n  name = "q.fifo"\n  fifo_queue = true\n}\n'
+           'resource "aws_sns_topic_subscription" "s" {\n  topic_arn = aws_sns_topic.t.arn\n  protocol  = "sqs"\n'
+           '  endpoint  = aws_sqs_queue.q.arn\n}')
+    good = bad.replace('resource "aws_sns_topic" "t" {}', 'resource "aws_sns_topic" "t" {\n  name = "t.fifo"\n  fifo_topic = true\n}')
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        by = program.by_address()
+        checked = flagged = 0
+        for sub in program.of_type("aws_sns_topic_subscription"):
+            if sub.dialect not in _JUDGED or sub.attributes.get("protocol") != "sqs":
+                continue
+            queues = [by[a] for a in sorted(_refs(sub.attributes.get("endpoint"))) if a in by and by[a].type == "aws_sqs_queue"]
+            topics = [by[a] for a in sorted(_refs(sub.attributes.get("topic_arn", sub.attributes.get("topic")))) if a in by
+                      and by[a].type == "aws_sns_topic"]
+            if len(queues) != 1 or len(topics) != 1:
+                continue
+            queue, topic = queues[0], topics[0]
+            fifo_queue, fifo_topic = resolve(queue.attributes.get("fifo_queue"), program), resolve(topic.attributes.get("fifo_topic"), program)
+            if fifo_queue is not True or isinstance(fifo_topic, Expr):
+                continue
+            checked += 1
+            if fifo_topic is not True:
+                flagged += 1
+                yield self.finding("fail", f"`{sub.address}` subscribes the FIFO queue `{queue.address}` to the standard topic "
+                                   f"`{topic.address}`; SNS delivers to FIFO queues only from FIFO topics.",
+                                   [sub.location, topic.location], found=queue.address)
+        if checked and not flagged:
+            yield self.finding("pass", "FIFO queues are subscribed to FIFO topics.")
+
+
+@register
+class BucketAclWithoutOwnership(Check):
+    id = "WIR014"
+    name = "bucket-acl-without-object-ownership"
+    area = "deployability"
+    severity = "high"
+    description = ("An `aws_s3_bucket_acl` on a bucket with no `aws_s3_bucket_ownership_controls` that enables ACLs "
+                   "(ObjectWriter or BucketOwnerPreferred).")
+    why = ("Since April 2023 new buckets have ACLs disabled (Object Ownership BucketOwnerEnforced): PutBucketAcl fails with "
+           "AccessControlListNotSupported \"The bucket does not allow ACLs\", even for `private`.")
+    fix = ("Drop the ACL (bucket policies grant access), or add aws_s3_bucket_ownership_controls with object_ownership = "
+           "\"BucketOwnerPreferred\" and make the ACL depend on it.")
+    bad = 'resource "aws_s3_bucket" "logs" {}\nresource "aws_s3_bucket_acl" "logs" {\n  bucket = aws_s3_bucket.logs.id\n  acl = "log-delivery-write"\n}'
+    good = bad + ('\nresource "aws_s3_bucket_ownership_controls" "logs" {\n  bucket = aws_s3_bucket.logs.id\n  rule {\n'
+                  '    object_ownership = "BucketOwnerPreferred"\n  }\n}')
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        if not _complete(program):
+            return
+        by = program.by_address()
+        enabled: set[str] = set()
+        for oc in program.of_type("aws_s3_bucket_ownership_controls"):
+            buckets = {a for a in _refs(oc.attributes.get("bucket")) if a in by}
+            if not buckets:
+                return  # a bucket it cannot resolve: it may be any of them
+            rules = oc.attributes.get("rule")
+            owners = [resolve(rule.get("object_ownership"), program) for rule in (rules if isinstance(rules, list) else [rules])
+                      if isinstance(rule, dict)]
+            if not owners or any(not isinstance(o, str) or o != "BucketOwnerEnforced" for o in owners):
+                enabled |= buckets
+        unseen = _module_refs(program)
+        checked = flagged = 0
+        for acl in program.of_type("aws_s3_bucket_acl"):
+            if acl.dialect not in _JUDGED:
+                continue
+            buckets = [a for a in sorted(_refs(acl.attributes.get("bucket"))) if a in by and by[a].type == "aws_s3_bucket"]
+            if len(buckets) != 1 or buckets[0] in unseen:
+                continue
+            checked += 1
+            if buckets[0] not in enabled:
+                flagged += 1
+                shown = as_text(resolve(acl.attributes.get("acl"), program)) or "an ACL"
+                yield self.finding("fail", f"`{acl.address}` sets `{shown}` on `{buckets[0]}`, which has no ownership controls enabling "
+                                   "ACLs; new buckets refuse ACLs (AccessControlListNotSupported).", [acl.location], found=buckets[0])
+        if checked and not flagged:
+            yield self.finding("pass", "Every bucket given an ACL has ownership controls that enable ACLs.")
+
+
+@register
 class HttpsListenerWithoutCertificate(Check):
     id = "WIR005"
     name = "https-listener-without-certificate"
