@@ -1,4 +1,4 @@
-"""Evaluate what can be evaluated statically: variable defaults, tfvars, locals, simple templates.
+"""Evaluate what can be evaluated statically: variable defaults, tfvars, what module blocks pass, locals, simple templates.
 
 Anything depending on a variable without default, a data source or a computed attribute stays
 an Expr, so checks report `unknown` rather than guess.
@@ -6,6 +6,7 @@ an Expr, so checks report `unknown` rather than guess.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from typing import Any
 
@@ -14,6 +15,24 @@ from .ir import Expr, Location, Program, scope_of
 _VAR = re.compile(r"^(var|local)\.([A-Za-z_][\w-]*)$")
 _INTERP = re.compile(r"\$\{\s*((?:var|local)\.[A-Za-z_][\w-]*)\s*\}")
 REGION = re.compile(r"\b(?:us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-(?:north|south|east|west|central|northeast|northwest|southeast|southwest)-\d\b")
+
+
+NOT_PASSED = object()
+
+
+def module_input(program: Program, scope: str, name: str, depth: int = 0, written: bool = False) -> Any:
+    """What the module blocks calling the folder `scope` pass as `name`: the value when every call passes the same
+    one, the variable itself (unknown) when calls differ, NOT_PASSED when no call passes it (its default applies).
+    With `written`, only values the calls write as literals count (not the callers' own variable defaults)."""
+    calls = [m for m in program.modules if isinstance(m.source, str) and m.source.startswith(".")
+             and posixpath.normpath(posixpath.join(scope_of(m.location.file), m.source)) == scope]
+    if not calls or any(name not in m.attributes for m in calls):
+        return NOT_PASSED if not any(name in m.attributes for m in calls) else Expr(f"var.{name}")
+    values = [m.attributes[name] if written else resolve(m.attributes[name], program, scope_of(m.location.file), depth + 1)
+              for m in calls]
+    if all(v == values[0] for v in values) and not isinstance(values[0], Expr):
+        return values[0]
+    return Expr(f"var.{name}")
 
 
 def resolve(value: Any, program: Program, scope: str = "", depth: int = 0) -> Any:
@@ -28,6 +47,8 @@ def resolve(value: Any, program: Program, scope: str = "", depth: int = 0) -> An
                 return value  # dev.tfvars and prod.tfvars set it differently: which applies is the deploy's choice
             if name in program.tfvars and not isinstance(program.tfvars[name], Expr):
                 return program.tfvars[name]
+            if scope and (passed := module_input(program, scope, name, depth)) is not NOT_PASSED:
+                return passed
             var = program.variable(name, scope) or program.variable(name)
             if var is not None and var.has_default:
                 return resolve(var.default, program, scope, depth + 1)

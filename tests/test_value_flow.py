@@ -3,8 +3,9 @@ not-judged) example. A value the analysis cannot follow is "unknown", never a fa
 
 import pytest
 
-from grader.resolve import known_regions
-from tests.conftest import program_of
+from grader.ir import Expr
+from grader.resolve import known_regions, resolve
+from tests.conftest import program_of, run_check
 from tests.test_features import judge
 
 BAD = {"fail", "partial"}
@@ -133,3 +134,16 @@ def test_a_suffix_nothing_reads_reaches_no_name():
     assert judge("REQ082", {"tap.py": python}) & BAD
     read = 'suffix = pulumi.Config().require("environmentSuffix")\nStack(f"app-{suffix}")\n'
     assert judge("REQ082", {"tap.py": python + read}) == {"unknown"}
+
+
+def test_a_module_variable_takes_what_its_one_caller_passes():
+    module = 'variable "version" {\n  default = "15"\n}\nresource "aws_db_instance" "d" {\n  engine = "postgres"\n  engine_version = var.version\n}\n'
+    one = {"main.tf": 'module "db" {\n  source = "./modules/db"\n  version = "15.4"\n}\n', "modules/db/main.tf": module}
+    program = program_of(one)
+    assert resolve(Expr("var.version"), program, "modules/db") == "15.4"
+    two = {**one, "main.tf": one["main.tf"] + 'module "db2" {\n  source = "./modules/db"\n  version = "16.8"\n}\n'}
+    assert isinstance(resolve(Expr("var.version"), program_of(two), "modules/db"), Expr)  # callers differ: unknown
+    silent = {**one, "main.tf": 'module "db" {\n  source = "./modules/db"\n}\n'}
+    assert resolve(Expr("var.version"), program_of(silent), "modules/db") == "15"  # not passed: the default applies
+    # a literal the caller writes is as sure as one in the resource
+    assert [f.status for f in run_check("VAL009", one) if f.status != "pass"] == ["fail"]

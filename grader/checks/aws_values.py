@@ -20,7 +20,7 @@ from importlib import resources
 from typing import Any, Iterator
 
 from ..ir import Expr, Location, Program, Resource, as_text, scope_of
-from ..resolve import resolve
+from ..resolve import NOT_PASSED, module_input, resolve
 from .base import Check, Context, Finding, register
 from .baseline import managed_policy_names
 
@@ -513,10 +513,17 @@ class EscapedInterpolation(Check):
 
 
 def _resolved(r: Resource, value: Any, program: Program) -> tuple[Any, bool]:
-    """(the value, resolved where it can be; whether it was written as a literal)."""
+    """(the value, resolved where it can be; whether it was written as a literal, here or as the literal every module
+    block calling this folder passes for the variable)."""
     if not isinstance(value, Expr):
         return value, True
-    return resolve(value, program, scope_of(r.location.file)), False
+    scope = scope_of(r.location.file)
+    m = re.fullmatch(r"var\.([\w-]+)", value.text.strip())
+    if m and scope and m.group(1) not in program.tfvars:
+        passed = module_input(program, scope, m.group(1), written=True)
+        if passed is not NOT_PASSED and not isinstance(passed, Expr):
+            return passed, True
+    return resolve(value, program, scope), False
 
 
 def _claim(r: Resource, literal: bool) -> tuple[str, str]:

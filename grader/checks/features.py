@@ -1527,11 +1527,13 @@ _NAME_KEYS = ("name", "bucket", "function_name", "identifier", "cluster_identifi
 
 
 # Names unique only within a parent (a stage within its API, an inline policy within its role, a service within its
-# cluster): two environments never collide on them, so they need no environment suffix.
+# cluster), and hosted zones, named by the domain they serve: two environments never collide on them, so they need
+# no environment suffix.
 _PARENT_SCOPED_NAMES = frozenset({
     "aws_api_gateway_stage", "aws_apigatewayv2_stage", "aws_lambda_alias", "aws_iam_role_policy", "aws_iam_user_policy",
     "aws_iam_group_policy", "aws_ecs_service", "aws_cloudwatch_log_stream", "aws_cloudwatch_log_metric_filter",
-    "aws_autoscaling_policy", "aws_appautoscaling_policy", "aws_route53_record", "aws_glue_catalog_table", "aws_lambda_permission",
+    "aws_autoscaling_policy", "aws_appautoscaling_policy", "aws_route53_record", "aws_route53_zone", "aws_glue_catalog_table",
+    "aws_lambda_permission",
 })
 
 
