@@ -640,3 +640,10 @@ def test_a_value_each_environments_tfvars_sets_differently_is_not_judged():
     assert judge("REQ071", code, types=["t3.micro"]) == {"unknown"}
     one = {**code, "prod.tfvars": 'size = "t3.large"\n', "dev.tfvars": 'size = "t3.large"\n'}
     assert judge("REQ071", one, types=["t3.micro"]) == {"fail"}  # every environment agrees: that is the value
+
+
+def test_a_heredoc_json_policy_is_read():
+    heredoc = ('resource "aws_iam_policy" "p" {\n  policy = <<EOF\n{\n  "Statement": [\n    {\n      "Effect": "Allow",\n'
+               '      "Action": ["dynamodb:PutItem"],\n      "Resource": "%s"\n    }\n  ]\n}\nEOF\n}\n')
+    assert judge("REQ040", {"main.tf": heredoc % "*"}) == {"fail"}
+    assert judge("REQ040", {"main.tf": heredoc % "${aws_dynamodb_table.t.arn}"}) == {"pass"}

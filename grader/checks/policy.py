@@ -84,6 +84,8 @@ def _unquote_hcl(value: Any) -> Any:
 
 
 _JSONENCODE = re.compile(r"^\s*jsonencode\((.*)\)\s*$", re.S)
+_HCL_ESCAPE = re.compile(r'\\(["\\nrt])')
+_HCL_ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "r": "\r", "t": "\t"}
 
 
 def document(value: Any) -> Any:
@@ -93,9 +95,9 @@ def document(value: Any) -> Any:
             return json.loads(value)
         except ValueError:
             return None
-    if isinstance(value, Expr) and value.is_template and value.text.strip().startswith("{"):
+    if isinstance(value, Expr) and value.text.strip().startswith("{"):
         try:  # a heredoc JSON policy with interpolations: the interpolated strings stay `${...}`, never a literal "*"
-            return json.loads(value.text.replace('\\"', '"'))  # python-hcl2 keeps the quotes escaped
+            return json.loads(_HCL_ESCAPE.sub(lambda m: _HCL_ESCAPES[m.group(1)], value.text))  # python-hcl2 keeps escapes
         except ValueError:
             return None
     if isinstance(value, Expr):
