@@ -553,6 +553,11 @@ def test_guardduty_protection_features_are_not_the_services():
     ("- Cost: While the Auto Scaling Groups requirement mentions spot, for ECS Fargate we'll use Fargate Spot.\n", "concept-asg", "low"),
     ("- Use Auto Scaling Groups with 20% spot instances.\n", "concept-asg", "high"),
     ("- Session Manager is the only interactive access path for EC2.\n", "concept-ec2", "low"),
+    # users' password rotation is an IAM password policy; the state backend's versioning is not the code's buckets'
+    ("- Access Control: Require MFA for all users and rotate passwords every 90 days\n", "concept-secret-rotation", "low"),
+    ("- Rotate the database password every 30 days with Secrets Manager.\n", "concept-secret-rotation", "high"),
+    ("- State backend: Store state in S3 with versioning enabled.\n", "s3-versioning", "low"),
+    ("- Enable versioning on the S3 data bucket.\n", "s3-versioning", "high"),
     # pasted text lists: a line ending in ":" leads the "•" bullets after it
     ("1. Code.\n2. README.md with:\n\u2022 How to rotate secrets and avoid state leaks.\n", "concept-secret-rotation", "low"),
     ("1. Code with:\n\u2022 Secrets rotation for the database password.\n", "concept-secret-rotation", "high"),

@@ -296,6 +296,8 @@ _KEY_ROTATION = re.compile(r"\bkms\b|\bkeys?\b[^.]{0,25}\brotat", re.I)
 _S3_MANAGED_ALTERNATIVE = re.compile(r"\b(?:sse-s3|aes-?256|s3[- ]managed(?: keys?)?)\s*(?:,|or|/)\s*(?:sse-)?kms|\bkms\s*(?:,|or|/)\s*(?:sse-s3|aes-?256|s3[- ]managed)", re.I)
 
 
+# people's passwords: "require MFA for all users and rotate passwords every 90 days" is an IAM password policy
+_USER_PASSWORDS = re.compile(r"\b(?:users?|console|iam password|password polic(?:y|ies)|mfa)\b", re.I)
 # a note that says not to make something: "avoid or handle gracefully", "do not create", "skip if it exists"
 _AVOID_NOTE = re.compile(r"\bavoid\b|\b(?:do not|don't|never|must not|should not)\s+(?:\w+\s+){0,2}(?:create|deploy|provision|enable|add)\b"
                          r"|\bskip\b[^.]*\bif\b", re.I)
@@ -338,6 +340,9 @@ def _concepts(stmts: list[Statement], b: _Builder) -> None:
             elif concept.id == "secret_rotation" and coordinated[i].polarity == "required" and _KEY_ROTATION.search(s.text) \
                     and not re.search(r"secrets manager|passwords?|credentials?", s.text, re.I):
                 coordinated[i] = Reading("required", "low", "the rotation of a KMS key, not of secrets")
+            elif concept.id == "secret_rotation" and coordinated[i].polarity == "required" and _USER_PASSWORDS.search(s.text) \
+                    and not re.search(r"secrets manager|database|\bdb\b|\brds\b|api keys?|tokens?", s.text, re.I):
+                coordinated[i] = Reading("required", "low", "users' password rotation (an IAM password policy), not of stored secrets")
             elif concept.id == "kms" and coordinated[i].polarity == "required" and not _OWN_KEY.search(s.text) \
                     and _AWS_MANAGED_KEY.search(s.text):
                 coordinated[i] = Reading("required", "low", "KMS encryption with an AWS-managed key asks for no key of the answer's own")
@@ -576,8 +581,14 @@ def _data(stmts: list[Statement], b: _Builder) -> None:
         low = s.text.lower()
         m = re.search(r"(?<!module )(?<!provider )(?<!api )(?<!schema )(?<!semantic )(?<!code )\bversioning\b", low)
         if m:
+            r = s.reading(m.start(), m.end())
+            if r.polarity == "required" and re.search(r"\bstore (?:the )?(?:terraform )?state\b[^.]{0,20}\bs3\b|\b(?:state|terraform|s3|remote) backend\b",
+                                                      f"{low} {s.lead}".lower()) \
+                    and not re.search(r"\b(?:create|provision|bootstrap|set up|make)\b", low):
+                # "State backend: store state in S3 with versioning": the state bucket's, which the backend names, not the code's
+                r = Reading("required", "low", "versioning of the Terraform state bucket, not of the buckets the code makes")
             b.add("s3-versioning", "storage", s.text, s.line, "REQ060", {"all": bool(re.search(r"\ball\b|\bevery\b|\beach\b", low))},
-                  severity="medium", reading=s.reading(m.start(), m.end()))
+                  severity="medium", reading=r)
         m = re.search(r"backup[^.]{0,40}?(\d+)[- ]days?|(\d+)[- ]days?[^.]{0,30}backup", low)
         if m and not re.search(r"aws backup|backup (?:plan|vault|rule)", low):  # an AWS Backup plan's retention, not a database's
             b.add("backup-retention", "database", s.text, s.line, "REQ061", {"days": int(m.group(1) or m.group(2))}, severity="medium",
