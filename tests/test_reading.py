@@ -558,6 +558,16 @@ def test_guardduty_protection_features_are_not_the_services():
     ("- Rotate the database password every 30 days with Secrets Manager.\n", "concept-secret-rotation", "high"),
     ("- State backend: Store state in S3 with versioning enabled.\n", "s3-versioning", "low"),
     ("- Enable versioning on the S3 data bucket.\n", "s3-versioning", "high"),
+    ("- Security group rules must use specific port ranges, no allow-all rules\n", "concept-security-group", "low"),
+    ("- Create security groups for the web and database tiers.\n", "concept-security-group", "high"),
+    ("- No allow-all security group rules\n", "concept-security-group", "low"),
+    # what a backup plan covers; what another team is already doing; a suffix whose value the prompt fixes
+    ("- Include EC2 volumes and RDS databases (arn:aws:rds:*:*:db:*) in the backup scope.\n", "concept-rds", "low"),
+    ("- The application team is already preparing container deployments on ECS Fargate, so the network must be ready.\n",
+     "concept-ecs", "low"),
+    ("- Deploy the application on ECS Fargate.\n", "concept-ecs", "high"),
+    ('- The project prefix is "nova" and the environment suffix is "prd".\n', "environment-suffix", "low"),
+    ("- Every name ends with the environment suffix.\n", "environment-suffix", "high"),
     # pasted text lists: a line ending in ":" leads the "•" bullets after it
     ("1. Code.\n2. README.md with:\n\u2022 How to rotate secrets and avoid state leaks.\n", "concept-secret-rotation", "low"),
     ("1. Code with:\n\u2022 Secrets rotation for the database password.\n", "concept-secret-rotation", "high"),
@@ -707,3 +717,9 @@ def test_the_stores_of_an_at_rest_clause_are_not_the_scope_of_in_transit():
     assert by_key("- Enforce TLS in transit for the S3 buckets.\n")["tls-in-transit"].checks[0].params["scope"] == ["s3"]
     both = by_key("- RDS instances in private subnets with encryption at rest and in transit\n")["tls-in-transit"]
     assert both.checks[0].params["scope"] == ["rds"]
+
+
+def test_per_az_belongs_to_the_thing_it_follows():
+    found = by_key("- Create an Internet Gateway, and deploy two NAT Gateways (one per AZ).\n")
+    assert "per_az" not in found["concept-internet-gateway"].checks[0].params
+    assert found["concept-nat-gateway"].checks[0].params.get("per_az") is True

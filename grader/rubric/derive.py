@@ -382,7 +382,8 @@ def _concepts(stmts: list[Statement], b: _Builder) -> None:
                 count = _count(s.text, m.start())
                 if count and count > 1:
                     params["min_count"] = count
-                if re.search(r"\b(?:per|each|every)\s+(?:availability zone|az)\b|in each az", s.text[m.start():m.start() + 80], re.I):
+                upto = min([a for a, _ in spans if a > m.start()] + [m.start() + 80])  # not the next thing's "(one per AZ)"
+                if re.search(r"\b(?:per|each|every)\s+(?:availability zone|az)\b|in each az", s.text[m.start():upto], re.I):
                     params["per_az"] = True
                 b.add(f"concept-{concept.id}", concept.area, s.text, s.line, "REQ020", params, reading=r)
         m = re.search(r"(\d+|two|three|four|five|six)\s+(?:availability zones|azs)\b", s.text, re.I)
@@ -690,7 +691,10 @@ def _tags_and_names(stmts: list[Statement], b: _Builder) -> None:
             b.add("naming-pattern" + (f"-{kind}" if types else ""), "conventions", t, s.line, "REQ081", params, severity="low", reading=r)
         m = re.search(r"environment[_ ]?suffix|environmentsuffix", t, re.I)
         if m:
-            b.add("environment-suffix", "conventions", t, s.line, "REQ082", {}, severity="medium", reading=s.reading(m.start(), m.end()))
+            r = s.reading(m.start(), m.end())
+            if r.polarity == "required" and re.match(r"\s*(?:is|=|of|:)\s*[\"'`][\w-]+[\"'`]", t[m.end():]):
+                r = Reading("required", "low", "the prompt fixes the suffix's value; names may carry it literally")  # suffix is "prd"
+            b.add("environment-suffix", "conventions", t, s.line, "REQ082", {}, severity="medium", reading=r)
 
 
 def _naming_scope(text: str, at: int) -> tuple[str | None, tuple[str, ...]]:

@@ -101,7 +101,12 @@ _GUIDANCE_BEFORE = re.compile(r"\b(?:guidance|instructions|advice|recommendation
 _USE_AFTER = re.compile(r"^\s*(?:consumption|integration|ingestion|display|viewing)\b", re.I)
 # "We're serving these assets through CloudFront": how the team runs things today, the setting of the request.
 _SETTING_BEFORE = re.compile(r"\b(?:we'?re|we are|they'?re|they are)\s+(?:already\s+|currently\s+)?(?:serving|hosting|running|fronting)\b"
-                             r"[^.;,]*\b(?:through|via|behind|on|in|with)\s+(?:the\s+|an?\s+)?$", re.I)
+                             r"[^.;,]*\b(?:through|via|behind|on|in|with)\s+(?:the\s+|an?\s+)?$"
+                             # "the application team is already preparing deployments on ECS Fargate": what others do
+                             r"|\b(?:team|teams|developers|engineers|they|we)\s+(?:is|are|'re)\s+already\s+\w+ing\b[^.;]*\b(?:on|to|with|in|for)\s+(?:the\s+|an?\s+)?$",
+                             re.I)
+# "Include EC2 volumes and RDS databases in the backup scope": what a backup plan covers
+_BACKUP_SCOPE_AFTER = re.compile(r"^[^.;]{0,80}\bin (?:the |its )?backup (?:scope|selection|plan|rule)s?\b", re.I)
 # "S3 buckets must be configured to allow deletion" under "Destroyability Requirements": a rule for every thing of a kind,
 # stated in the plural in a section of rules.
 _RULES_SECTION = re.compile(r"destroy|teardown|clean-?up|lifecycle|constraints?|guidelines?|conventions?|compliance|rules\b", re.I)
@@ -293,6 +298,8 @@ def read_mention(text: str, start: int, end: int, section: str = "", lead: str =
         return Reading("required", "low", "named as what something else is for")
     if _TARGET_OF_ACTION.search(before):
         return Reading("required", "low", "named as what the system acts on (scans, audits, monitors), not as something to create")
+    if _BACKUP_SCOPE_AFTER.match(after):
+        return Reading("required", "low", "named as what a backup plan covers, not as something to create")
     if _PURPOSE_BEFORE.search(before):
         return Reading("required", "low", "named as what something else is for")
     if _GRANTEE_BEFORE.search(before) and (re.match(r"^[\w ,-]{0,40}?\bto\b", after) or _LETS_AFTER.match(after)):
@@ -307,7 +314,9 @@ def read_mention(text: str, start: int, end: int, section: str = "", lead: str =
         return Reading("required", "low", "refers to such resources where they exist, not a demand to create them")
     if _EXAMPLE_BEFORE.search(before) or _EXAMPLE_AFTER.search(after):
         return Reading("required", "low", "mentioned as an example")
-    if _CONSTRAINT_BEFORE.search(before) and _CONSTRAINT_AFTER.search(after) or re.match(r"^\s*(?:\w+\s+){0,2}(?:without|with no|must not|should not|cannot|may not|must never)\b", after, re.I):
+    if _CONSTRAINT_BEFORE.search(before) and _CONSTRAINT_AFTER.search(after) or re.match(r"^\s*(?:\w+\s+){0,2}(?:without|with no|must not|should not|cannot|may not|must never)\b", after, re.I) \
+            or re.match(r"^\s*(?:rules?|settings?)\s+(?:must|should|shall|need to)\b", after, re.I) \
+            or re.search(r"\bno\s+(?:[\w-]+\s+){0,2}$", before, re.I) and re.match(r"^\s*rules?\b", after, re.I):  # "No allow-all security group rules"
         return Reading("required", "low", "a constraint on such resources, not a demand to create them")
     return REQUIRED
 
