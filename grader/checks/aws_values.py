@@ -23,6 +23,7 @@ from ..ir import Expr, Location, Program, Resource, as_text, scope_of
 from ..resolve import NOT_PASSED, module_input, resolve
 from .base import Check, Context, Finding, register
 from .baseline import managed_policy_names
+from .values import rule_blocks
 
 
 @lru_cache(maxsize=1)
@@ -342,16 +343,12 @@ class ReplicationFilterWithoutDeleteMarker(Check):
         for r in program.of_type("aws_s3_bucket_replication_configuration"):
             if r.dialect not in _JUDGED:
                 continue
-            rules = r.attributes.get("rule", r.attributes.get("rules"))
-            for rule in rules if isinstance(rules, list) else []:
-                if not isinstance(rule, dict) or "__dynamic__" in rule:
-                    continue
+            for rule, name in rule_blocks(r):
                 if "filter" not in rule:
                     continue
                 checked += 1
                 if "delete_marker_replication" not in rule:
                     flagged += 1
-                    name = rule.get("id") if isinstance(rule.get("id"), str) else "?"
                     yield self.finding("fail", f"`{r.address}` rule `{name}` has a `filter` but no `delete_marker_replication`; S3 "
                                        "rejects the replication configuration.", [r.line_of("rule" if "rule" in r.attributes else "rules")],
                                        found=name)

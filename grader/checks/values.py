@@ -362,6 +362,14 @@ class InvalidBackendConfig(Check):
 _LIFECYCLE_TYPES = ("aws_s3_bucket_lifecycle_configuration",)
 
 
+def rule_blocks(r: Resource) -> list[tuple[dict, str]]:
+    """(rule, its id or "?") for each literal `rule` block of an S3 lifecycle or replication configuration (Pulumi's
+    `rules`); a rule built elsewhere (a dynamic block, a variable) is left out: unknown."""
+    rules = r.attributes.get("rule", r.attributes.get("rules"))
+    return [(rule, rule["id"] if isinstance(rule.get("id"), str) else "?") for rule in (rules if isinstance(rules, list) else [])
+            if isinstance(rule, dict) and "__dynamic__" not in rule]
+
+
 @register
 class LifecycleRuleWithoutFilter(Check):
     id = "DEP019"
@@ -382,14 +390,10 @@ class LifecycleRuleWithoutFilter(Check):
         for r in program.of_type(*_LIFECYCLE_TYPES):
             if r.dialect not in ("terraform", "cdktf") or r.dialect == "terraform" and pinned is not None and pinned < 5:
                 continue  # hashicorp/aws 4.x does not warn
-            rules = r.attributes.get("rule")
-            for rule in rules if isinstance(rules, list) else []:
-                if not isinstance(rule, dict):
-                    continue  # built elsewhere: unknown
+            for rule, name in rule_blocks(r):
                 checked += 1
                 if "filter" not in rule and "prefix" not in rule:
                     problems += 1
-                    name = rule.get("id") if isinstance(rule.get("id"), str) else "?"
                     yield self.finding("fail", f"`{r.address}` rule `{name}` has neither `filter` nor `prefix`; hashicorp/aws 5.x "
                                        "warns that this will be an error.", [r.line_of("rule")], found=name)
         if checked and not problems:
