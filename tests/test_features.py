@@ -647,3 +647,18 @@ def test_a_heredoc_json_policy_is_read():
                '      "Action": ["dynamodb:PutItem"],\n      "Resource": "%s"\n    }\n  ]\n}\nEOF\n}\n')
     assert judge("REQ040", {"main.tf": heredoc % "*"}) == {"fail"}
     assert judge("REQ040", {"main.tf": heredoc % "${aws_dynamodb_table.t.arn}"}) == {"pass"}
+
+
+def test_actions_that_take_no_resource_type_are_judged_from_the_iam_data():
+    policy = ('resource "aws_iam_role_policy" "p" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", '
+              'Action = ["%s"], Resource = "*" }] })\n}\n')
+    assert judge("REQ040", {"main.tf": policy % "config:GetResourceConfigHistory"}) == {"pass"}  # no resource type in IAM
+    assert judge("REQ040", {"main.tf": policy % "config:PutConfigRule"}) == {"fail"}  # scoped to a ConfigRule ARN
+
+
+def test_helm_releases_need_no_environment_suffix():
+    code = {"main.tf": 'variable "environment_suffix" {}\nresource "helm_release" "alb" {\n  name = "alb-controller"\n}\n'
+                       'resource "aws_s3_bucket" "b" {\n  bucket = "data-${var.environment_suffix}"\n}\n'}
+    assert judge("REQ082", code) == {"pass"}
+    code["main.tf"] = code["main.tf"].replace('"data-${var.environment_suffix}"', '"data"')
+    assert judge("REQ082", code) & {"fail", "partial"}

