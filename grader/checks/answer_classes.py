@@ -9,9 +9,9 @@ A class is judged only when everything it may have is known: its methods, class-
 `self.x = ...` in its body, plus its bases when those are the answer's own classes, aws-cdk-lib classes
 (members from the shipped schema) or Pulumi's ComponentResource. A class with `__getattr__`, `setattr`,
 `__dict__` or `__slots__` tricks, or any other base, is not judged. An instance is followed only where its
-name is bound once in its scope (`x = Cls(...)` in one function or at module level), with `Cls` defined in
-that file or imported from the file that defines it; an attribute the code assigns on any object
-(`x.extra = ...`) counts as set.
+name is bound once in its scope (`x = Cls(...)` in one function or at module level, or `self.x = Cls(...)` once
+in a class, read as `self.x.attr` in its methods), with `Cls` defined in that file or imported from the file that
+defines it; an attribute the code assigns on any object (`x.extra = ...`) counts as set.
 """
 
 from __future__ import annotations
