@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Iterator
 
 from ..ir import Location, Program
-from .base import Check, Context, Finding, register
+from .base import Check, Context, Finding, python_tree, register
 from .signatures import _members
 
 # pulumi.ComponentResource's public members (pulumi 3.x, pulumi/resource.py: Resource, CustomResource, ComponentResource)
@@ -68,14 +68,6 @@ def _read_class(node: ast.ClassDef, path: str) -> _Class:
     return cls
 
 
-@lru_cache(maxsize=256)
-def _parse(text: str) -> ast.Module | None:
-    try:
-        return ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError):
-        return None
-
-
 def _scopes(tree: ast.Module) -> Iterator[tuple[ast.AST, list[ast.AST]]]:
     """(scope, the nodes in it that are not inside a nested function or class): the module and each function."""
     stack: list[ast.AST] = [tree]
@@ -114,7 +106,7 @@ class UnknownAnswerAttribute(Check):
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         trees = {f.path: t for f in program.files if f.language == "python" and f.parsed
-                 and not program.elided_file(f.path) for t in [_parse(f.text)] if t is not None}
+                 and not program.elided_file(f.path) for t in [python_tree(f.text)] if t is not None}
         if not trees or program.deliverable.truncated:
             return
         defined: dict[str, list[_Class]] = {}

@@ -7,7 +7,9 @@ rule modules (see `grader.checks.__init__`).
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar, Iterator
 
 from ..ir import Location, Program
@@ -116,3 +118,13 @@ def all_checks() -> list[Check]:
 
     load_all()
     return [REGISTRY[key]() for key in sorted(REGISTRY)]
+
+
+@lru_cache(maxsize=256)
+def python_tree(text: str) -> ast.Module | None:
+    """A delivered Python file read with the standard library's `ast` (never run), once however many checks ask;
+    None when it does not parse."""
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return None

@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 from .. import schema
 from ..ir import Expr, Location, Program, scope_of, scoped, walk_values
-from .base import Check, Context, Finding, register
+from .base import Check, Context, Finding, python_tree, register
 
 
 OMITTED_FILES_THRESHOLD = 3  # distinct undeclared blocks from which a markdown answer is taken to omit files
@@ -468,9 +468,8 @@ class MissingAnswerModule(Check):
 @lru_cache(maxsize=256)  # one parse per module, however many imports name it
 def _top_level_names(text: str) -> frozenset[str]:
     """Names a module binds at its top level (also inside top-level if/try/with); "*" when it may bind any name."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError):
+    tree = python_tree(text)
+    if tree is None:
         return frozenset({"*"})
     names: set[str] = set()
     body = list(tree.body)

@@ -20,7 +20,7 @@ from typing import Iterator
 
 from ..ir import Expr, Location, Program, Resource, as_text, scope_of, walk_values
 from ..resolve import resolve
-from .base import Check, Context, Finding, register
+from .base import Check, Context, Finding, python_tree, register
 from .values import key_policy_allows
 
 _LAMBDA_TYPES = ("aws_lambda_function", "aws_lambda_alias")
@@ -763,9 +763,8 @@ def _python_statements(program: Program) -> dict[tuple[Location, str], str]:
     for f in program.files:
         if f.language != "python":
             continue
-        try:
-            tree = ast.parse(f.text)
-        except (SyntaxError, ValueError):
+        tree = python_tree(f.text)
+        if tree is None:
             continue
         for node in ast.walk(tree):
             if not isinstance(getattr(node, "value", None), ast.Call):
