@@ -81,11 +81,13 @@ def test_python_placeholder_and_prompt_literal_exemption():
     assert "fail" not in statuses(run_check("DEP020", {"__main__.py": code}, ctx))
 
 
-def test_values_from_variables_without_default_stay_unknown():
+def test_values_from_variables_are_judged_as_delivered():
     code = 'variable "name" {}\nresource "aws_security_group" "a" {\n  name = var.name\n}\n'
-    assert statuses(run_check("DEP023", {"main.tf": code})) == {"pass"}
+    assert statuses(run_check("DEP023", {"main.tf": code})) == {"pass"}  # no default: nothing to judge
     with_default = 'variable "name" {\n  default = "sg-web"\n}\nresource "aws_security_group" "a" {\n  name = var.name\n}\n'
-    assert "unknown" in statuses(run_check("DEP023", {"main.tf": with_default}))
+    assert statuses(run_check("DEP023", {"main.tf": with_default})) == {"fail"}
+    overridden = {"main.tf": with_default, "terraform.tfvars": 'name = "web"\n'}
+    assert statuses(run_check("DEP023", overridden)) == {"pass"}  # the shipped tfvars is what deploys
 
 
 def test_tfvars_resolve_variables():

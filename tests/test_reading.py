@@ -723,3 +723,14 @@ def test_per_az_belongs_to_the_thing_it_follows():
     found = by_key("- Create an Internet Gateway, and deploy two NAT Gateways (one per AZ).\n")
     assert "per_az" not in found["concept-internet-gateway"].checks[0].params
     assert found["concept-nat-gateway"].checks[0].params.get("per_az") is True
+
+
+def test_tags_listed_after_a_lead_in_are_keys_with_values():
+    paragraphs = by_key("Apply consistent tagging for all resources:\n\nProject = SecureApp\n\nEnvironment = Production\n\nOther.\n")
+    assert paragraphs["tags"].checks[0].params == {"keys": ["Project", "Environment"],
+                                                   "values": {"Project": "SecureApp", "Environment": "Production"}}
+    assert paragraphs["tags"].confidence == "high"
+    bullets = by_key("Every resource needs these tags:\n- Environment: Production\n- Owner: DevOps Team\n")["tags"].checks[0].params
+    assert bullets["values"] == {"Environment": "Production", "Owner": "DevOps Team"}
+    # a lead-in followed by prose names no tags: nothing read as a key
+    assert "tags" not in by_key("Apply consistent tagging for all resources:\n\nUse the provider's default tags.\n")

@@ -147,3 +147,19 @@ def test_a_module_variable_takes_what_its_one_caller_passes():
     assert resolve(Expr("var.version"), program_of(silent), "modules/db") == "15"  # not passed: the default applies
     # a literal the caller writes is as sure as one in the resource
     assert [f.status for f in run_check("VAL009", one) if f.status != "pass"] == ["fail"]
+
+
+@pytest.mark.parametrize("files", [
+    {"main.tf": 'variable "env" {\n  default = "production"\n}\nprovider "aws" {\n  default_tags {\n    tags = { Environment = var.env }\n'
+                '  }\n}\nresource "aws_s3_bucket" "b" {}\n'},  # provider default tags through a variable default
+    {"tap.py": PULUMI + 'aws.s3.Bucket("b", tags={"Environment": "prod"})\n'},
+    {"tap.py": CDK + "class S(Stack):\n    def __init__(self, scope, id):\n        super().__init__(scope, id)\n"
+               "        s3.CfnBucket(self, 'B')\n        Tags.of(self).add('Environment', 'dev')\n"},
+], ids=["hcl-default-tags-variable", "pulumi-resource-tags", "cdk-tags-of"])
+def test_tag_values_the_prompt_states_are_judged(files):
+    assert judge("REQ080", files, keys=["Environment"], values={"Environment": "Production"}) == {"partial"}
+    right = {k: v.replace('"production"', '"Production"').replace('"prod"', '"Production"').replace("'dev'", "'Production'")
+             for k, v in files.items()}
+    assert judge("REQ080", right, keys=["Environment"], values={"Environment": "Production"}) == {"pass"}
+    # a placeholder value ("dev / prod", "<env>") is not a literal the answer must copy
+    assert judge("REQ080", files, keys=["Environment"], values={"Environment": "dev / prod"}) == {"pass"}

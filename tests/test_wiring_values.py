@@ -181,7 +181,13 @@ def test_reserved_domain_hosted_zone_every_dialect():
     assert len(fails("VAL006", {"main.tf": private})) == 1
     assert not run_check("VAL006", {"main.tf": 'variable "d" {}\n' + zone.replace('"%s"', "var.d")})
     with_default = 'variable "d" {\n  default = "example.com"\n}\n' + zone.replace('"%s"', "var.d")
-    assert [f.status for f in run_check("VAL006", {"main.tf": with_default})] == ["unknown"]
+    found = run_check("VAL006", {"main.tf": with_default})
+    assert [f.status for f in found] == ["fail"] and "as delivered" in found[0].message  # the default deploys
+    overridden = {"main.tf": with_default, "terraform.tfvars": 'd = "shop.dev"\n'}
+    assert [f.status for f in run_check("VAL006", overridden)] == ["pass"]
+    # the prompt wins: a domain it gives is not the answer's fault
+    given = run_check("VAL006", {"main.tf": zone % "api.example.com"}, Context(prompt="Use api.example.com as the domain."))
+    assert [f.status for f in given] == ["unknown"]
     pulumi = {"lib/tap_stack.py": 'import pulumi_aws as aws\naws.route53.Zone("z", name="shop.example.com")\n'}
     assert fails("VAL006", pulumi)
     assert not fails("VAL006", {"lib/tap_stack.py": pulumi["lib/tap_stack.py"].replace("example.com", "shop.dev")})
@@ -197,10 +203,12 @@ def test_reserved_lambda_environment_keys_every_dialect():
         assert key in fails("VAL007", {"main.tf": hcl % key})[0].message
     for key in ("APP_REGION", "AWS_XRAY_CONTEXT_MISSING", "AWS_LAMBDA_EXEC_WRAPPER", "aws_region", "TZ"):
         assert run_check("VAL007", {"main.tf": hcl % key})[0].status == "pass"
-    # an environment map from a variable is judged on its default, as unknown
+    # an environment map from a variable is judged on its default: the value the answer deploys with
     from_var = ('variable "env" {\n  default = { AWS_REGION = "us-east-1" }\n}\nresource "aws_lambda_function" "f" {\n'
                 '  environment {\n    variables = var.env\n  }\n}\n')
-    assert [f.status for f in run_check("VAL007", {"main.tf": from_var})] == ["unknown"]
+    assert [f.status for f in run_check("VAL007", {"main.tf": from_var})] == ["fail"]
+    overridden = {"main.tf": from_var, "terraform.tfvars": 'env = { STAGE = "prod" }\n'}
+    assert [f.status for f in run_check("VAL007", overridden)] == ["pass"]
     pulumi = ('import pulumi_aws as aws\naws.lambda_.Function("fn", role="r", environment=aws.lambda_.FunctionEnvironmentArgs('
               'variables={"AWS_REGION": "us-east-1", "TABLE": table.name}))\n')
     assert fails("VAL007", {"lib/tap_stack.py": pulumi})
@@ -373,7 +381,7 @@ def test_rds_names_must_be_lowercase():
            'resource "aws_db_subnet_group" "g" {\n  name = "${local.name_prefix}-db"\n}\n'
            'resource "aws_db_instance" "d" {\n  identifier = "%s-${var.env}"\n}\n')
     found = dep023({"main.tf": hcl % ("Production", "MyApp")})
-    assert found[0][0] == "unknown" and "`P`" in found[0][1] and "default values" in found[0][1]  # a default a deploy may override
+    assert found[0][0] == "fail" and "`P`" in found[0][1] and "as delivered" in found[0][1]  # the default deploys
     assert found[1][0] == "fail" and "`A`, `M`" in found[1][1]  # the literal part alone is invalid
     assert dep023({"main.tf": hcl % ("production", "myapp")}) == []
     assert "underscores" not in dep023({"main.tf": hcl % ("production", "my_app")})[0][1]  # `_` is no identifier character
@@ -417,7 +425,7 @@ def test_rds_enhanced_monitoring_needs_a_role():
     assert not fails("DEP024", {"main.tf": db % ("60", "  monitoring_role_arn = aws_iam_role.m.arn\n")})
     assert not fails("DEP024", {"main.tf": db % ("0", "")})
     with_default = 'variable "interval" {\n  default = 30\n}\n' + db % ("var.interval", "")
-    assert [f.status for f in run_check("DEP024", {"main.tf": with_default})] == ["unknown"]
+    assert [f.status for f in run_check("DEP024", {"main.tf": with_default})] == ["fail"]
     pulumi = 'import pulumi_aws as aws\naws.rds.ClusterInstance("i", monitoring_interval=60%s)\n'
     assert fails("DEP024", {"lib/tap_stack.py": pulumi % ""})
     assert not fails("DEP024", {"lib/tap_stack.py": pulumi % ", monitoring_role_arn=role.arn"})
@@ -434,7 +442,7 @@ def test_cloudfront_web_acl_outside_us_east_1():
     assert "only in us-east-1" in fails("DEP024", {"main.tf": hcl % ('"eu-west-1"', "", "CLOUDFRONT")})[0].message
     assert not fails("DEP024", {"main.tf": hcl % ('"eu-west-1"', "provider = aws.use1\n  ", "CLOUDFRONT")})
     assert not fails("DEP024", {"main.tf": hcl % ('"eu-west-1"', "", "REGIONAL")})
-    assert [f.status for f in run_check("DEP024", {"main.tf": hcl % ("var.region", "", "CLOUDFRONT")})] == ["unknown"]
+    assert [f.status for f in run_check("DEP024", {"main.tf": hcl % ("var.region", "", "CLOUDFRONT")})] == ["fail"]
     # a module's resources may be given another provider by the caller: no claim
     root, acl = (hcl % ('"eu-west-1"', "", "CLOUDFRONT")).split('resource "aws_wafv2_web_acl"')
     assert not run_check("DEP024", {"main.tf": root, "modules/cdn/main.tf": 'resource "aws_wafv2_web_acl"' + acl})
@@ -474,7 +482,7 @@ def test_template_with_an_unevaluated_call_stays_unresolved():
     assert resolve(Expr("${local.p}-db-${local.env}", is_template=True), program) == "Project-db-prod"
     db = 'locals {\n  p = "Project"\n  env = "prod"\n}\nresource "aws_db_instance" "d" {\n  identifier = "%s-db-${local.env}"\n}\n'
     assert not [f for f in run_check("DEP023", {"main.tf": db % "${lower(local.p)}"}) if f.status != "pass"]
-    assert [f.status for f in run_check("DEP023", {"main.tf": db % "${local.p}"})] == ["unknown"]
+    assert [f.status for f in run_check("DEP023", {"main.tf": db % "${local.p}"})] == ["fail"]
 
 
 def test_python_string_bound_once_is_followed():
@@ -677,7 +685,8 @@ def test_rds_engine_versions_rds_no_longer_offers():
     assert fails("VAL009", {"main.tf": hcl % "15.1"})[0].severity == "high"  # between versions RDS lists: never offered
     assert not fails("VAL009", {"main.tf": hcl % "15.99"})  # newer than the data: not judged
     from_var = 'variable "v" {\n  default = "15.4"\n}\n' + (hcl % "X").replace('"X"', "var.v")
-    assert statuses(run_check("VAL009", {"main.tf": from_var})) == {"unknown"}
+    assert statuses(run_check("VAL009", {"main.tf": from_var})) == {"fail"}
+    assert statuses(run_check("VAL009", {"main.tf": from_var, "prod.auto.tfvars": 'v = "15.15"\n'})) == {"pass"}
     cluster = ('import pulumi_aws as aws\naws.rds.Cluster("c", engine=aws.rds.EngineType.AURORA_POSTGRESQL, '
                'engine_version="%s", master_username="u")\n')
     assert fails("VAL009", {"__main__.py": cluster % "15.3"})

@@ -6,8 +6,8 @@ replication.
 
 The managed policy names and enums come from grader/schema/aws_values.json (built by
 tools/build_aws_values.py from iam-floyd and cfn-lint; the file says which versions). Only literal
-values are judged (VAL006/VAL007 also follow variable defaults and locals, reported as unknown since a
-deploy may override them): a reference or a loop value is never claimed.
+values are judged, and values reached through variable defaults, the shipped tfvars and locals (the values
+the answer deploys with, named as such in the message); a reference or a loop value is never claimed.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any, Iterator
 
 from ..ir import Expr, Location, Program, Resource, as_text, scope_of
 from ..resolve import NOT_PASSED, module_input, resolve
-from .base import Check, Context, Finding, register
+from .base import Check, Context, Finding, register, value_claim
 from .baseline import managed_policy_names
 from .values import rule_blocks
 
@@ -524,12 +524,8 @@ def _resolved(r: Resource, value: Any, program: Program) -> tuple[Any, bool]:
 
 
 def _claim(r: Resource, literal: bool) -> tuple[str, str]:
-    """(status, qualifier): sure only for a literal value on a resource that is surely created."""
-    if not literal:
-        return "unknown", " with the variables' default values"
-    if r.count is None:
-        return "unknown", " whenever it is created (its count or for_each decides)"
-    return "fail", ""
+    """(status, qualifier) for a value on `r` (see value_claim)."""
+    return value_claim(literal, r.count is not None)
 
 
 # Route 53 refuses to create hosted zones for the IANA documentation domains (RFC 2606) and their subdomains.
@@ -563,6 +559,8 @@ class ReservedDomainZone(Check):
                 continue
             flagged += 1
             status, qualifier = _claim(r, literal)
+            if domain in (ctx.prompt or "").lower():  # the prompt wins: it gave this domain
+                status, qualifier = "unknown", " (not judged: the prompt gives this domain)"
             yield self.finding(status, f"`{r.address}` creates a hosted zone for `{name}`; {reserved} is reserved, so "
                                f"Route 53 refuses it (InvalidDomainName){qualifier}.", [r.line_of("name")], found=name)
         if checked and not flagged:

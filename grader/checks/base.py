@@ -128,3 +128,17 @@ def python_tree(text: str) -> ast.Module | None:
         return ast.parse(text)
     except (SyntaxError, ValueError, RecursionError):
         return None
+
+
+# A value resolved through variables is the one the answer deploys with unless someone overrides it: the deliverable's
+# own defaults (or the single tfvars file it ships). A value those defaults break is a defect of the answer as delivered.
+AS_DELIVERED = " with the values its variables take as delivered"
+WHEN_CREATED = " whenever it is created (its count or for_each decides)"
+
+
+def value_claim(literal: bool, surely_created: bool = True) -> tuple[str, str]:
+    """(status, qualifier) of a value that breaks a service rule: fail, naming the variables when they supplied it;
+    unknown only when the resource may not be created at all."""
+    if not surely_created:
+        return "unknown", WHEN_CREATED
+    return "fail", "" if literal else AS_DELIVERED

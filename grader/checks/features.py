@@ -1454,6 +1454,42 @@ def _resource_tag_keys(program: Program, r: Resource) -> tuple[set[str], bool]:
     return keys, False
 
 
+def _tag_values(program: Program, tags: Any, scope: str) -> dict[str, str]:
+    """The tag values of a tags map that are known strings (through variables and locals, as delivered)."""
+    value = resolve(tags, program, scope)
+    if not isinstance(value, dict):
+        return {}
+    known = {k: resolve(v, program, scope) for k, v in value.items()}
+    return {k: v for k, v in known.items() if isinstance(v, str) and "${" not in v}
+
+
+def _default_tag_values(program: Program) -> dict[str, str]:
+    """Known values of the tags every resource gets (provider default_tags, CDK `Tags.of(...).add("K", "V")`)."""
+    values: dict[str, str] = {}
+    for p in program.providers:
+        for block in walk_values(p.attributes.get("default_tags")):
+            if isinstance(block, dict) and block.get("tags") is not None:
+                values |= _tag_values(program, block["tags"], scope_of(p.location.file))
+    if "cdk" in program.dialects:
+        for facts in program.python:
+            for tags in facts.stack_tags:
+                values |= {k: v for k, v in tags.items() if isinstance(v, str)} if isinstance(tags, dict) else {}
+    for f in program.files:
+        if f.language == "python":
+            values |= dict(re.findall(r"Tags\.of\([^)]*\)\.add\(\s*['\"]([\w:-]+)['\"]\s*,\s*['\"]([^'\"{}]*)['\"]", f.text))
+    return values
+
+
+def _wrong_values(program: Program, taggable: list[Resource], wanted: dict[str, str]) -> list[tuple[Resource, str, str]]:
+    """(resource, key, value found) where a known tag value is not the one the prompt gives."""
+    defaults = _default_tag_values(program)
+    wrong = []
+    for r in taggable:
+        have = defaults | _tag_values(program, r.attributes.get("tags"), scope_of(r.location.file))
+        wrong += [(r, k, have[k]) for k, v in wanted.items() if k in have and have[k] != v]
+    return wrong
+
+
 @register
 class RequiredTags(_RubricCheck):
     id = "REQ080"
@@ -1483,9 +1519,17 @@ class RequiredTags(_RubricCheck):
                 unknown += 1  # tags from a value the analysis cannot follow: not judged
             elif lacking:
                 missing.append((r, lacking))
+        # values the prompt states as literals ("Environment = Production"), not placeholders ("<env>", "dev/prod")
+        wanted = {k: v for k, v in params.get("values", {}).items() if k in keys and re.fullmatch(r"(?=.*[A-Za-z0-9])[\w.:-]+(?: [\w.:-]+)*", v)}
+        wrong = _wrong_values(program, taggable, wanted) if wanted else []
         if not missing and unknown:
             yield self.finding("unknown", f"Required tags {', '.join(sorted(keys))}: {unknown} of {len(taggable)} taggable resources take "
                                "their tags from values not known statically (not judged).")
+        elif not missing and wrong:
+            shown = ", ".join(f"{k} = `{v}` (asked `{wanted[k]}`)" for k, v in sorted({(k, v) for _, k, v in wrong}))
+            yield self.finding("partial", f"Tags {', '.join(sorted(keys))} are set, but not to the prompt's values: {shown} "
+                               f"on {len({r.address for r, _, _ in wrong})} of {len(taggable)} taggable resources.",
+                               _locs(list({r.address: r for r, _, _ in wrong}.values())), found=shown[:80])
         elif not missing:
             yield self.finding("pass", f"Tags {', '.join(sorted(keys))} are on every taggable resource"
                                + (" (provider default tags)." if defaults >= keys else "."))

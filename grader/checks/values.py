@@ -16,7 +16,7 @@ from typing import Any, Iterator
 from ..ir import Expr, Location, Program, Resource, as_text, first_block, scope_of, walk_values
 from ..resolve import known_regions, provider_regions, resolve
 from ..rubric.reading import ALLOWS_PLACEHOLDER
-from .base import Check, Context, Finding, register
+from .base import Check, Context, Finding, register, value_claim
 from .schema_checks import pinned_provider_major
 
 _PLACEHOLDERS = [
@@ -529,7 +529,7 @@ class InvalidValue(Check):
                    "characters the provider's lowercase patterns refuse (not for CDK: CloudFormation lowercases them); "
                    "launch template `user_data` that is plainly not base64 (a script, a bare file()/templatefile()); "
                    "invalid S3 bucket names, unknown Lambda runtimes or malformed instance types. A value that breaks a "
-                   "rule only with variable defaults is reported as unknown.")
+                   "rule only through variable defaults fails too, named as the value the answer deploys with.")
     why = ("These fail at plan (provider validation) or at apply with an API error (InvalidParameterValue, 'Invalid "
            "BASE64 encoding of user data').")
     fix = ("Follow the service's naming rules and enums (see the message): lowercase RDS names (`lower(...)`), no `sg-` "
@@ -552,10 +552,9 @@ class InvalidValue(Check):
             checked += 1
             for message, key in self._problems(r, value, parts):
                 problems += 1
-                # from variable defaults a deploy may override; a template's literal part alone is sure
+                # a template's literal part alone is sure; a value resolved through variables is sure as delivered
                 literal = not isinstance(r.attributes.get(key), Expr) or value(key) is None or r.dialect != "terraform"
-                status = "fail" if literal else "unknown"
-                suffix = "" if literal else " with the variables' default values"
+                status, suffix = value_claim(literal)
                 shown = (value(key) or _literal_part(r.attributes.get(key)) or "").strip().splitlines()  # a script: its first line
                 yield self.finding(status, f"`{r.address}`: {message}{suffix}.", [r.line_of(key)],
                                    found=shown[0][:80] if shown else None)
@@ -706,8 +705,9 @@ class IncompatibleConfiguration(Check):
                         continue
                     region, literal = regions.get(_provider_of(cert), (None, False))
                     if region and region != "us-east-1":
-                        yield self.finding("fail" if literal else "unknown", f"CloudFront `{dist.address}` uses the certificate "
-                                           f"`{cert.address}`, created in {region}{'' if literal else _DEFAULTS}; CloudFront only "
+                        status, qualifier = value_claim(literal, cert.count is not None)
+                        yield self.finding(status, f"CloudFront `{dist.address}` uses the certificate "
+                                           f"`{cert.address}`, created in {region}{qualifier}; CloudFront only "
                                            "accepts ACM certificates from us-east-1.",
                                            [dist.location, cert.location], found=region)
 
@@ -717,8 +717,9 @@ class IncompatibleConfiguration(Check):
             region, literal = regions.get(_provider_of(acl), (None, False))
             if scope != "CLOUDFRONT" or not region or region == "us-east-1" or acl.dialect == "cdk":
                 continue
-            yield self.finding("fail" if literal and acl.count is not None else "unknown",
-                               f"The CLOUDFRONT-scoped web ACL `{acl.address}` is created in {region}{'' if literal else _DEFAULTS}; "
+            status, qualifier = value_claim(literal, acl.count is not None)
+            yield self.finding(status,
+                               f"The CLOUDFRONT-scoped web ACL `{acl.address}` is created in {region}{qualifier}; "
                                "WAF creates CLOUDFRONT web ACLs only in us-east-1.",
                                [acl.line_of("scope")], found=region)
 
@@ -732,10 +733,8 @@ class IncompatibleConfiguration(Check):
                 interval = int(interval)
             if isinstance(interval, bool) or not isinstance(interval, int) or interval <= 0:
                 continue
-            sure = not isinstance(raw, Expr) and db.count is not None
-            qualifier = "" if sure else (_DEFAULTS if isinstance(raw, Expr)
-                                         else " whenever it is created (its count or for_each decides)")
-            yield self.finding("fail" if sure else "unknown",
+            status, qualifier = value_claim(not isinstance(raw, Expr), db.count is not None)
+            yield self.finding(status,
                                f"`{db.address}` turns on enhanced monitoring (`monitoring_interval = {interval}`) without "
                                f"`monitoring_role_arn`; RDS rejects it (InvalidParameterCombination){qualifier}.",
                                [db.line_of("monitoring_interval")], found=str(interval))
@@ -752,8 +751,6 @@ def _provider_regions(program: Program) -> dict[tuple[str, str], tuple[str, bool
             seen.setdefault((scope, address), set()).add((region, not isinstance(provider.region, Expr)))
     return {key: next(iter(values)) for key, values in seen.items() if len(values) == 1}
 
-
-_DEFAULTS = " with the variables' default values"
 
 
 def _provider_of(r: Resource) -> tuple[str, str] | None:

@@ -648,11 +648,27 @@ def _data(stmts: list[Statement], b: _Builder) -> None:
 
 
 _TAG_LIST = re.compile(r"(?:\bwith|\bkeys?|\bincluding|:)\s+((?:[A-Z][\w-]*)(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)[A-Z][\w-]*)+)(?![\w:=/-])")
-_TAG_PAIR = re.compile(r"`?\b([A-Z][\w-]*)`?\s*[:=]\s*[`'\"]?([\w.${}-]+)")
+_TAG_PAIR = re.compile(r"`?\b([A-Z][\w-]*)`?\s*[:=]\s*[`'\"]?([\w.${}/|-]+)")  # "Region=primary/secondary": alternatives
+
+
+# A statement that is one tag, nothing else: "Project = SecureApp", "- `Owner`: platform-team"
+_TAG_ITEM = re.compile(r"\W*`?([A-Z][\w-]*)`?\s*[:=]\s*[`'\"]?([\w.${}/-]+(?: [\w.${}/-]+)*)[`'\"]?[\s.,;]*")
+
+
+def _listed_tags(stmts: list[Statement], i: int) -> dict[str, str]:
+    """The tags a lead-in ("Apply consistent tagging for all resources:") introduces: the one-tag statements right after
+    it (list items or paragraphs), in order."""
+    found: dict[str, str] = {}
+    for s in stmts[i + 1:]:
+        m = _TAG_ITEM.fullmatch(s.text)
+        if not m or m.group(1) in _TAG_STOP or s.heading:
+            break
+        found[m.group(1)] = m.group(2)
+    return found
 
 
 def _tags_and_names(stmts: list[Statement], b: _Builder) -> None:
-    for s in stmts:
+    for i, s in enumerate(stmts):
         t = s.text
         idx = re.search(r"\btag(?:s|ged|ging)?\b", t, re.I)
         if idx:
@@ -667,7 +683,10 @@ def _tags_and_names(stmts: list[Statement], b: _Builder) -> None:
                      and not m.group(1).endswith(("-", "_")) and not re.match(r"\s*(?:name\s+)?prefix", segment[m.end():], re.I)]
             ordered = sorted([(m.start(), m.group(1)) for m in spans] + [(m.start(), m.group(1)) for m in pair_matches])
             keys = [k for k in dict.fromkeys(k for _, k in ordered) if k not in _TAG_STOP and len(k) > 1]
-            values = {k: v for k, v in pairs.items() if k in keys}
+            # "ManagedBy: terraform." ends a sentence; `Owner = "..."` gives no value
+            values = {k: value for k, v in pairs.items() if k in keys and (value := v.rstrip("."))}
+            if not keys and t.rstrip().endswith(":") and (listed := _listed_tags(stmts, i)):
+                keys, values = list(listed), listed
             if not keys:
                 prose = re.sub(r"\([^)]*\)", " ", segment)  # "(MANDATORY)", "(e.g. Production/Finance)"
                 listed = _TAG_LIST.search(prose)
