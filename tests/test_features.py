@@ -662,3 +662,24 @@ def test_helm_releases_need_no_environment_suffix():
     assert judge("REQ082", code) == {"pass"}
     code["main.tf"] = code["main.tf"].replace('"data-${var.environment_suffix}"', '"data"')
     assert judge("REQ082", code) & {"fail", "partial"}
+
+
+def test_outputs_the_answer_writes_outside_the_graded_code_are_not_claimed_missing():
+    cls = REGISTRY["REQ090"]
+    req = Requirement(id="R", area=cls.area, text="t")
+    code = {"main.tf": 'resource "aws_vpc" "v" {}\n'}
+    assert [f.status for f in cls().evaluate(program_of(code), Context(answer_text="no outputs here"), req, {})] == ["fail"]
+    for text in ('        self.register_outputs({"vpc_id": vpc.id})\n', 'output "vpc_id" {\n  value = aws_vpc.v.id\n}\n'):
+        found = list(cls().evaluate(program_of(code), Context(answer_text=text), req, {}))
+        assert [f.status for f in found] == ["unknown"], text
+    with_output = {"main.tf": code["main.tf"] + 'output "vpc_id" {\n  value = aws_vpc.v.id\n}\n'}
+    assert [f.status for f in cls().evaluate(program_of(with_output), Context(), req, {})] == ["pass"]
+
+
+def test_outputs_only_in_a_reasoning_trace_are_still_missing():
+    cls = REGISTRY["REQ090"]
+    req = Requirement(id="R", area=cls.area, text="t")
+    text = ('### Reasoning Trace\n\n```hcl\noutput "vpc_id" {\n  value = 1\n}\n```\n\n### Answer\n\n'
+            '```hcl\nresource "aws_vpc" "v" {}\n```\n')
+    found = list(cls().evaluate(program_of({"main.tf": 'resource "aws_vpc" "v" {}\n'}), Context(answer_text=text), req, {}))
+    assert [f.status for f in found] == ["fail"]

@@ -734,3 +734,13 @@ def test_tags_listed_after_a_lead_in_are_keys_with_values():
     assert bullets["values"] == {"Environment": "Production", "Owner": "DevOps Team"}
     # a lead-in followed by prose names no tags: nothing read as a key
     assert "tags" not in by_key("Apply consistent tagging for all resources:\n\nUse the provider's default tags.\n")
+
+
+def test_a_plain_demand_for_outputs_is_read_without_names():
+    for prompt in ("- Include outputs showing:\n  - the VPC\n", "- Stack outputs: cluster name, ALB DNS\n",
+                   "The configuration should work, and give us some useful outputs.\n", "- Export the ALB DNS name as output.\n"):
+        assert by_key(prompt)["outputs"].confidence == "high", prompt
+    # outputs read by tests, module outputs used inside the code, a note in the outputs: no demand read surely
+    for prompt in ("- Load test outputs from `cfn-outputs/flat-outputs.json`.\n", "- Use module outputs for cross-module references.\n",
+                   "- Just add a note about that in the outputs.\n"):
+        assert by_key(prompt)["outputs"].confidence == "low", prompt

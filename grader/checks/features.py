@@ -14,6 +14,7 @@ import tokenize
 from typing import Any, Iterator
 
 from .. import schema
+from ..ingest.markdown import answer_part
 from ..ir import Expr, Location, Program, Resource, as_text, first_block, literal, scope_of, truthy, walk_values
 from ..resolve import REGION, provider_regions, resolve
 from ..rubric.catalog import BY_ID
@@ -1763,6 +1764,10 @@ class EnvironmentSuffix(_RubricCheck):
                                f"environment suffix (e.g. {_names(missing, 2)}).", _locs(missing), found="Partial")
 
 
+# Outputs written where the IR has none: Pulumi component outputs, or output code outside the graded files.
+_OUTPUTS_IN_TEXT = re.compile(r"\bregister_outputs\(|^\s*output\s+\"[\w-]+\"\s*\{|\bpulumi\.export\(|\bCfnOutput\(|\bTerraformOutput\(", re.M)
+
+
 @register
 class RequiredOutputs(_RubricCheck):
     id = "REQ090"
@@ -1779,7 +1784,12 @@ class RequiredOutputs(_RubricCheck):
         outputs = program.outputs
         wanted = params.get("names", [])
         if not outputs:
-            yield self.missing("Outputs are required; the code defines none.")
+            shown = _OUTPUTS_IN_TEXT.search(answer_part(ctx.answer_text or ""))
+            if shown:  # a component's register_outputs, or output code the extraction did not take (the answer's own words)
+                yield self.finding("unknown", f"Outputs are required; the graded code exports none, but the answer has "
+                                   f"`{shown.group(0).strip()}` (a component's outputs, or code outside the graded files).")
+            else:
+                yield self.missing("Outputs are required; the code defines none.")
             return
         names = " ".join(o.name.lower().replace("-", "_") for o in outputs)
         words = [(w, [t for t in re.findall(r"[a-z0-9]+", w) if t not in ("the", "of", "and", "for", "all", "id", "ids", "name", "names", "arn", "arns")])

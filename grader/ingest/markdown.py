@@ -193,6 +193,16 @@ def _default_name(language: str, content: str, index: int) -> str:
     return f"unnamed-{index}.{ext}"
 
 
+def answer_part(text: str) -> str:
+    """The text after the last `Answer` heading (a reasoning trace before it is not the answer); all of it when none."""
+    tokens = _MD.parse(text)
+    start = _answer_start(tokens)
+    heading = tokens[start - 3] if start is not None else None
+    if heading is None or not heading.map:
+        return text
+    return "\n".join(text.splitlines()[heading.map[1]:])
+
+
 def _answer_start(tokens) -> int | None:
     """Token index just after the last `Answer` heading, if any."""
     start = None

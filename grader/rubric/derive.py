@@ -730,6 +730,15 @@ def _naming_scope(text: str, at: int) -> tuple[str | None, tuple[str, ...]]:
     return None, ()
 
 
+# A plain demand for stack outputs, even without names: "Include outputs showing:", "give us some useful outputs",
+# "Stack outputs: ...", "Export the ALB DNS name as output" (not "load test outputs from ...", "use module outputs").
+_OUTPUT_DEMAND = re.compile(
+    r"\b(?:include|export|expose|provide|add|define|create|give(?: us)?)\s+(?:(?!in\b|from\b|using\b|with\b)\w+\s+){0,3}"
+    r"(?:stack |terraform |pulumi |cloudformation |cfn )?outputs?\b(?!\s+(?:files?|folders?|directory|from)\b)"
+    r"|\b(?:stack|cloudformation|infrastructure) outputs?\b\s*(?::|for\b|of\b|showing\b|including\b|to export\b)"
+    r"|\bas (?:an? )?(?:stack )?outputs?\b", re.I)
+
+
 def _outputs(stmts: list[Statement], b: _Builder) -> None:
     for s in stmts:
         m = re.search(r"\boutputs?\b", s.text, re.I)
@@ -739,6 +748,8 @@ def _outputs(stmts: list[Statement], b: _Builder) -> None:
                      s.text, re.I):
             continue  # "output" as the deliverable ("The output should be a valid CDK app"), not stack outputs
         r = s.reading(m.start(), m.end())
+        if r.reason.startswith("named as a value to output"):  # that rule is for the things output, not the outputs themselves
+            r = Reading(r.polarity, "high", "")
         tail = s.text[m.end():]
         names = re.findall(r"`([\w-]+)`", tail)
         if not names and re.match(r"^\W*(?:outputs?\s*:|(?:outputs?|export)\s+(?:the|all)\b)", s.text, re.I) and not s.heading:
@@ -746,7 +757,7 @@ def _outputs(stmts: list[Statement], b: _Builder) -> None:
             listed = re.sub(r"\([^)]*\)", " ", re.sub(r"^\W*(?:outputs?|export)\b\s*:?", "", s.text, flags=re.I))
             names = [re.sub(r"^(?:the|a|an|all)\s+", "", w.strip(" .:").lower()) for w in re.split(r",|\band\b", listed)]
             names = [n for n in names if 0 < len(n) < 40]
-        if not names:  # names read from other prose: a guess, judged only when the code has none
+        if not names and not _OUTPUT_DEMAND.search(s.text):  # names read from other prose: a guess, judged only when the code has none
             r = Reading(r.polarity, "low", "output names read from prose")
         b.add("outputs", "outputs", s.text, s.line, "REQ090", {"names": [n.lower() for n in names][:10]}, severity="medium", reading=r)
 
