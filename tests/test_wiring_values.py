@@ -736,3 +736,23 @@ def test_bucket_acl_needs_ownership_controls_that_enable_acls():
     assert fails("WIR014", {"main.tf": hcl})
     assert fails("WIR014", {"main.tf": hcl + controls % "BucketOwnerEnforced"})
     assert not fails("WIR014", {"main.tf": hcl + controls % "BucketOwnerPreferred"})
+
+
+def test_state_machine_logging_needs_log_delivery_permissions():
+    from grader.checks.wiring import StateMachineLogsWithoutDelivery as rule
+    assert "AccessDeniedException" in fails("WIR015", {"main.tf": rule.bad})[0].message
+    assert [f.status for f in run_check("WIR015", {"main.tf": rule.good})] == ["pass"]
+    assert not run_check("WIR015", {"main.tf": rule.bad.replace('level = "ALL"', 'level = "OFF"')})  # no logs delivered
+    # a policy it cannot read (passed in whole, or an AWS managed one) may allow it: not judged
+    passed_in = rule.bad.replace("policy = jsonencode(", "policy = var.policy\n  x = (")
+    assert not run_check("WIR015", {"main.tf": 'variable "policy" {}\n' + passed_in})
+    managed = rule.bad + ('\nresource "aws_iam_role_policy_attachment" "a" {\n  role = aws_iam_role.sfn.name\n'
+                          '  policy_arn = "arn:aws:iam::aws:policy/CloudWatchLogsFullAccess"\n}\n')
+    assert not run_check("WIR015", {"main.tf": managed})
+    pulumi = ('import json\nimport pulumi_aws as aws\nrole = aws.iam.Role("r", assume_role_policy="{}")\n'
+              'aws.iam.RolePolicy("p", role=role.id, policy=json.dumps({"Statement": [{"Effect": "Allow", '
+              '"Action": ["states:StartExecution"], "Resource": "*"}]}))\n'
+              'aws.sfn.StateMachine("m", role_arn=role.arn, definition="{}", logging_configuration='
+              'aws.sfn.StateMachineLoggingConfigurationArgs(log_destination="arn:aws:logs:x", level="ERROR"))\n')
+    assert fails("WIR015", {"__main__.py": pulumi})
+    assert not fails("WIR015", {"__main__.py": pulumi.replace('"states:StartExecution"', '"logs:*"')})

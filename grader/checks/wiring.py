@@ -18,7 +18,7 @@ import re
 import sys
 from typing import Iterator
 
-from ..ir import Expr, Location, Program, Resource, as_text, scope_of, walk_values
+from ..ir import Expr, Location, Program, Resource, as_text, first_block, scope_of, walk_values
 from ..resolve import resolve
 from .base import Check, Context, Finding, python_tree, register
 from .values import key_policy_allows
@@ -877,3 +877,81 @@ class ProviderNeverUsed(Check):
                                "resource goes to the default provider (the stack's aws:region).", [provider.location], found=name)
         if checked and not flagged:
             yield self.finding("pass", "Every Pulumi AWS provider created is given to resources.")
+
+
+# Step Functions checks at create time that the state machine's role may deliver logs (CreateLogDelivery and the
+# other log-delivery actions, as the Step Functions developer guide lists them).
+_LOG_DELIVERY = re.compile(r"logs:(?:\*|\*?CreateLogDelivery|Create\*|\*Delivery\*?)|['\"]Action['\"]?\s*[:=]\s*['\"]\*['\"]"
+                           r"|\bactions?['\"]?\s*[:=]\s*\[\s*['\"]\*['\"]", re.I)
+_UNREADABLE_POLICY = re.compile(r"\b(?:file|templatefile)\(|arn:aws:iam::aws:policy/|managed_policy|from_managed_policy")
+_POLICY_FROM_INPUT = re.compile(r"(?:var|module|local)\.[\w.\[\]\"-]+")  # a whole policy passed in: its statements are unseen
+
+
+def _role_policy_texts(role: Resource, program: Program) -> list[str]:
+    """The text of every policy the program gives a role: inline, attached, and the documents those read."""
+    by = program.by_address()
+    texts = [as_text(role.attributes.get(k)) for k in ("inline_policy", "managed_policy_arns", "policy") if k in role.attributes]
+    holders = [p for p in program.of_type("aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_policy_attachment")
+               if role.address in p.refs]
+    for holder in holders:
+        policy = holder.attributes.get("policy")
+        if isinstance(policy, Expr) and _POLICY_FROM_INPUT.fullmatch(policy.text.strip()):
+            texts.append("file(")  # unreadable, like a policy read from a file
+        texts.append(as_text(holder.attributes))
+        for a in holder.refs:
+            doc = by.get(a)
+            if doc is not None and doc is not role and doc.type in ("aws_iam_policy", "aws_iam_policy_document"):
+                texts.append(as_text(doc.attributes))
+                texts += [as_text(by[b].attributes) for b in doc.refs if b in by and by[b].type == "aws_iam_policy_document"]
+    return texts
+
+
+@register
+class StateMachineLogsWithoutDelivery(Check):
+    id = "WIR015"
+    name = "state-machine-logging-without-permission"
+    area = "deployability"
+    severity = "high"
+    description = ("A Step Functions state machine sends its execution logs to CloudWatch Logs (`logging_configuration`), "
+                   "but none of the policies the code gives its role allows the log-delivery actions "
+                   "(logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, "
+                   "PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups).")
+    why = ("Step Functions checks the role when it creates the state machine: AccessDeniedException, 'The state machine "
+           "IAM Role is not authorized to access the Log Destination'.")
+    fix = "Add a statement with the log-delivery actions on Resource \"*\" (they take no resource type) to the role's policy."
+    bad = ('resource "aws_iam_role" "sfn" {\n  assume_role_policy = "{}"\n}\n'
+           'resource "aws_iam_role_policy" "p" {\n  role   = aws_iam_role.sfn.id\n'
+           '  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["lambda:InvokeFunction"], Resource = "*" }] })\n}\n'
+           'resource "aws_sfn_state_machine" "m" {\n  role_arn   = aws_iam_role.sfn.arn\n  definition = "{}"\n'
+           '  logging_configuration {\n    log_destination = "${aws_cloudwatch_log_group.l.arn}:*"\n    level = "ALL"\n  }\n}')
+    good = bad.replace('["lambda:InvokeFunction"]', '["lambda:InvokeFunction", "logs:CreateLogDelivery", "logs:GetLogDelivery"]')
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        if not _complete(program):
+            return
+        by = program.by_address()
+        checked = flagged = 0
+        for machine in program.of_type("aws_sfn_state_machine"):
+            logging = first_block(machine.attributes.get("logging_configuration"))
+            level = logging.get("level") if logging else None
+            if machine.dialect not in _JUDGED or not logging or not logging.get("log_destination") or \
+                    not isinstance(level, str) or level.upper() == "OFF":
+                continue
+            roles = sorted({a for a in _refs(machine.attributes.get("role_arn")) if a in by and by[a].type == "aws_iam_role"})
+            if len(roles) != 1:
+                continue
+            role = by[roles[0]]
+            texts = _role_policy_texts(role, program)
+            joined = " ".join(texts)
+            if not texts or _UNREADABLE_POLICY.search(joined) or "kwargs" in role.attributes:
+                continue  # a policy it cannot read (a variable, a file, an AWS managed policy) may allow it
+            checked += 1
+            if _LOG_DELIVERY.search(joined):
+                continue
+            flagged += 1
+            yield self.finding("fail", f"`{machine.address}` logs to CloudWatch Logs, but no policy of its role `{role.address}` "
+                               "allows logs:CreateLogDelivery and the other log-delivery actions: Step Functions refuses to "
+                               "create it (AccessDeniedException: not authorized to access the Log Destination).",
+                               [machine.line_of("logging_configuration"), role.location], found=role.address)
+        if checked and not flagged:
+            yield self.finding("pass", "Every logging state machine's role may deliver logs.")
