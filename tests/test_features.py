@@ -683,3 +683,18 @@ def test_outputs_only_in_a_reasoning_trace_are_still_missing():
             '```hcl\nresource "aws_vpc" "v" {}\n```\n')
     found = list(cls().evaluate(program_of({"main.tf": 'resource "aws_vpc" "v" {}\n'}), Context(answer_text=text), req, {}))
     assert [f.status for f in found] == ["fail"]
+
+
+def test_least_privilege_judges_the_literal_fields_of_arn_templates():
+    policy = ('resource "aws_iam_policy" "p" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["logs:PutLogEvents"],'
+              ' Resource = "%s" }] })\n}\n')
+    wide = policy % "arn:aws:logs:${var.region}:${data.aws_caller_identity.current.account_id}:*"
+    assert judge("REQ040", {"main.tf": wide}) == {"fail"}
+    scoped = policy % "arn:aws:logs:${var.region}:${data.aws_caller_identity.current.account_id}:log-group:/aws/lambda/app:*"
+    assert judge("REQ040", {"main.tf": scoped}) == {"pass"}
+    named = policy % "arn:aws:s3:::${var.bucket}/*"  # the interpolation names the bucket
+    assert judge("REQ040", {"main.tf": named}) == {"pass"}
+    pulumi = ('import json\nimport pulumi_aws as aws\naws.iam.Policy("p", policy=json.dumps({"Statement": [{"Effect": "Allow", '
+              '"Action": ["logs:PutLogEvents"], "Resource": f"arn:aws:logs:{region}:{account}:*"}]}))\n')
+    assert judge("REQ040", {"__main__.py": pulumi}) == {"fail"}
+    assert judge("REQ040", {"__main__.py": pulumi.replace(":*\"", ":log-group:/app:*\"")}) == {"pass"}

@@ -607,8 +607,9 @@ def _wide_resource(arn: str) -> bool:
     Sub-resources of a named resource ("bucket/*", "log-group:/aws/lambda/fn:*") and prefixes ("app-*") are scoped."""
     if arn == "*":
         return True
-    parts = arn.split(":", 5)
-    if len(parts) < 6 or parts[0] != "arn" or "${" in parts[5] or "{" in parts[5]:
+    # an interpolated field (`${var.region}`, `{account}`) names something: only the literal fields can be wildcards
+    parts = re.sub(r"\$?\{[^{}]*\}", "X", arn).split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn":
         return False
     service, rest = parts[2], parts[5]
     typed = service not in ("s3", "sns", "sqs")  # these name the resource directly, without a "type/" prefix

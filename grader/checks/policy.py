@@ -26,7 +26,7 @@ class Statement:
     key: str  # the attribute it sits in (or "calls" for a CDK method call)
     effect: str  # Allow | Deny | "" (not a literal)
     actions: tuple[str, ...]  # literal actions only
-    resources: tuple[str, ...]  # literal resources only
+    resources: tuple[str, ...]  # literal resources, and ARN templates as written
     principal: Any  # None when the statement has no principal (an identity policy)
     condition: bool
     not_action: bool
@@ -42,6 +42,20 @@ def _strings(value: Any) -> tuple[str, ...]:
     if isinstance(value, (list, tuple)):
         return tuple(v for v in value if isinstance(v, str))
     return ()
+
+
+# An ARN written as a template whose interpolations fill only some fields ("arn:aws:logs:${var.region}:${acct}:*",
+# f"arn:aws:logs:{region}:{account}:*"): the literal fields can still be judged.
+_ARN_TEMPLATE = re.compile(r"""(?:f(?=["']))?["']?(arn:[^"']*)["']?""")
+
+
+def _resources(value: Any) -> tuple[str, ...]:
+    """Literal resources, and ARN templates as written (their interpolations unevaluated)."""
+    found = list(_strings(value))
+    for leaf in value if isinstance(value, (list, tuple)) else [value]:
+        if isinstance(leaf, Expr) and (m := _ARN_TEMPLATE.fullmatch(leaf.text.strip())) and "{" in m.group(1):
+            found.append(m.group(1))
+    return tuple(found)
 
 
 def _get(d: dict, *names: str) -> Any:
@@ -65,7 +79,7 @@ def _statement(resource: Resource, key: str, d: dict, default_effect: str = "All
     effect = effect if effect in ("Allow", "Deny") else ""
     principal = _get(d, "principal", "principals", "notprincipal", "not_principals")
     condition = _get(d, "condition", "conditions")
-    return Statement(resource, key, effect, _strings(actions), _strings(_get(d, "resource", "resources")),
+    return Statement(resource, key, effect, _strings(actions), _resources(_get(d, "resource", "resources")),
                      principal, bool(condition), not_actions is not None)
 
 
