@@ -74,7 +74,7 @@ def _markdown_program(text: str, problems: list[str]) -> Program:
     deliverable = Deliverable(
         source="markdown", unnamed_blocks=ex.unnamed, truncated=ex.truncated, prose_only=ex.prose_only,
         code_share=ex.code_share, used_trace=ex.used_trace, origins=ex.origins, mentioned=ex.mentioned,
-        partial=ex.partial, problems=problems,
+        partial=ex.partial, problems=problems, tests=ex.tests,
     )
     return build_program(ex.files, deliverable)
 

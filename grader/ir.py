@@ -160,6 +160,7 @@ class Deliverable:
     problems: list[str] = field(default_factory=list)  # unreadable, binary or oversize inputs
     other_files: list[str] = field(default_factory=list)  # non-code files delivered beside the code (assets)
     partial: dict[str, str] = field(default_factory=dict)  # file -> the label saying only part of it is shown
+    tests: dict[str, tuple[int, str]] = field(default_factory=dict)  # test file -> (document line, text); never parsed
 
 
 @dataclass

@@ -330,6 +330,19 @@ CASES = [
     ("REQ100", {},
      {"lib/tap_stack.py": "class TapStack:\n    def __init__(self, suffix):\n        self.suffix = suffix\n"},
      {"lib/tap_stack.py": "class TapStack:\n    def __init__(self, suffix):\n        if not suffix:\n            raise ValueError('suffix')\n        if len(suffix) > 8:\n            raise ValueError('too long')\n"}),
+    ("REQ130", {},
+     {"main.tf": 'resource "aws_db_instance" "d" {\n  engine = "postgres"\n}\n'},
+     {"main.tf": 'resource "aws_db_instance" "d" {\n  engine = "postgres"\n  skip_final_snapshot = true\n}\n'}),
+    ("REQ130", {},
+     {"main.tf": 'resource "aws_s3_bucket" "b" {\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n'},
+     {"main.tf": 'resource "aws_s3_bucket" "b" {\n  force_destroy = true\n}\n'}),
+    ("REQ130", {},  # CDK buckets are RETAINed unless told otherwise
+     {"lib/tap_stack.py": "from aws_cdk import Stack, aws_s3 as s3\nclass S(Stack):\n    def f(self):\n        s3.Bucket(self, 'B')\n"},
+     {"lib/tap_stack.py": "from aws_cdk import Stack, RemovalPolicy, aws_s3 as s3\nclass S(Stack):\n    def f(self):\n"
+                          "        s3.Bucket(self, 'B', removal_policy=RemovalPolicy.DESTROY, auto_delete_objects=True)\n"}),
+    ("REQ130", {},
+     {"__main__.py": 'import pulumi, pulumi_aws as aws\naws.dynamodb.Table("t", opts=pulumi.ResourceOptions(protect=True))\n'},
+     {"__main__.py": 'import pulumi, pulumi_aws as aws\naws.dynamodb.Table("t", deletion_protection_enabled=False)\n'}),
 ]
 
 
@@ -340,7 +353,7 @@ def test_feature_check_fails_then_passes(check_id, params, bad, good):
 
 
 def test_every_rubric_check_has_a_case():
-    covered = {c[0] for c in CASES}
+    covered = {c[0] for c in CASES} | {"REQ120"}  # judged on an answer document: test_tests_the_prompt_asks_for_...
     rubric_checks = {cid for cid, cls in REGISTRY.items() if cls.rubric_driven}
     assert rubric_checks <= covered, rubric_checks - covered
 
@@ -698,3 +711,43 @@ def test_least_privilege_judges_the_literal_fields_of_arn_templates():
               '"Action": ["logs:PutLogEvents"], "Resource": f"arn:aws:logs:{region}:{account}:*"}]}))\n')
     assert judge("REQ040", {"__main__.py": pulumi}) == {"fail"}
     assert judge("REQ040", {"__main__.py": pulumi.replace(":*\"", ":log-group:/app:*\"")}) == {"pass"}
+
+
+def test_pitr_set_from_per_environment_config_is_not_judged():
+    files = {"__main__.py": 'import pulumi, pulumi_aws as aws\ncfg = pulumi.Config()\naws.dynamodb.Table("t", point_in_time_recovery='
+                            'aws.dynamodb.TablePointInTimeRecoveryArgs(enabled=cfg.get_bool("pitr")))\n'}
+    assert judge("REQ063", files) == {"unknown"}
+
+
+def _tests_finding(response: str, prompt: str = "# Task\n\n## Deliverables\n\n- lib/tap_stack.py\n- Unit tests for all components\n"):
+    import grader
+    from grader.api import make_task
+
+    result = grader.grade(make_task(response=response, prompt=prompt, metadata={"platform": "pulumi", "language": "py"}))
+    return [f for f in result.subject("response")["findings"] if f["check"] == "REQ120"]
+
+
+STACK = "```python\n# lib/tap_stack.py\nimport pulumi_aws as aws\nclass TapStack:\n    pass\n```\n"
+
+
+def test_tests_the_prompt_asks_for_must_be_delivered_with_an_assertion():
+    [missing] = _tests_finding(STACK + "\nUnit tests should be added in `tests/`.\n")
+    assert missing["status"] == "fail" and "no test file" in missing["message"]
+    [placeholder] = _tests_finding(STACK + "```python\n# tests/test_tap_stack.py\ndef test_stack():\n    pass\n```\n")
+    assert placeholder["status"] == "partial" and "no assertion" in placeholder["message"]
+    [delivered] = _tests_finding(STACK + "```python\n# tests/test_tap_stack.py\ndef test_stack():\n    assert TapStack\n```\n")
+    assert delivered["status"] == "pass" and "tests/test_tap_stack.py" in delivered["message"]
+    assert delivered["locations"][0]["file"] == "MODEL_RESPONSE.md"
+
+
+def test_tests_named_in_passing_are_not_demanded():
+    prompt = "# Task\n\nDon't use random names since that causes integration test failures.\n"
+    [finding] = _tests_finding(STACK, prompt)
+    assert finding["status"] == "unknown"
+    assert _tests_finding(STACK, "# Task\n\nBuild a VPC.\n") == []
+
+
+def test_deletion_protection_the_prompt_asks_for_is_not_a_destroy_blocker():
+    files = {"main.tf": 'resource "aws_db_instance" "d" {\n  deletion_protection = true\n  skip_final_snapshot = true\n}\n'}
+    assert judge("REQ130", files) == {"fail"}
+    assert judge("REQ130", files, keep_deletion_protection=True) == {"pass"}

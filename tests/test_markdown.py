@@ -313,3 +313,21 @@ def test_a_fence_never_closed_over_several_files_ends_where_prose_names_the_next
     # closed, the fence is one file whatever its lines say
     closed = f"<!-- app.py -->\n{FENCE}py\n{app}2. VPC Stack\ninfrastructure/vpc_stack.py\n{FENCE}\n"
     assert [f.path for f in extract(closed).files] == ["app.py"]
+
+
+def test_test_blocks_are_recorded_for_the_tests_requirement_not_graded():
+    doc = (f"## lib/tap_stack.py\n{FENCE}python\nclass TapStack: ...\n{FENCE}\n"
+           f"## tests/test_stack.py\n{FENCE}python\ndef test_a():\n    assert True\n{FENCE}\n"
+           f"{FENCE}python\ndef test_b():\n    assert 1\n{FENCE}\n")
+    ex = extract(doc)
+    assert list(ex.tests) == ["tests/test_stack.py", "unnamed-test-3"]
+    assert ex.tests["tests/test_stack.py"][0] == 6 and "def test_a" in ex.tests["tests/test_stack.py"][1]
+    assert "tests/test_stack.py" not in [f.path for f in ex.files]
+
+
+def test_module_files_shown_before_the_root_that_calls_them_move_into_its_folder():
+    module = f"### main.tf\n{FENCE}hcl\nresource \"aws_vpc\" \"main\" {{}}\n{FENCE}\n### variables.tf\n{FENCE}hcl\nvariable \"cidr\" {{}}\n{FENCE}\n"
+    root = f"## Usage\n### main.tf\n{FENCE}hcl\nmodule \"vpc\" {{\n  source = \"./terraform-vpc\"\n}}\n{FENCE}\n"
+    assert sorted(names(module + root)) == ["main.tf", "terraform-vpc/main.tf", "terraform-vpc/variables.tf"]
+    rewrite = f"### main.tf\n{FENCE}hcl\nresource \"aws_vpc\" \"main\" {{\n  cidr_block = \"10.0.0.0/16\"\n}}\n{FENCE}\n"
+    assert sorted(names(module + rewrite)) == ["main.tf", "variables.tf"]  # a plain rewrite still replaces the file

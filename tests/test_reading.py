@@ -744,3 +744,34 @@ def test_a_plain_demand_for_outputs_is_read_without_names():
     for prompt in ("- Load test outputs from `cfn-outputs/flat-outputs.json`.\n", "- Use module outputs for cross-module references.\n",
                    "- Just add a note about that in the outputs.\n"):
         assert by_key(prompt)["outputs"].confidence == "low", prompt
+
+
+def test_the_workload_that_will_run_later_is_background():
+    assert by_key("The trading platform will have load balancers in public subnets.\n")["concept-alb"].confidence == "low"
+    assert by_key("- Deploy load balancers in public subnets.\n")["concept-alb"].confidence == "high"
+
+
+@pytest.mark.parametrize("prompt,confidence", [
+    ("## Deliverables\n\n- Unit tests for all components\n", "high"),
+    ("- Write unit tests with good coverage\n", "high"),
+    ("- **Testing**: Integration tests verifying the deployment\n", "high"),
+    ("Integration tests should load stack outputs from `cfn-outputs/flat-outputs.json`.\n", "low"),
+    ("Also include a demo app that will be deployed and tested for real-world integration tests.\n", "low"),
+])
+def test_tests_to_deliver_and_tests_named_in_passing(prompt, confidence):
+    assert by_key(prompt)["tests"].confidence == confidence
+
+
+def test_tests_the_prompt_runs_itself_are_no_demand():
+    assert "tests" not in by_key("- The code must pass the existing unit tests.\n")
+
+
+@pytest.mark.parametrize("prompt,keep", [
+    ("- All resources must be destroyable (no Retain policies)\n", False),
+    ("- All resources must be destroyable (no Retain policies)\n- RDS with multi-AZ, automated backups, and deletion protection\n", True),
+    ("- Make sure deletion protection is off.\n", False),
+])
+def test_destroyability_is_a_demand_and_the_prompt_keeps_deletion_protection_it_asks_for(prompt, keep):
+    r = by_key(prompt)["destroyable"]
+    assert (r.polarity, r.confidence) == ("required", "high")
+    assert bool(r.checks[0].params.get("keep_deletion_protection")) is keep

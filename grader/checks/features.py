@@ -1226,13 +1226,22 @@ class DynamoPitr(_RubricCheck):
         if not tables:
             yield self.missing("Point-in-time recovery required; no DynamoDB table found.", ("aws_dynamodb_table",))
             return
-        def on(t: Resource) -> bool:  # a block `{ enabled = true }` (HCL, Pulumi, CDKTF) or a flag (CDK Table/TableV2)
+        def state(t: Resource) -> bool | None:  # a block `{ enabled = true }` (HCL, Pulumi, CDKTF) or a flag (CDK Table/TableV2)
             value = t.attributes.get("point_in_time_recovery")
-            return truthy(value) if not isinstance(value, (dict, list)) else truthy((first_block(value) or {}).get("enabled"))
-        off = [t for t in tables if not on(t) and not truthy((first_block(t.attributes.get("point_in_time_recovery_specification")) or {})
-                                                           .get("point_in_time_recovery_enabled"))]
+            if isinstance(value, (dict, list)):
+                value = (first_block(value) or {}).get("enabled")
+            spec = (first_block(t.attributes.get("point_in_time_recovery_specification")) or {}).get("point_in_time_recovery_enabled")
+            if truthy(value) or truthy(spec):
+                return True
+            return None if isinstance(value, Expr) or isinstance(spec, Expr) else False  # set from config: not known here
+        states = {t.address: state(t) for t in tables}
+        off = [t for t in tables if states[t.address] is False]
+        unsure = [t for t in tables if states[t.address] is None]
         if off:
             yield self.finding("fail" if len(off) == len(tables) else "partial", f"PITR is off on {_names(off)}.", _locs(off))
+        elif unsure:
+            yield self.finding("unknown", f"PITR of {_names(unsure)} is set from a value known only at deploy time "
+                               "(configuration or a parameter).", _locs(unsure))
         else:
             yield self.finding("pass", "PITR is on for every table.", _locs(tables))
 
@@ -1872,3 +1881,122 @@ class StackContract(_RubricCheck):
                 yield self.finding("pass", f"Entry file present ({', '.join(sorted(names & {'tap_stack.tf', 'main.tf'}))}).")
             else:
                 yield self.finding("fail", f"Expected tap_stack.tf or main.tf; found {', '.join(sorted(names)) or 'no .tf files'}.")
+
+
+_TEST_ASSERTS = re.compile(r"\bassert\b|\.assert\w*\(|\bexpect\(|\bassertThat\b|\bt\.(?:Error|Errorf|Fatal|Fatalf|Fail)\b|\b(?:assert|require)\.\w+\("
+                           r"|\bhas_resource(?:_properties)?\(|\bresource_count_is\(|\btoHave\w*\(|\bto_have\w*\(|\bpytest\.raises\b"
+                           r"|^\s*condition\s*=", re.M)
+
+
+@register
+class TestsDelivered(_RubricCheck):
+    id = "REQ120"
+    name = "tests-delivered"
+    area = "structure"
+    severity = "medium"
+    description = ("The tests the prompt asks the answer to write (\"Unit tests for all components\") are delivered: test files "
+                   "(`tests/...`, `test_*.py`, `*_test.go`, `*.test.ts`) or test code blocks, with at least one assertion.")
+    why = "The prompt makes the tests part of the deliverable; an answer without them, or with empty placeholders, is incomplete."
+    example = "markdown"
+    example_prompt = "Deliver the stack in lib/tap_stack.py.\n\n- Unit tests for all components"
+    bad = "```python\n# lib/tap_stack.py\nclass TapStack: ...\n```"
+    good = bad + "\n\n```python\n# tests/unit/test_tap_stack.py\ndef test_stack():\n    assert TapStack is not None\n```"
+    fix = "Deliver the test files with the code (named blocks under tests/), each test asserting what it checks."
+
+    def evaluate(self, program, ctx, requirement, params) -> Iterator[Finding]:
+        if program.deliverable.source != "markdown":
+            yield self.finding("unknown", "Tests asked for; test folders of delivered code are not read, so not judged.")
+            return
+        tests = program.deliverable.tests
+        if not tests:
+            yield self.missing("Tests asked for; the answer delivers no test file or test code.", found="No")
+            return
+        document = "IDEAL_RESPONSE.md" if ctx.subject == "ideal" else "MODEL_RESPONSE.md"
+        where = [Location(document, line) for line, _ in list(tests.values())[:3]]
+        names = ", ".join(f"`{n}`" for n in list(tests)[:3] if not n.startswith("unnamed-test-")) or "unnamed test blocks"
+        if not any(_TEST_ASSERTS.search(text) for _, text in tests.values()):
+            yield self.finding("partial", f"Tests asked for; {names} hold{'s' if len(tests) == 1 else ''} no assertion "
+                               "(placeholders).", where, found="Placeholders")
+            return
+        yield self.finding("pass", f"Tests delivered: {names}" + (f" and {len(tests) - 3} more" if len(tests) > 3 else "") + ".",
+                           where, found="Yes")
+
+
+_PROTECTION_FLAGS = ("deletion_protection", "deletion_protection_enabled", "enable_deletion_protection")
+# CDK L2 constructs whose default removal policy is RETAIN: `cdk destroy` leaves them behind unless told otherwise.
+_CDK_RETAINED_BY_DEFAULT = ("aws_cdk.aws_s3.Bucket", "aws_cdk.aws_dynamodb.Table", "aws_cdk.aws_dynamodb.TableV2",
+                            "aws_cdk.aws_logs.LogGroup", "aws_cdk.aws_kms.Key", "aws_cdk.aws_ecr.Repository",
+                            "aws_cdk.aws_efs.FileSystem", "aws_cdk.aws_cognito.UserPool", "aws_cdk.aws_secretsmanager.Secret")
+_DESTROY_EVERYWHERE = re.compile(r"\bAspects\.of\(|\bapply_removal_policy\(\s*[^)]*\bDESTROY\b[^)]*\)\s*$", re.M)
+_PULUMI_KEPT = re.compile(r"\b(?:protect|retain_on_delete)\s*=\s*True\b")
+_FINAL_SNAPSHOT_TYPES = ("aws_db_instance", "aws_rds_cluster")
+
+
+def _unset(flag: Any) -> bool:
+    """Absent or written false (a flag set from configuration is not judged)."""
+    return flag is None or truthy(flag) is False
+
+
+@register
+class Destroyable(_RubricCheck):
+    id = "REQ130"
+    name = "destroyable"
+    area = "conventions"
+    severity = "medium"
+    description = ("Everything can be destroyed, as the prompt asks: no deletion protection, no `prevent_destroy`, no CDK "
+                   "RETAIN removal policy (set, or the default of buckets, tables, log groups, keys, repositories, file "
+                   "systems, user pools and secrets), no Pulumi `protect`/`retain_on_delete`; Terraform-provider databases "
+                   "skip the final snapshot (or name one); buckets set `force_destroy`.")
+    why = ("A database without `skip_final_snapshot` fails `terraform destroy` (final_snapshot_identifier is required); "
+           "deletion protection and RETAIN leave resources behind; a bucket holding objects cannot be deleted without "
+           "`force_destroy` (or `auto_delete_objects` in CDK).")
+    params = {"keep_deletion_protection": "true when the prompt itself asks for deletion protection (the prompt wins)"}
+    bad = 'resource "aws_db_instance" "d" {\n  deletion_protection = true\n}'
+    good = 'resource "aws_db_instance" "d" {\n  deletion_protection = false\n  skip_final_snapshot = true\n}'
+    fix = ("Turn deletion protection off, set `skip_final_snapshot = true`, `force_destroy = true`, and "
+           "`removal_policy=RemovalPolicy.DESTROY` (with `auto_delete_objects=True` on buckets).")
+
+    def evaluate(self, program, ctx, requirement, params) -> Iterator[Finding]:
+        if (nf := self.no_code(program)) is not None:
+            yield nf
+            return
+        blockers: list[tuple[Resource, str]] = []
+        weaker: list[tuple[Resource, str]] = []
+        destroy_everywhere = any(_DESTROY_EVERYWHERE.search(f.text) for f in program.files if f.language == "python")
+        for r in program.managed():
+            if r.synthesized_from:
+                continue
+            if not params.get("keep_deletion_protection") and any(truthy(r.attributes.get(k)) for k in _PROTECTION_FLAGS):
+                blockers.append((r, "deletion protection on"))
+            lifecycle = first_block(r.attributes.get("lifecycle")) or {}
+            if r.dialect == "terraform" and truthy(lifecycle.get("prevent_destroy")):
+                blockers.append((r, "`prevent_destroy = true`"))
+            if r.dialect == "cdk":
+                policy = r.attributes.get("removal_policy")
+                calls = " ".join(r.meta.get("calls", []))
+                if isinstance(policy, Expr) and re.search(r"\bRETAIN\b", policy.text) or re.search(r"apply_removal_policy\([^)]*\bRETAIN\b", calls):
+                    blockers.append((r, "removal policy RETAIN"))
+                elif policy is None and "apply_removal_policy" not in calls and not destroy_everywhere \
+                        and r.source_type in _CDK_RETAINED_BY_DEFAULT:
+                    blockers.append((r, "RETAIN by default (no removal_policy)"))
+                elif r.type == "aws_s3_bucket" and isinstance(policy, Expr) and "DESTROY" in policy.text \
+                        and not truthy(r.attributes.get("auto_delete_objects")):
+                    weaker.append((r, "DESTROY without `auto_delete_objects`: deletion fails once it holds objects"))
+                continue
+            if r.type in _FINAL_SNAPSHOT_TYPES and not r.attributes.get("replicate_source_db") \
+                    and _unset(r.attributes.get("skip_final_snapshot")) and r.attributes.get("final_snapshot_identifier") is None:
+                blockers.append((r, "no `skip_final_snapshot` nor final snapshot name: destroy fails"))
+            if r.type == "aws_s3_bucket" and _unset(r.attributes.get("force_destroy")):
+                weaker.append((r, "no `force_destroy`: destroy fails once it holds objects"))
+        kept = [f for f in program.files if f.language == "python" and _PULUMI_KEPT.search(f.text)]
+        if blockers or kept:
+            shown = "; ".join(f"`{r.address}` ({why})" for r, why in blockers[:3]) + (f" and {len(blockers) - 3} more" if len(blockers) > 3 else "")
+            if kept:
+                shown = (shown + "; " if shown else "") + f"`protect`/`retain_on_delete` in {kept[0].path}"
+            yield self.finding("fail", f"Resources must be destroyable; {shown}.", [r.location for r, _ in blockers[:3]] or
+                               [Location(kept[0].path, None)], found="No")
+        elif weaker:
+            shown = "; ".join(f"`{r.address}` ({why})" for r, why in weaker[:3]) + (f" and {len(weaker) - 3} more" if len(weaker) > 3 else "")
+            yield self.finding("partial", f"Resources must be destroyable; {shown}.", [r.location for r, _ in weaker[:3]], found="Partly")
+        else:
+            yield self.finding("pass", "Nothing keeps a resource from being destroyed.", found="Yes")

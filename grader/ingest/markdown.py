@@ -113,6 +113,7 @@ class Extraction:
     mentioned: list[str] = field(default_factory=list)  # code files the text names but no block delivers
     partial: dict[str, str] = field(default_factory=dict)  # file -> the label saying only part of it is shown
     unfenced: list[str] = field(default_factory=list)  # files recovered from code written outside any fence
+    tests: dict[str, tuple[int, str]] = field(default_factory=dict)  # test file -> (document line, text): not graded as code
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
@@ -546,6 +547,28 @@ def _unfenced_code(lines: list[str], tokens) -> tuple[list[tuple[str, str, str, 
     return list(out.values()), covered
 
 
+# A test written in an unnamed block: pytest / unittest functions and classes, Go's `func TestX(t *testing.T)`,
+# Jest's `describe(`/`test(`, Terraform's native `run "..." {` blocks.
+_TEST_CODE = re.compile(r"^\s*(?:def test_\w*\(|class Test\w*\s*[(:]|func Test\w*\(|describe\(\s*['\"]|run\s+\"[^\"]+\"\s*\{)", re.M)
+
+_TEST_FILE = re.compile(r"[._]test\.(?:ts|js|go|py)$|\.tftest\.hcl$|^test_[\w-]*\.go$")
+
+
+_MODULE_SOURCE = re.compile(r'^\s*source\s*=\s*"\./([\w.-]+)/?"', re.M)
+
+
+def _module_home(content: str, files: dict[str, SourceFile]) -> str | None:
+    """The folder of the one local module a root file calls (`source = "./terraform-vpc"`) when the files shown so far
+    sit at the top and none calls it: they are that module's files, and this block is the root beside them."""
+    homes = set(_MODULE_SOURCE.findall(content))
+    if len(homes) != 1:
+        return None
+    home = homes.pop()
+    if any(p.startswith(f"{home}/") for p in files) or any(_MODULE_SOURCE.search(f.text) for f in files.values()):
+        return None
+    return home
+
+
 def _is_test(path: str) -> bool:
     name = posixpath.basename(path)
     parts = path.split("/")
@@ -610,6 +633,10 @@ def extract(markdown: str) -> Extraction:
         wanted = is_code or (block.name is not None and block.language in ("json", "yaml", "shell", "text", "javascript", "typescript", "go"))
         if is_code and _CONSOLE_OUTPUT.match(block.content.lstrip()):
             continue  # an error printed by a run (`ImportError: ...`, a traceback) is output shown, not a file
+        if block.name and (_is_test(block.name) or _TEST_FILE.search(block.name)) or is_code and not block.name and _TEST_CODE.search(block.content):
+            previous = result.tests.get(block.name or f"unnamed-test-{index}")
+            result.tests[block.name or f"unnamed-test-{index}"] = (previous[0] if previous else block.line,
+                                                                   (previous[1] + "\n" if previous else "") + block.content)
         if not wanted or "├──" in block.content or "└──" in block.content or \
                 (block.name and (_is_test(block.name) or _DOCUMENTATION.search(block.name))):
             continue  # directory trees, test files and samples (`terraform.tfvars.example`) are not the deliverable
@@ -635,6 +662,13 @@ def extract(markdown: str) -> Extraction:
                 # Some blocks declared again, or the first block calls local modules it does not define:
                 # this block is another module's file, not a continuation.
                 name = f"unnamed-{index}/main.tf"
+        elif name in files and block.language == "hcl" and "/" not in name and \
+                (home := _module_home(block.content, files)) is not None:
+            for path in [p for p in files if "/" not in p]:  # the module's files, shown before the root that calls it
+                files[f"{home}/{path}"] = files.pop(path)
+                files[f"{home}/{path}"].path = f"{home}/{path}"
+                result.origins[f"{home}/{path}"] = result.origins.pop(path)
+                last_closed[f"{home}/{path}"] = last_closed.pop(path, True)
         elif name in files:
             rewrite = _rewrite_of(_declarations(block.content), len(block.content),
                                   _declarations(files[name].text), len(files[name].text))

@@ -192,6 +192,8 @@ def derive_rubric(prompt: str, platform: str | None = None, language: str | None
     _tags_and_names(stmts, b)
     _outputs(stmts, b)
     _error_handling(stmts, b)
+    _tests(stmts, b)
+    _destroyable(stmts, b)
     title = next((s.text for s in stmts if s.line == 1), "")[:120]
     return Rubric(title=title, platform=platform, language=language, requirements=b.requirements)
 
@@ -771,3 +773,63 @@ def _error_handling(stmts: list[Statement], b: _Builder) -> None:
             if not re.search(r"validat", m.group(0), re.I):  # the check sees validation and raised errors, not retries or runtime handling
                 r = Reading(r.polarity, "low", "error handling at run time is not visible in the code's structure")
             b.add("validation", "error-handling", s.text, s.line, "REQ100", {}, severity="low", reading=r)
+
+
+# Tests the answer itself is to deliver: "Unit tests for all components", "Write unit tests with good coverage",
+# "- **Testing**: Integration tests verifying the deployment" (not "deployed and tested for real-world integration
+# tests", "the code must pass the existing unit tests", "integration tests read cfn-outputs/ at run time" as context).
+_TESTS = re.compile(r"\b(?:unit|integration|end-to-end|e2e)(?:\s+(?:and|&|/)\s+(?:unit|integration|end-to-end|e2e))?[ -]tests?\b"
+                    r"|\b(?:test suites?|terratest)\b", re.I)
+_TESTS_DEMAND_BEFORE = re.compile(r"(?:^|\b(?:write|writes|include|includes|provide|provides|add|adds|create|creates|implement|"
+                                  r"implements|deliver|delivers|plus|comprehensive|complete|with)\b)\W*(?:[\w*-]+\W+){0,3}$", re.I)
+_TESTS_NOT_DEMANDED = re.compile(r"\b(?:existing|provided|given|our|their|current)\s+(?:[\w-]+\s+)?tests?\b|\bpass(?:es|ing)?\s+(?:the\s+|all\s+)?"
+                                 r"(?:[\w-]+\s+)?tests\b|\b(?:for|by|from|during|in|of)\s+(?:[\w-]+\s+)?$", re.I)
+
+# "Integration tests require these outputs", "Unit tests live under test/": what tests do or where they are, said of
+# tests the prompt's own pipeline may hold, not an order to write them.
+_TESTS_CONTEXT_AFTER = re.compile(r"^\W*(?:\([^)]*\)\s*)?(?:require|requires|need|needs|use|uses|will|would|should (?:load|read|use)|"
+                                  r"read|reads|load|loads|rel(?:y|ies)|depend|depends|live|lives|are (?:located|stored|run)|exist|run|runs)\b", re.I)
+
+
+def _tests(stmts: list[Statement], b: _Builder) -> None:
+    for s in stmts:
+        m = _TESTS.search(s.text)
+        if not m or s.heading or re.search("[\u2502\u251c\u2514]", s.text):
+            continue  # a heading names a topic; a directory tree shows where files go
+        before = re.sub(r"^\W*(?:\*\*)?(?:testing|tests?|quality|code quality)(?:\*\*)?\s*:\s*(?:\*\*)?", "", s.text[:m.start()], flags=re.I)
+        if _TESTS_NOT_DEMANDED.search(s.text[:m.end() + 40]) and not _TESTS_DEMAND_BEFORE.search(before):
+            continue
+        r = s.reading(m.start(), m.end())
+        if r.polarity == "required" and (not _TESTS_DEMAND_BEFORE.search(before) or _TESTS_CONTEXT_AFTER.match(s.text[m.end():])):
+            r = Reading("required", "low", "tests named in passing, not as something to deliver")
+        b.add("tests", "structure", s.text, s.line, "REQ120", {}, severity="medium", reading=r)
+
+
+# "All resources must be destroyable (no Retain policies)", "**Destroyability**: ...", "no deletion protection anywhere",
+# "everything must be destroyable without any Retain policies so we can tear down test environments". The demand is
+# written as a negation of Retain, so the reading of the words alone would call it "not needed".
+_DESTROYABLE = re.compile(r"\bdestroyab(?:le|ility)\b|\b(?:cleanly|fully|completely|easily)\s+(?:destroyed|torn down|deleted|removed)\b"
+                          r"|\bno\s+(?:retain|retention)\s+(?:deletion\s+|removal\s+)?polic|\bwithout\s+(?:any\s+)?retain\b"
+                          r"|\b(?:no|don'?t enable|do not enable|disable|without)\s+(?:any\s+)?deletion[ _-]?protection\b"
+                          r"|\bdeletion[ _-]?protection\s+(?:disabled|turned off|off|is (?:disabled|off)|must be disabled|set to false)\b"
+                          r"|\bdeletion[ _-]?protection\s*[=:]\s*false\b", re.I)
+# The prompt itself asks for deletion protection ("multi-AZ, automated backups, and deletion protection"): it wins.
+_PROTECTION_DEMANDED = re.compile(r"(?:\benable[sd]?|\bturn on|\bwith|\band|,)\s+(?:\w+\s+){0,2}deletion[ _-]?protection\b"
+                                  r"|\bdeletion[ _-]?protection\s*(?:enabled|on\b|=\s*true|:\s*true)", re.I)
+_PROTECTION_REFUSED = re.compile(r"\b(?:false|off|disabled?|no|not|never|don'?t|avoid|without|except)\b|\u2192", re.I)
+
+
+def _destroyable(stmts: list[Statement], b: _Builder) -> None:
+    keep_protection = any(_PROTECTION_DEMANDED.search(s.text) and not _PROTECTION_REFUSED.search(s.text) and not s.heading
+                          for s in stmts)
+    for s in stmts:
+        m = _DESTROYABLE.search(s.text)
+        if not m or s.heading:
+            continue
+        r = s.reading(m.start(), m.end())
+        if r.polarity == "optional" or (r.polarity == "required" and r.confidence == "low" and not r.reason.startswith("a constraint")):
+            pass  # conditional, or background: as read
+        else:
+            r = REQUIRED  # "no Retain policies" reads as a negation; it is the demand itself
+        b.add("destroyable", "conventions", s.text, s.line, "REQ130", {"keep_deletion_protection": True} if keep_protection else {},
+              severity="medium", reading=r)

@@ -59,7 +59,9 @@ _BACKGROUND_SECTION = re.compile(r"background|context|overview|current (?:state|
                                  r"|example|reference|sample output|expected output|notes?\b|tips|lessons", re.I)
 _BACKGROUND = re.compile(r"^(?:[\w-]+\s)?(?:note|notes|important|tip|warning|caution|fyi|rationale|reason|why)\s*:|\b(?:already (?:exists?|have|has|runs?|uses?|configured|deployed|defined|in place|present)|existing|pre-?existing"
                          r"|already (?:got|set up|sorted|configured|created)|is provided|are provided|assum(?:e|es|ing) (?:that|an?|the)|given (?:that|an?)|currently (?:uses?|runs?|has|have)"
-                         r"|(?:we|you|the team|the company|our team|they) (?:already )?(?:use|uses|run|runs|have|has|operate|operates|manage|manages|maintain|maintains)\b)", re.I)
+                         r"|(?:we|you|the team|the company|our team|they) (?:already )?(?:use|uses|run|runs|have|has|operate|operates|manage|manages|maintain|maintains)\b"
+                         # the workload that will later run on what is built: "The trading platform will have load balancers"
+                         r"|\b(?:platform|application|app|system|workload)s? will (?:eventually |later )?(?:have|host|run|include|contain|sit|live)\b)", re.I)
 _EXAMPLE_BEFORE = re.compile(r"(?:\b(?:e\.g\.?|eg\.|for example|for instance|such as|like|i\.e\.?)|\((?:[^)]*,\s*)?)\s*(?:[\w/-]+\s+){0,3}$", re.I)
 _EXAMPLE_AFTER = re.compile(r"^[^.;]{0,80}?\b(?:would be|could be|are|is|as)\s+(?:(?:a|an|some|good|great|perfect|possible|fine|typical)\s+)*examples?\b", re.I)
 _PERMISSION_BEFORE = re.compile(r"\baccess (?:paths?|methods?|routes?)\s+(?:to|for|into)\s+(?:the\s+|an?\s+|all\s+)?(?:[\w-]+\s+){0,1}$"  # "the only access path for EC2"
