@@ -682,9 +682,13 @@ def test_outputs_the_answer_writes_outside_the_graded_code_are_not_claimed_missi
     req = Requirement(id="R", area=cls.area, text="t")
     code = {"main.tf": 'resource "aws_vpc" "v" {}\n'}
     assert [f.status for f in cls().evaluate(program_of(code), Context(answer_text="no outputs here"), req, {})] == ["fail"]
-    for text in ('        self.register_outputs({"vpc_id": vpc.id})\n', 'output "vpc_id" {\n  value = aws_vpc.v.id\n}\n'):
+    for text in ('        self.register_outputs({"vpc_id": vpc.id})\n# __main__.py\npulumi.export("vpc_id", stack.vpc_id)\n',
+                 'output "vpc_id" {\n  value = aws_vpc.v.id\n}\n'):
         found = list(cls().evaluate(program_of(code), Context(answer_text=text), req, {}))
         assert [f.status for f in found] == ["unknown"], text
+    # a component's outputs alone are no stack outputs
+    found = list(cls().evaluate(program_of(code), Context(answer_text='        self.register_outputs({"vpc_id": vpc.id})\n'), req, {}))
+    assert [f.status for f in found] == ["partial"] and "pulumi.export" in found[0].message
     with_output = {"main.tf": code["main.tf"] + 'output "vpc_id" {\n  value = aws_vpc.v.id\n}\n'}
     assert [f.status for f in cls().evaluate(program_of(with_output), Context(), req, {})] == ["pass"]
 

@@ -695,3 +695,73 @@ class IdWhereArnExpected(Check):
                                        f"{target.type} id, which is not an ARN: AWS refuses it.", [r.line_of(key)], found=key)
         if checked and not flagged:
             yield self.finding("pass", "Every ARN argument that references a resource passes its ARN.")
+
+
+# `${NAME}` with a bare name (shell `${PORT}`, `${HOME:-/root}`, JavaScript `${port}`): Terraform reads every `${` in a
+# string as an interpolation, and a bare name that no `for` binds is no reference.
+_BARE_INTERP = r"\$\{\s*([A-Za-z_][\w]*)\s*(?:\}|:[-=?+]|##?|%%?|//?|\^)"
+_BARE = re.compile(r"(?<!\$)" + _BARE_INTERP)
+_FSTRING_BARE = re.compile(r"(?<!\$)\$\{\{\s*([A-Za-z_]\w*)\s*(?:\}\}|:[-=?+]|##?|%%?|//?|\^)")
+_FOR_BOUND = re.compile(r"\bfor\s+([A-Za-z_]\w*)(?:\s*,\s*([A-Za-z_]\w*))?\s+in\b")
+_HCL_LITERALS = {"true", "false", "null"}
+_BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+
+
+def _python_strings(text: str) -> Iterator[tuple[int, str, bool]]:
+    """(line, body, is f-string) of each string literal in Python source; nothing for code that does not tokenize."""
+    import io
+    import tokenize
+
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.STRING:
+                prefix = tok.string[:len(tok.string) - len(tok.string.lstrip("rRbBfFuU"))]
+                yield tok.start[0], tok.string, "f" in prefix.lower()
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return
+
+
+@register
+class BareNameInterpolation(Check):
+    id = "VAL012"
+    name = "bare-name-interpolation"
+    area = "deployability"
+    severity = "high"
+    description = ("A string Terraform reads (HCL, or a CDKTF string, f-string `${{x}}` included) holds `${NAME}` with a bare "
+                   "name, such as a shell `${PORT}` or a JavaScript `${port}` inside user data.")
+    why = ("Terraform interpolates every `${` in a string: `terraform plan` fails (\"Invalid reference\" / \"A reference to a "
+           "resource type must be followed by at least one attribute access\").")
+    fix = "Escape it as `$${NAME}` (or `$NAME` in shell), or pass the script through a template file."
+    bad = 'resource "aws_instance" "a" {\n  user_data = <<-EOT\n    echo "port ${PORT}"\n  EOT\n}'
+    good = 'resource "aws_instance" "a" {\n  user_data = <<-EOT\n    echo "port $${PORT}"\n  EOT\n}'
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        checked = flagged = 0
+        for f in program.files:
+            found: list[tuple[int, str]] = []
+            if not f.parsed:
+                continue  # a file that does not parse has its own finding; its text may be prose
+            if f.language == "hcl" and f.path.endswith(".tf"):
+                text = _BLOCK_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), f.text)
+                bound = {n for m in _FOR_BOUND.finditer(text) for n in m.groups() if n}
+                for number, line in enumerate(text.splitlines(), 1):
+                    if not line.lstrip().startswith(("#", "//")):
+                        found += [(number, m.group(1)) for m in _BARE.finditer(line) if m.group(1) not in bound | _HCL_LITERALS]
+            elif f.language == "python" and re.search(r"^\s*(?:from|import)\s+cdktf", f.text, re.M):
+                bound = {n for m in _FOR_BOUND.finditer(f.text) for n in m.groups() if n}
+                for line, body, is_f in _python_strings(f.text):
+                    for m in (_FSTRING_BARE if is_f else _BARE).finditer(body):
+                        if m.group(1) not in _HCL_LITERALS and not (m.group(1) in bound and not is_f and "%{" in body):
+                            found.append((line + body.count("\n", 0, m.start()), m.group(1)))
+            else:
+                continue
+            checked += 1
+            if found:
+                flagged += 1
+                number, name = found[0]
+                more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+                yield self.finding("fail", f"{f.path}:{number} writes `${{{name}}}` in a string Terraform reads{more}: Terraform takes "
+                                   f"it as an interpolation of `{name}`, which is no reference, and the plan fails; write `$${{{name}}}`.",
+                                   [Location(f.path, n) for n, _ in found[:3]], found=f"${{{name}}}")
+        if checked and not flagged:
+            yield self.finding("pass", "Every `${` in strings Terraform reads is an interpolation of a reference.")

@@ -1794,8 +1794,13 @@ class RequiredOutputs(_RubricCheck):
         outputs = program.outputs
         wanted = params.get("names", [])
         if not outputs:
-            shown = _OUTPUTS_IN_TEXT.search(answer_part(ctx.answer_text or ""))
-            if shown:  # a component's register_outputs, or output code the extraction did not take (the answer's own words)
+            answer = answer_part(ctx.answer_text or "")
+            shown = _OUTPUTS_IN_TEXT.search(answer)
+            if shown and {m.group(0).strip() for m in _OUTPUTS_IN_TEXT.finditer(answer)} == {"register_outputs("}:
+                # a ComponentResource's outputs are properties of the component; only pulumi.export makes stack outputs
+                yield self.finding("partial", "Outputs are required; the components call `register_outputs(`, but nothing in "
+                                   "the answer exports them as stack outputs (no `pulumi.export`).", found="Partial")
+            elif shown:  # output code the extraction did not take (the answer's own words)
                 yield self.finding("unknown", f"Outputs are required; the graded code exports none, but the answer has "
                                    f"`{shown.group(0).strip()}` (a component's outputs, or code outside the graded files).")
             else:
