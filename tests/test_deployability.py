@@ -470,13 +470,17 @@ def test_a_module_folder_missing_while_unnamed_blocks_hold_module_code_is_not_ju
     assert statuses(run_check("STR008", {"main.tf": root})) == {"fail"}
 
 
-def test_bare_name_interpolation_in_cdktf_strings_and_what_is_no_claim():
+def test_bare_interpolation_in_cdktf_source_strings_hcl_heredocs_and_what_is_no_claim():
     head = "from cdktf_cdktf_provider_aws.instance import Instance\nclass S:\n    def f(self, port):\n"
     fstring = head + '        Instance(self, "i", user_data=f"""echo ${{port}}""")\n'
-    assert [f.status for f in run_check("VAL012", {"lib/tap_stack.py": fstring})] == ["fail"]
+    assert [f.status for f in run_check("DEP037", {"lib/tap_stack.py": fstring})] == ["fail"]
     escaped = head + '        Instance(self, "i", user_data=f"""echo $${{port}} ${port}""")\n'  # `${port}` in an f-string is Python's
-    assert [f.status for f in run_check("VAL012", {"lib/tap_stack.py": escaped})] == ["pass"]
+    assert [f.status for f in run_check("DEP037", {"lib/tap_stack.py": escaped})] == ["pass"]
     plain = head + '        Instance(self, "i", tags={"Env": "${ENVIRONMENT_SUFFIX}"})\n'
-    assert [f.status for f in run_check("VAL012", {"lib/tap_stack.py": plain})] == ["fail"]
+    assert [f.status for f in run_check("DEP037", {"lib/tap_stack.py": plain})] == ["fail"]
     bound = 'locals {\n  names = [for s in var.list : "${s}-x"]\n}\n/*\necho ${HOME}\n*/\n'
-    assert [f.status for f in run_check("VAL012", {"main.tf": bound})] == ["pass"]
+    assert [f.status for f in run_check("DEP037", {"main.tf": bound})] == ["pass"]
+    heredoc = 'resource "aws_instance" "a" {\n  user_data = <<-EOT\n    echo "port ${PORT:-80}"\n  EOT\n}\n'
+    [finding] = run_check("DEP037", {"main.tf": heredoc})
+    assert finding.status == "fail" and finding.locations[0].line == 3
+    assert [f.status for f in run_check("DEP037", {"main.tf": heredoc.replace("${PORT", "$${PORT")})] == ["pass"]

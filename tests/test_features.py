@@ -754,4 +754,10 @@ def test_tests_named_in_passing_are_not_demanded():
 def test_deletion_protection_the_prompt_asks_for_is_not_a_destroy_blocker():
     files = {"main.tf": 'resource "aws_db_instance" "d" {\n  deletion_protection = true\n  skip_final_snapshot = true\n}\n'}
     assert judge("REQ130", files) == {"fail"}
-    assert judge("REQ130", files, keep_deletion_protection=True) == {"pass"}
+    assert judge("REQ130", files, keep_protection=True) == {"pass"}
+    kept = {"main.tf": 'resource "aws_db_instance" "d" {\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n'}
+    assert judge("REQ130", kept) == {"fail"} and judge("REQ130", kept, keep_protection=True) == {"pass"}
+
+
+def test_a_bucket_without_force_destroy_is_no_destroyability_claim():
+    assert judge("REQ130", {"main.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = "logs"\n}\n'}) == {"pass"}

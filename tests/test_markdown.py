@@ -331,3 +331,10 @@ def test_module_files_shown_before_the_root_that_calls_them_move_into_its_folder
     assert sorted(names(module + root)) == ["main.tf", "terraform-vpc/main.tf", "terraform-vpc/variables.tf"]
     rewrite = f"### main.tf\n{FENCE}hcl\nresource \"aws_vpc\" \"main\" {{\n  cidr_block = \"10.0.0.0/16\"\n}}\n{FENCE}\n"
     assert sorted(names(module + rewrite)) == ["main.tf", "variables.tf"]  # a plain rewrite still replaces the file
+
+
+def test_a_short_unnamed_fragment_that_is_no_code_is_not_a_file():
+    doc = f"Replace the image:\n{FENCE}python\n\"image\": \"registry/app:latest\"\n{FENCE}\n"
+    assert names(doc) == []
+    broken = f"{FENCE}python\nimport pulumi\n\ndef f(:\n    pass\n{FENCE}\n"  # a real file with a syntax error stays
+    assert len(names(broken)) == 1

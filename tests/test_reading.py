@@ -770,8 +770,9 @@ def test_tests_the_prompt_runs_itself_are_no_demand():
     ("- All resources must be destroyable (no Retain policies)\n", False),
     ("- All resources must be destroyable (no Retain policies)\n- RDS with multi-AZ, automated backups, and deletion protection\n", True),
     ("- Make sure deletion protection is off.\n", False),
+    ("- All resources must be fully destroyable\n- Add lifecycle blocks with prevent_destroy = true for RDS instances\n", True),
 ])
 def test_destroyability_is_a_demand_and_the_prompt_keeps_deletion_protection_it_asks_for(prompt, keep):
     r = by_key(prompt)["destroyable"]
     assert (r.polarity, r.confidence) == ("required", "high")
-    assert bool(r.checks[0].params.get("keep_deletion_protection")) is keep
+    assert bool(r.checks[0].params.get("keep_protection")) is keep

@@ -1951,32 +1951,37 @@ class Destroyable(_RubricCheck):
     description = ("Everything can be destroyed, as the prompt asks: no deletion protection, no `prevent_destroy`, no CDK "
                    "RETAIN removal policy (set, or the default of buckets, tables, log groups, keys, repositories, file "
                    "systems, user pools and secrets), no Pulumi `protect`/`retain_on_delete`; Terraform-provider databases "
-                   "skip the final snapshot (or name one); buckets set `force_destroy`.")
+                   "skip the final snapshot (or name one). A bucket without `force_destroy` is no claim: an empty one "
+                   "deletes, and \"no Retain policies\" does not ask for it.")
     why = ("A database without `skip_final_snapshot` fails `terraform destroy` (final_snapshot_identifier is required); "
-           "deletion protection and RETAIN leave resources behind; a bucket holding objects cannot be deleted without "
-           "`force_destroy` (or `auto_delete_objects` in CDK).")
-    params = {"keep_deletion_protection": "true when the prompt itself asks for deletion protection (the prompt wins)"}
+           "deletion protection and RETAIN leave resources behind.")
+    params = {"keep_protection": "true when the prompt itself asks for deletion protection, prevent_destroy, RETAIN or "
+                                 "Pulumi protect (the prompt wins): only what no prompt asks for (a missing final snapshot) is judged"}
     bad = 'resource "aws_db_instance" "d" {\n  deletion_protection = true\n}'
     good = 'resource "aws_db_instance" "d" {\n  deletion_protection = false\n  skip_final_snapshot = true\n}'
-    fix = ("Turn deletion protection off, set `skip_final_snapshot = true`, `force_destroy = true`, and "
-           "`removal_policy=RemovalPolicy.DESTROY` (with `auto_delete_objects=True` on buckets).")
+    fix = ("Turn deletion protection off, set `skip_final_snapshot = true` and `removal_policy=RemovalPolicy.DESTROY` "
+           "(with `auto_delete_objects=True` on buckets).")
 
     def evaluate(self, program, ctx, requirement, params) -> Iterator[Finding]:
         if (nf := self.no_code(program)) is not None:
             yield nf
             return
         blockers: list[tuple[Resource, str]] = []
-        weaker: list[tuple[Resource, str]] = []
         destroy_everywhere = any(_DESTROY_EVERYWHERE.search(f.text) for f in program.files if f.language == "python")
+        keep = bool(params.get("keep_protection"))
         for r in program.managed():
             if r.synthesized_from:
                 continue
-            if not params.get("keep_deletion_protection") and any(truthy(r.attributes.get(k)) for k in _PROTECTION_FLAGS):
+            if keep and r.type not in _FINAL_SNAPSHOT_TYPES:
+                continue
+            if not keep and any(truthy(r.attributes.get(k)) for k in _PROTECTION_FLAGS):
                 blockers.append((r, "deletion protection on"))
-            lifecycle = first_block(r.attributes.get("lifecycle")) or {}
-            if r.dialect == "terraform" and truthy(lifecycle.get("prevent_destroy")):
+            lifecycle = first_block(r.meta.get("lifecycle") or r.attributes.get("lifecycle")) or {}
+            if not keep and r.dialect == "terraform" and truthy(lifecycle.get("prevent_destroy")):
                 blockers.append((r, "`prevent_destroy = true`"))
             if r.dialect == "cdk":
+                if keep:
+                    continue
                 policy = r.attributes.get("removal_policy")
                 calls = " ".join(r.meta.get("calls", []))
                 if isinstance(policy, Expr) and re.search(r"\bRETAIN\b", policy.text) or re.search(r"apply_removal_policy\([^)]*\bRETAIN\b", calls):
@@ -1984,24 +1989,17 @@ class Destroyable(_RubricCheck):
                 elif policy is None and "apply_removal_policy" not in calls and not destroy_everywhere \
                         and r.source_type in _CDK_RETAINED_BY_DEFAULT:
                     blockers.append((r, "RETAIN by default (no removal_policy)"))
-                elif r.type == "aws_s3_bucket" and isinstance(policy, Expr) and "DESTROY" in policy.text \
-                        and not truthy(r.attributes.get("auto_delete_objects")):
-                    weaker.append((r, "DESTROY without `auto_delete_objects`: deletion fails once it holds objects"))
                 continue
-            if r.type in _FINAL_SNAPSHOT_TYPES and not r.attributes.get("replicate_source_db") \
+            protected = any(truthy(r.attributes.get(k)) for k in _PROTECTION_FLAGS) or truthy(lifecycle.get("prevent_destroy"))
+            if r.type in _FINAL_SNAPSHOT_TYPES and not (keep and protected) and not r.attributes.get("replicate_source_db") \
                     and _unset(r.attributes.get("skip_final_snapshot")) and r.attributes.get("final_snapshot_identifier") is None:
                 blockers.append((r, "no `skip_final_snapshot` nor final snapshot name: destroy fails"))
-            if r.type == "aws_s3_bucket" and _unset(r.attributes.get("force_destroy")):
-                weaker.append((r, "no `force_destroy`: destroy fails once it holds objects"))
-        kept = [f for f in program.files if f.language == "python" and _PULUMI_KEPT.search(f.text)]
+        kept = [] if keep else [f for f in program.files if f.language == "python" and _PULUMI_KEPT.search(f.text)]
         if blockers or kept:
             shown = "; ".join(f"`{r.address}` ({why})" for r, why in blockers[:3]) + (f" and {len(blockers) - 3} more" if len(blockers) > 3 else "")
             if kept:
                 shown = (shown + "; " if shown else "") + f"`protect`/`retain_on_delete` in {kept[0].path}"
             yield self.finding("fail", f"Resources must be destroyable; {shown}.", [r.location for r, _ in blockers[:3]] or
                                [Location(kept[0].path, None)], found="No")
-        elif weaker:
-            shown = "; ".join(f"`{r.address}` ({why})" for r, why in weaker[:3]) + (f" and {len(weaker) - 3} more" if len(weaker) > 3 else "")
-            yield self.finding("partial", f"Resources must be destroyable; {shown}.", [r.location for r, _ in weaker[:3]], found="Partly")
         else:
             yield self.finding("pass", "Nothing keeps a resource from being destroyed.", found="Yes")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+import io
 import posixpath
 import re
+import tokenize
 from functools import lru_cache
 from collections import defaultdict
 from typing import Any, Iterator
@@ -559,9 +561,13 @@ class DynamicProviderReference(Check):
 
 # `${NAME}` or a shell expansion `${NAME:-x}` not escaped as `$${`: in a Terraform template a bare name is no
 # reference (`true`, `false`, `null` are literals). A `%{ for x in ... }` directive or a for expression binds names.
-_BARE_INTERPOLATION = re.compile(r"(?<!\$)\$\{\s*([A-Za-z_][\w-]*)\s*(?:\}|:)")
+_BARE_INTERPOLATION = re.compile(r"(?<!\$)\$\{\s*([A-Za-z_][\w-]*)\s*(?:\}|:|##?|%%?|//?|\^)")
+_FSTRING_BARE_INTERPOLATION = re.compile(r"(?<!\$)\$\{\{\s*([A-Za-z_]\w*)\s*(?:\}\}|:|##?|%%?|//?|\^)")  # f"${{port}}"
 _BINDS_NAMES = re.compile(r"%\{|[\[{]\s*for\s")
+_FOR_BOUND = re.compile(r"\bfor\s+([A-Za-z_]\w*)(?:\s*,\s*([A-Za-z_]\w*))?\s+in\b")
 _LITERALS = frozenset({"true", "false", "null"})
+_BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_CDKTF_IMPORT = re.compile(r"^\s*(?:from|import)\s+cdktf", re.M)
 
 
 def _strings(value, path: str) -> Iterator[tuple[str, str]]:
@@ -576,6 +582,39 @@ def _strings(value, path: str) -> Iterator[tuple[str, str]]:
             yield from _strings(item, path)
 
 
+def _python_strings(text: str) -> Iterator[tuple[int, str, bool]]:
+    """(line, literal, is an f-string) of each string literal in Python source; nothing once it stops tokenizing."""
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.STRING:
+                prefix = tok.string[:len(tok.string) - len(tok.string.lstrip("rRbBfFuU"))]
+                yield tok.start[0], tok.string, "f" in prefix.lower()
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return
+
+
+def _bare_in_source(f) -> list[tuple[int, str]]:
+    """(line, name) of each bare-name interpolation in the source text: HCL strings and heredocs outside comments, or
+    CDKTF Python string literals (`${{x}}` in an f-string) wherever they then flow."""
+    found: list[tuple[int, str]] = []
+    if f.language == "hcl" and f.path.endswith(".tf"):
+        text = _BLOCK_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), f.text)
+        bound = {n for m in _FOR_BOUND.finditer(text) for n in m.groups() if n} | _LITERALS
+        depth = 0  # a line outside every block (`name = "${resource-type}-..."`) is a snippet shown, not configuration
+        for number, line in enumerate(text.splitlines(), 1):
+            if depth > 0 and not line.lstrip().startswith(("#", "//")):
+                found += [(number, m.group(1)) for m in _BARE_INTERPOLATION.finditer(line) if m.group(1) not in bound]
+            depth = max(0, depth + line.count("{") - line.count("}"))
+    elif f.language == "python" and _CDKTF_IMPORT.search(f.text):
+        for line, literal, is_f in _python_strings(f.text):
+            if not is_f and _BINDS_NAMES.search(literal):
+                continue
+            for m in (_FSTRING_BARE_INTERPOLATION if is_f else _BARE_INTERPOLATION).finditer(literal):
+                if m.group(1) not in _LITERALS:
+                    found.append((line + literal.count("\n", 0, m.start()), m.group(1)))
+    return found
+
+
 @register
 class BareInterpolation(Check):
     id = "DEP037"
@@ -583,9 +622,10 @@ class BareInterpolation(Check):
     name = "bare-interpolation"
     area = "deployability"
     severity = "critical"
-    description = ("CDKTF: a string given to a resource holds a Terraform interpolation of a bare name (`${PORT}`, "
-                   "`${PORT:-8080}` from a shell script or a JS template in `user_data`) instead of the escape `$${PORT}`.")
-    why = ("CDKTF writes the string into cdk.tf.json unchanged and Terraform reads every string there as a template: "
+    description = ("A string Terraform reads holds an interpolation of a bare name (`${PORT}`, `${PORT:-8080}` from a shell "
+                   "script or a JS template in `user_data`) instead of the escape `$${PORT}`: an HCL string or heredoc, or "
+                   "a CDKTF string (an f-string's `${{port}}` included), wherever it then flows.")
+    why = ("Terraform reads every string of a .tf file, and of the cdk.tf.json CDKTF writes unchanged, as a template: "
            "`terraform plan` stops with 'Invalid reference' (a bare name is no reference) or 'Extra characters after "
            "interpolation expression' (checked with Terraform 1.x on a .tf.json file).")
     fix = "Escape the dollar for the shell (`$${PORT}`) or write `$PORT`; reference Terraform values as `${var.port}`."
@@ -598,6 +638,7 @@ class BareInterpolation(Check):
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         checked = problems = 0
+        reported: set[tuple[str, str]] = set()
         for r in program.resources:
             if r.dialect != "cdktf" or r.synthesized_from:
                 continue
@@ -608,11 +649,25 @@ class BareInterpolation(Check):
                     if not names or _BINDS_NAMES.search(text):
                         continue
                     problems += 1
+                    where = r.line_of(key)
+                    reported.add((where.file, names[0]))
                     yield self.finding("fail", f"`{r.type}.{r.name}`: `{path}` holds `${{{names[0]}}}`, which Terraform "
                                        f"reads as an interpolation of the bare name `{names[0]}` (Invalid reference); "
-                                       f"escape it as `$${{{names[0]}}}`.", [r.line_of(key)], found=f"${{{names[0]}}}")
+                                       f"escape it as `$${{{names[0]}}}`.", [where], found=f"${{{names[0]}}}")
+        for f in program.files:
+            if not f.parsed or not (f.language == "hcl" or _CDKTF_IMPORT.search(f.text)):
+                continue  # a file that does not parse has its own finding; its text may be prose
+            checked += 1
+            found = [(n, name) for n, name in _bare_in_source(f) if (f.path, name) not in reported]
+            if found:
+                problems += 1
+                number, name = found[0]
+                more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+                yield self.finding("fail", f"{f.path}:{number} writes `${{{name}}}` in a string Terraform reads{more}: it is taken "
+                                   f"as an interpolation of the bare name `{name}` (Invalid reference); escape it as `$${{{name}}}`.",
+                                   [Location(f.path, n) for n, _ in found[:3]], found=f"${{{name}}}")
         if checked and not problems:
-            yield self.finding("pass", f"No string of {checked} CDKTF resources interpolates a bare name.")
+            yield self.finding("pass", "Every `${` in strings Terraform reads interpolates a reference.")
 
 
 # Terraform's built-in functions (developer.hashicorp.com/terraform/language/functions, Terraform 1.10). A call of any

@@ -648,6 +648,8 @@ def extract(markdown: str) -> Extraction:
         if name is None:
             if could_be_code(block.language, block.content):  # an illustration in a code fence is no unnamed file
                 result.unnamed.append(block.line)
+            elif is_code and sum(1 for x in block.content.splitlines() if x.strip()) <= 3:
+                continue  # a fragment shown in prose (`"image": "registry/app:latest"`) is no file that fails to parse
             name = _default_name(block.language, block.content, index)
             if named_languages.get(block.language) and (block.language == "hcl" or name.startswith("unnamed-")):
                 continue  # a snippet beside named files of its language: shown, not delivered

@@ -813,9 +813,11 @@ _DESTROYABLE = re.compile(r"\bdestroyab(?:le|ility)\b|\b(?:cleanly|fully|complet
                           r"|\b(?:no|don'?t enable|do not enable|disable|without)\s+(?:any\s+)?deletion[ _-]?protection\b"
                           r"|\bdeletion[ _-]?protection\s+(?:disabled|turned off|off|is (?:disabled|off)|must be disabled|set to false)\b"
                           r"|\bdeletion[ _-]?protection\s*[=:]\s*false\b", re.I)
-# The prompt itself asks for deletion protection ("multi-AZ, automated backups, and deletion protection"): it wins.
+# The prompt itself asks for protection ("multi-AZ, automated backups, and deletion protection", "lifecycle blocks with
+# prevent_destroy = true for RDS instances", "RemovalPolicy.RETAIN for the audit bucket"): it wins.
 _PROTECTION_DEMANDED = re.compile(r"(?:\benable[sd]?|\bturn on|\bwith|\band|,)\s+(?:\w+\s+){0,2}deletion[ _-]?protection\b"
-                                  r"|\bdeletion[ _-]?protection\s*(?:enabled|on\b|=\s*true|:\s*true)", re.I)
+                                  r"|\bdeletion[ _-]?protection\s*(?:enabled|on\b|=\s*true|:\s*true)"
+                                  r"|\bprevent_destroy\s*=\s*true\b|\bRemovalPolicy\.RETAIN\b|\bprotect\s*=\s*True\b", re.I)
 _PROTECTION_REFUSED = re.compile(r"\b(?:false|off|disabled?|no|not|never|don'?t|avoid|without|except)\b|\u2192", re.I)
 
 
@@ -831,5 +833,5 @@ def _destroyable(stmts: list[Statement], b: _Builder) -> None:
             pass  # conditional, or background: as read
         else:
             r = REQUIRED  # "no Retain policies" reads as a negation; it is the demand itself
-        b.add("destroyable", "conventions", s.text, s.line, "REQ130", {"keep_deletion_protection": True} if keep_protection else {},
+        b.add("destroyable", "conventions", s.text, s.line, "REQ130", {"keep_protection": True} if keep_protection else {},
               severity="medium", reading=r)

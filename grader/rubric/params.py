@@ -7,7 +7,7 @@ _STRINGS = {"type": "array", "items": {"type": "string"}}
 PARAM_SCHEMAS: dict[str, dict] = {
     "files": _STRINGS,
     "single_file": {"type": "boolean"},
-    "keep_deletion_protection": {"type": "boolean"},
+    "keep_protection": {"type": "boolean"},
     "regions": _STRINGS,
     "concept": {"type": "string"},
     "min_count": {"type": "integer", "minimum": 0},
