@@ -776,3 +776,9 @@ def test_destroyability_is_a_demand_and_the_prompt_keeps_deletion_protection_it_
     r = by_key(prompt)["destroyable"]
     assert (r.polarity, r.confidence) == ("required", "high")
     assert bool(r.checks[0].params.get("keep_protection")) is keep
+
+
+def test_a_service_named_as_the_purpose_of_traffic_is_not_asked_for():
+    r = by_key("- ECS tasks allow outbound 443 to 0.0.0.0/0 for ECR image pulls.\n")["concept-ecr"]
+    assert r.confidence == "low"
+    assert by_key("- Create an ECR repository for the images.\n")["concept-ecr"].confidence == "high"

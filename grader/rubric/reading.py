@@ -73,6 +73,7 @@ _PERMISSION_BEFORE = re.compile(r"\baccess (?:paths?|methods?|routes?)\s+(?:to|f
 _PERMISSION_AFTER = re.compile(r"^\s*(?:[\w-]+\s+)?(?:read[- ]only|read/write|read-write|full|limited|write|read)?\s*"
                                r"(?:access(?! log)|permissions?|policy|policies|actions?|api (?:calls?|access)|privileges?)\b"
                                r"|^\s*(?:read|write|read/write|read-write|read-only)\s+(?:for|on|to|from|of)\b"  # "S3 read for the bucket"
+                               r"|^\s*(?:image\s+|object\s+)?(?:pulls?|pushes?|downloads?|uploads?)\b"  # "outbound 443 for ECR image pulls"
                                # the first of a list that ends in "policies": "role with EC2, ECR, and CNI policies"
                                r"|^(?:\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)[\w-]+){1,4}\s+(?:managed\s+)?(?:access|permissions?|polic(?:y|ies)|actions?)\b", re.I)
 # Who assumes a role ("an IAM role that EC2 instances can assume"), where traffic comes from ("ingress from load
