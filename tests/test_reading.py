@@ -782,3 +782,11 @@ def test_a_service_named_as_the_purpose_of_traffic_is_not_asked_for():
     r = by_key("- ECS tasks allow outbound 443 to 0.0.0.0/0 for ECR image pulls.\n")["concept-ecr"]
     assert r.confidence == "low"
     assert by_key("- Create an ECR repository for the images.\n")["concept-ecr"].confidence == "high"
+
+
+def test_tls_for_cloudfront_viewers_is_not_a_bucket_or_listener_demand():
+    prompt = ('- Deploy a CloudFront distribution with the S3 origin, viewer protocol policy "redirect-to-https", '
+              "and minimum TLS 1.2.\n")
+    r = by_key(prompt)["tls-in-transit"]
+    assert r.confidence == "low" and not r.checks[0].params.get("scope")
+    assert by_key("- Enforce TLS 1.2 on the ALB listener.\n")["tls-in-transit"].confidence == "high"

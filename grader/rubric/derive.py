@@ -465,6 +465,10 @@ def _security(stmts: list[Statement], b: _Builder) -> None:
             about = low[m.start():] if own_place and re.search(r"\bat[- ]rest\b", low[:m.start()]) else low
             scope = [name for name, pattern in _TLS_SCOPES if re.search(pattern, about)]
             r = s.reading(m.start(), m.end())
+            if re.search(r"\bcloudfront\b|\bdistribution\b|\bviewer\b", about) and not re.search(r"listener|load balancer|\balb\b|\brds\b|database", about):
+                # "a distribution with the S3 origin, viewer protocol policy redirect-to-https, minimum TLS 1.2": the
+                # viewer side of CloudFront, not the bucket policy or a load balancer listener the check judges
+                scope, r = [], Reading(r.polarity, "low", "TLS asked for CloudFront viewers, which this requirement does not judge")
             if not scope and not re.search(r"\ball (?:services|endpoints|connections|traffic|data stores)\b|\beverywhere\b", low):
                 r = Reading(r.polarity, "low", "encryption in transit asked in general terms, without saying where it must be enforced")
             b.add("tls-in-transit", "encryption", t, s.line, "REQ031", {"min_tls": v.group(1) if v else "1.2", **({"scope": scope} if scope else {})},
