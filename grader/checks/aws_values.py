@@ -695,4 +695,3 @@ class IdWhereArnExpected(Check):
                                        f"{target.type} id, which is not an ARN: AWS refuses it.", [r.line_of(key)], found=key)
         if checked and not flagged:
             yield self.finding("pass", "Every ARN argument that references a resource passes its ARN.")
-

@@ -1794,15 +1794,14 @@ class RequiredOutputs(_RubricCheck):
         outputs = program.outputs
         wanted = params.get("names", [])
         if not outputs:
-            answer = answer_part(ctx.answer_text or "")
-            shown = _OUTPUTS_IN_TEXT.search(answer)
-            if shown and {m.group(0).strip() for m in _OUTPUTS_IN_TEXT.finditer(answer)} == {"register_outputs("}:
+            shown = [m.group(0).strip() for m in _OUTPUTS_IN_TEXT.finditer(answer_part(ctx.answer_text or ""))]
+            if set(shown) == {"register_outputs("}:
                 # a ComponentResource's outputs are properties of the component; only pulumi.export makes stack outputs
                 yield self.finding("partial", "Outputs are required; the components call `register_outputs(`, but nothing in "
                                    "the answer exports them as stack outputs (no `pulumi.export`).", found="Partial")
             elif shown:  # output code the extraction did not take (the answer's own words)
                 yield self.finding("unknown", f"Outputs are required; the graded code exports none, but the answer has "
-                                   f"`{shown.group(0).strip()}` (a component's outputs, or code outside the graded files).")
+                                   f"`{shown[0]}` (a component's outputs, or code outside the graded files).")
             else:
                 yield self.missing("Outputs are required; the code defines none.")
             return
@@ -1937,9 +1936,15 @@ _PULUMI_KEPT = re.compile(r"\b(?:protect|retain_on_delete)\s*=\s*True\b")
 _FINAL_SNAPSHOT_TYPES = ("aws_db_instance", "aws_rds_cluster")
 
 
-def _unset(flag: Any) -> bool:
-    """Absent or written false (a flag set from configuration is not judged)."""
-    return flag is None or truthy(flag) is False
+def _cdk_retained(r: Resource, destroy_everywhere: bool) -> str | None:
+    """Why `cdk destroy` leaves this construct behind (a RETAIN policy written, or the construct's default), if it does."""
+    policy = r.attributes.get("removal_policy")
+    calls = " ".join(r.meta.get("calls", []))
+    if isinstance(policy, Expr) and re.search(r"\bRETAIN\b", policy.text) or re.search(r"apply_removal_policy\([^)]*\bRETAIN\b", calls):
+        return "removal policy RETAIN"
+    if policy is None and "apply_removal_policy" not in calls and not destroy_everywhere and r.source_type in _CDK_RETAINED_BY_DEFAULT:
+        return "RETAIN by default (no removal_policy)"
+    return None
 
 
 @register
@@ -1968,31 +1973,25 @@ class Destroyable(_RubricCheck):
             return
         blockers: list[tuple[Resource, str]] = []
         destroy_everywhere = any(_DESTROY_EVERYWHERE.search(f.text) for f in program.files if f.language == "python")
-        keep = bool(params.get("keep_protection"))
+        keep = bool(params.get("keep_protection"))  # the prompt asks for protection: only unprotected databases are judged
         for r in program.managed():
             if r.synthesized_from:
                 continue
-            if keep and r.type not in _FINAL_SNAPSHOT_TYPES:
-                continue
-            if not keep and any(truthy(r.attributes.get(k)) for k in _PROTECTION_FLAGS):
-                blockers.append((r, "deletion protection on"))
             lifecycle = first_block(r.meta.get("lifecycle") or r.attributes.get("lifecycle")) or {}
-            if not keep and r.dialect == "terraform" and truthy(lifecycle.get("prevent_destroy")):
-                blockers.append((r, "`prevent_destroy = true`"))
-            if r.dialect == "cdk":
-                if keep:
-                    continue
-                policy = r.attributes.get("removal_policy")
-                calls = " ".join(r.meta.get("calls", []))
-                if isinstance(policy, Expr) and re.search(r"\bRETAIN\b", policy.text) or re.search(r"apply_removal_policy\([^)]*\bRETAIN\b", calls):
-                    blockers.append((r, "removal policy RETAIN"))
-                elif policy is None and "apply_removal_policy" not in calls and not destroy_everywhere \
-                        and r.source_type in _CDK_RETAINED_BY_DEFAULT:
-                    blockers.append((r, "RETAIN by default (no removal_policy)"))
+            flagged = any(truthy(r.attributes.get(k)) for k in _PROTECTION_FLAGS)
+            kept_by_terraform = r.dialect == "terraform" and truthy(lifecycle.get("prevent_destroy"))
+            if not keep:
+                if flagged:
+                    blockers.append((r, "deletion protection on"))
+                if kept_by_terraform:
+                    blockers.append((r, "`prevent_destroy = true`"))
+                if r.dialect == "cdk" and (why := _cdk_retained(r, destroy_everywhere)):
+                    blockers.append((r, why))
+            if r.dialect == "cdk" or r.type not in _FINAL_SNAPSHOT_TYPES or (keep and (flagged or kept_by_terraform)):
                 continue
-            protected = any(truthy(r.attributes.get(k)) for k in _PROTECTION_FLAGS) or truthy(lifecycle.get("prevent_destroy"))
-            if r.type in _FINAL_SNAPSHOT_TYPES and not (keep and protected) and not r.attributes.get("replicate_source_db") \
-                    and _unset(r.attributes.get("skip_final_snapshot")) and r.attributes.get("final_snapshot_identifier") is None:
+            skip = r.attributes.get("skip_final_snapshot")  # absent or false: a snapshot is taken; from config: not judged
+            if not r.attributes.get("replicate_source_db") and (skip is None or truthy(skip) is False) \
+                    and r.attributes.get("final_snapshot_identifier") is None:
                 blockers.append((r, "no `skip_final_snapshot` nor final snapshot name: destroy fails"))
         kept = [] if keep else [f for f in program.files if f.language == "python" and _PULUMI_KEPT.search(f.text)]
         if blockers or kept:

@@ -550,8 +550,7 @@ def _unfenced_code(lines: list[str], tokens) -> tuple[list[tuple[str, str, str, 
 # A test written in an unnamed block: pytest / unittest functions and classes, Go's `func TestX(t *testing.T)`,
 # Jest's `describe(`/`test(`, Terraform's native `run "..." {` blocks.
 _TEST_CODE = re.compile(r"^\s*(?:def test_\w*\(|class Test\w*\s*[(:]|func Test\w*\(|describe\(\s*['\"]|run\s+\"[^\"]+\"\s*\{)", re.M)
-
-_TEST_FILE = re.compile(r"[._]test\.(?:ts|js|go|py)$|\.tftest\.hcl$|^test_[\w-]*\.go$")
+_TEST_SUFFIX = re.compile(r"[._]test\.(?:ts|js|go|py)$|\.tftest\.hcl$")  # terraform.int.test.ts, main_test.go
 
 
 _MODULE_SOURCE = re.compile(r'^\s*source\s*=\s*"\./([\w.-]+)/?"', re.M)
@@ -572,7 +571,7 @@ def _module_home(content: str, files: dict[str, SourceFile]) -> str | None:
 def _is_test(path: str) -> bool:
     name = posixpath.basename(path)
     parts = path.split("/")
-    return name.startswith("test_") or name.endswith("_test.py") or "tests" in parts[:-1] or "test" in parts[:-1]
+    return name.startswith("test_") or bool(_TEST_SUFFIX.search(name)) or "tests" in parts[:-1] or "test" in parts[:-1]
 
 
 _CONSOLE_OUTPUT = re.compile(r"(?:Traceback \(most recent call last\):|[A-Z]\w*(?:Error|Exception|Warning): |\$ (?:cdk|pulumi|terraform|python)\b)")
@@ -633,10 +632,10 @@ def extract(markdown: str) -> Extraction:
         wanted = is_code or (block.name is not None and block.language in ("json", "yaml", "shell", "text", "javascript", "typescript", "go"))
         if is_code and _CONSOLE_OUTPUT.match(block.content.lstrip()):
             continue  # an error printed by a run (`ImportError: ...`, a traceback) is output shown, not a file
-        if block.name and (_is_test(block.name) or _TEST_FILE.search(block.name)) or is_code and not block.name and _TEST_CODE.search(block.content):
-            previous = result.tests.get(block.name or f"unnamed-test-{index}")
-            result.tests[block.name or f"unnamed-test-{index}"] = (previous[0] if previous else block.line,
-                                                                   (previous[1] + "\n" if previous else "") + block.content)
+        if block.name and _is_test(block.name) or is_code and not block.name and _TEST_CODE.search(block.content):
+            key = block.name or f"unnamed-test-{index}"
+            line, text = result.tests.get(key, (block.line, ""))
+            result.tests[key] = (line, text + ("\n" if text else "") + block.content)
         if not wanted or "├──" in block.content or "└──" in block.content or \
                 (block.name and (_is_test(block.name) or _DOCUMENTATION.search(block.name))):
             continue  # directory trees, test files and samples (`terraform.tfvars.example`) are not the deliverable
@@ -671,6 +670,8 @@ def extract(markdown: str) -> Extraction:
                 files[f"{home}/{path}"].path = f"{home}/{path}"
                 result.origins[f"{home}/{path}"] = result.origins.pop(path)
                 last_closed[f"{home}/{path}"] = last_closed.pop(path, True)
+                if path in result.partial:
+                    result.partial[f"{home}/{path}"] = result.partial.pop(path)
         elif name in files:
             rewrite = _rewrite_of(_declarations(block.content), len(block.content),
                                   _declarations(files[name].text), len(files[name].text))
