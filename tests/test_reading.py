@@ -403,6 +403,24 @@ def test_least_privilege_of_security_groups_is_not_an_iam_requirement():
     assert "least-privilege" in by_key("- IAM roles following least privilege principle\n")
 
 
+def test_all_data_at_rest_keeps_every_store_in_scope_and_asks_only_what_it_says():
+    # "RDS with encryption" first named one store; "all data at rest ... KMS" later asks KMS of every store
+    found = by_key("- RDS database with encryption enabled.\n- All data at rest must be encrypted using AWS KMS.\n")
+    req = found["encryption-at-rest"]
+    assert req.checks[0].params == {"kms": True, "kms_managed_ok": True} and req.line == 2
+    # KMS said of the database only is no demand on every store; "SSE-S3" allows S3-managed keys
+    found = by_key("- Aurora encrypted at rest via KMS.\n- All data must be encrypted at rest.\n")
+    assert found["encryption-at-rest"].checks[0].params == {"kms": False}
+    found = by_key("- Buckets use SSE-S3.\n- Use KMS encryption for all data at rest.\n")
+    assert found["encryption-at-rest"].checks[0].params["kms"] is False
+    # a naming rule "for all resources" that mentions encryption in a name, and a lead-in to a list, are no such sentence
+    found = by_key("- S3 buckets must be encrypted.\n- Follow the naming pattern for all resources like "
+                   "kms-dr-encryption-west and lambda-health-monitor-east.\n")
+    assert found["encryption-at-rest"].checks[0].params["stores"] == ["s3"]
+    found = by_key("- S3 buckets must be encrypted.\n- Use AWS KMS (CMK) to encrypt all data at rest for:\n- RDS\n")
+    assert "stores" in found["encryption-at-rest"].checks[0].params
+
+
 def test_a_naming_pattern_is_for_the_kind_its_sentence_names():
     found = by_key('- Create two S3 buckets following the pattern "s3-docs-{region}-ACCOUNT_ID".\n')
     assert found["naming-pattern-s3"].checks[0].params == {"pattern": "s3-docs-{region}-ACCOUNT_ID", "types": ["aws_s3_bucket"]}

@@ -341,6 +341,11 @@ def test_logs_key_policy_cdk_default_policy():
     # two keys: which one the log group gets cannot be told
     two = '        kms.Key(self, "Other")\n'
     assert not fails("WIR001", {"lib/tap_stack.py": CDK_KEY_FOR_LOGS.format(extra=two)})
+    # a key imported by alias may be the one the log group gets; a Lambda alias is no key
+    kms_alias = '        kms.Alias.from_alias_name(self, "A", "alias/logs")\n'
+    assert not fails("WIR001", {"lib/tap_stack.py": CDK_KEY_FOR_LOGS.format(extra=kms_alias)})
+    lambda_alias = '        lambda_.Alias(self, "Live", alias_name="live", version=fn.current_version)\n'
+    assert fails("WIR001", {"lib/tap_stack.py": CDK_KEY_FOR_LOGS.format(extra=lambda_alias)})
 
 
 def test_logs_key_policy_pulumi_and_terraform():

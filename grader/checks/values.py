@@ -767,8 +767,10 @@ def _provider_of(r: Resource) -> tuple[str, str] | None:
 # The CloudWatch Logs service principal, literal or built from the region (f-string, ${...}, Fn::Sub).
 _LOGS_PRINCIPAL = re.compile(r"(?<![\w.-])logs\.(?:[\w.-]*amazonaws\.com|\$?\{)")  # not vpc-flow-logs. or delivery.logs.
 # Where a CDK key object may come from besides a `kms.Key(...)` the program declares.
-_OTHER_KEY_SOURCES = re.compile(r"\b(?:from_key_arn|from_key_id|from_lookup|from_cfn_key|from_alias_name|CfnKey|kms\.Alias|Alias"
-                                r"|DataAwsKmsKey|DataAwsKmsAlias|get_key|get_alias|KmsReplicaKey|ReplicaKey)\(|arn:aws:kms:|\balias/aws/")
+# A bare `Alias(` may be a KMS alias imported by name; `lambda_.Alias(` is not.
+_OTHER_KEY_SOURCES = re.compile(r"\b(?:from_key_arn|from_key_id|from_lookup|from_cfn_key|from_alias_name|CfnKey|kms\.Alias"
+                                r"|DataAwsKmsKey|DataAwsKmsAlias|get_key|get_alias|KmsReplicaKey|ReplicaKey)\(|(?<![\w.])Alias\("
+                                r"|arn:aws:kms:|\balias/aws/")
 
 
 def key_policy_allows(key: Resource, program: Program, by: dict[str, Resource], principal: re.Pattern) -> bool | None:

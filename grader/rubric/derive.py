@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from ..resolve import REGION
 from .catalog import CONCEPTS
 from .model import CheckSpec, Requirement, Rubric
-from .reading import PERMISSION_TARGET, PLACEHOLDER, REQUIRED, SUPPLIED, WORKAROUND, Reading, alternatives, read_mention
+from .reading import CONSTRAINT, PERMISSION_TARGET, PLACEHOLDER, REQUIRED, SUPPLIED, WORKAROUND, Reading, alternatives, read_mention
 
 _MD = MarkdownIt("commonmark").enable("table")
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -155,13 +155,21 @@ class _Builder:
         self.requirements.append(Requirement(id=rid, **new))
 
 
-    def refine(self, key: str, params: dict) -> None:
-        """Set parameters of a requirement's check that other sentences of the prompt make precise."""
+    def refine(self, key: str, params: dict, drop: tuple[str, ...] = (), source: Statement | None = None) -> None:
+        """Set (or `drop`) parameters of a requirement's check that other sentences of the prompt make precise; `source`
+        is the sentence that now says most of what is asked, quoted as the requirement's evidence."""
         if key in self.index:
             i = self.index[key]
             spec = self.requirements[i].checks[0]
-            merged = {k: v for k, v in spec.params.items() if k != "all"} | params
-            self.requirements[i] = self.requirements[i].model_copy(update={"checks": [spec.model_copy(update={"params": merged})]})
+            merged = {k: v for k, v in spec.params.items() if k != "all" and k not in drop} | params
+            update: dict = {"checks": [spec.model_copy(update={"params": merged})]}
+            if source is not None:
+                update |= {"text": source.text[:300], "line": source.line}
+            self.requirements[i] = self.requirements[i].model_copy(update=update)
+
+    def params(self, key: str) -> dict:
+        """The parameters of the requirement's check so far ({} when there is none)."""
+        return dict(self.requirements[self.index[key]].checks[0].params) if key in self.index else {}
 
     def weaken(self, key: str, reading: Reading) -> None:
         """Make a required thing low confidence whatever else the prompt says of it (a placeholder is allowed)."""
@@ -418,6 +426,11 @@ def _coordinated(s: Statement, spans: list[tuple[int, int]]) -> list[Reading]:
 _ONE_STORE = re.compile(r"\b(?:the|an?)\s+(?:[\w-]+\s+){0,2}?(bucket|table|database|volume|stream|queue|topic)\b")
 _EVERY_STORE = re.compile(r"\b(?:all|every|each|any)\s+(?:[\w-]+\s+){0,2}?(?:buckets?|stores?|databases?|tables?|volumes?|resources|data)\b"
                           r"|\b(?:buckets|data stores|databases|tables|volumes)\b|data at rest")
+# "All data at rest must be encrypted", "encrypt everything": every data store, not the tables or buckets a sentence names
+_ALL_DATA = re.compile(r"\b(?:all|every|each|any)\s+(?:[\w-]+\s+){0,2}?(?:data|data stores?|stores|storage|resources|services)\b"
+                       r"|\bdata at rest\b|\beverything\b")
+# "SSE-S3 or SSE-KMS": S3-managed keys will do
+_S3_KEYS_OFFERED = re.compile(r"(?:sse-s3|aes-?256|s3[- ]managed)[^.]{0,30}\bor\b[^.]{0,30}kms|kms[^.]{0,30}\bor\b[^.]{0,30}(?:sse-s3|aes-?256|s3[- ]managed)")
 _NOT_A_STORE = re.compile(r"\benvironment variables?\b|\benv vars?\b|\bparameters?\b|\bsecrets?\b|\bstate files?\b|\bterraform state\b")
 _TLS_SCOPES = (("s3", r"\bs3\b|bucket|securetransport|secure transport"), ("alb", r"listener|load balancer|\balb\b|https"),
                ("rds", r"\brds\b|database|postgres|mysql|aurora|force_ssl"))
@@ -428,7 +441,10 @@ def _security(stmts: list[Statement], b: _Builder) -> None:
     allow_all_egress = any(re.search(r"\ballow(?:s|ing)? all (?:outbound|egress)|\ball (?:outbound|egress) (?:traffic )?(?:is )?allowed", s.text, re.I)
                            for s in stmts)
     item: list[str] = []  # the sentences so far of the current list item or paragraph line
-    encryption: list[tuple[list[str], bool]] = []  # (stores named, about one store) per encryption statement
+    encryption: list[tuple[list[str], bool, bool, bool, bool]] = []  # (stores named, about one store, about every store, KMS, AWS-managed KMS will do)
+    every_store: list[Statement] = []  # "all data at rest must be encrypted"
+    s3_keys_allowed = any(_S3_KEYS_OFFERED.search(s.text.lower()) or re.search(r"sse-s3|aes-?256|s3[- ]managed keys", s.text.lower())
+                          and not re.search(r"\bkms\b", s.text.lower()) for s in stmts)  # "Buckets use SSE-S3"
     for i, s in enumerate(stmts):
         t = s.text
         low = t.lower()
@@ -455,7 +471,14 @@ def _security(stmts: list[Statement], b: _Builder) -> None:
                   {"kms": kms, **({"kms_managed_ok": True} if managed_ok else {}), **({"stores": stores} if stores else {}),
                    **({"all": False} if one else {})}, severity="high", reading=r)
             if re.search(r"encrypt|at rest", low):
-                encryption.append((stores, one))
+                sure = r.polarity == "required" and (r.confidence == "high" or r == CONSTRAINT)
+                at = re.search(r"encrypt\w*|at rest", low)
+                # "encrypt all data at rest", not "for all resources like kms-dr-encryption-west"
+                # ("... all data at rest for:" leads in a list of the stores meant)
+                every = sure and not stores and bool(_ALL_DATA.search(low[max(at.start() - 60, 0):at.end() + 60])) \
+                    and not low.rstrip().endswith(":")
+                encryption.append((stores, one, every, kms, managed_ok))
+                every_store += [s] if every else []
         m = re.search(r"\btls\b|in[- ]transit|\bssl\b|securetransport|secure transport|https[- ]only|enforce[sd]? https|https everywhere|redirect[^.]*https", low)
         if m and not re.search(r"(?:ssl|tls)(?:/(?:ssl|tls))?\s+certificates?", low):  # "an SSL/TLS certificate from ACM" asks for a certificate
             v = re.search(r"tls\s*(?:v(?:ersion)?\s*)?(1\.[0-3])", low)
@@ -516,8 +539,15 @@ def _security(stmts: list[Statement], b: _Builder) -> None:
                          "alb": "elasticloadbalancing"}.get(service.group(0), service.group(0)) if service else None
             b.add("bucket-policy-restricted", "security", t, s.line, "REQ044", {"principal": principal} if principal else {},
                   severity="medium", reading=_reading(s, r"bucket polic") or REQUIRED)
-    named = [(stores, one) for stores, one in encryption if stores]
-    if named:  # where the prompt says which stores to encrypt, that is the scope, whichever sentence the requirement came from
+    named = [(stores, one) for stores, one, *_ in encryption if stores]
+    if every_store:
+        # "all data at rest must be encrypted" anywhere keeps every store in scope, and only what such sentences ask (KMS
+        # or not) is asked of every store: "RDS encrypted via KMS" is no demand on the buckets; "SSE-S3" anywhere allows it
+        kms_every = [managed_ok for _, _, every, kms, managed_ok in encryption if every and kms]
+        kms = bool(kms_every) and not s3_keys_allowed
+        b.refine("encryption-at-rest", {"kms": kms, **({"kms_managed_ok": True} if kms and all(kms_every) else {})},
+                 drop=("stores", "kms_managed_ok"), source=every_store[0])
+    elif named:  # where the prompt says which stores to encrypt, that is the scope, whichever sentence the requirement came from
         union = sorted({c for stores, _ in named for c in stores})
         b.refine("encryption-at-rest", {"stores": union, **({"all": False} if all(one for _, one in named) and len(union) == 1 else {})})
 

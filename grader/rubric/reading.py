@@ -199,6 +199,8 @@ class Reading:
 
 
 REQUIRED = Reading("required", "high")
+# "All data at rest must be encrypted": a rule for such resources where they exist; a demand for checks that judge them
+CONSTRAINT = Reading("required", "low", "a constraint on such resources, not a demand to create them")
 SUPPLIED = Reading("required", "low", "the prompt has it supplied from outside the code (an existing one, or its ARN as an input)")
 PLACEHOLDER = Reading("required", "low", "the prompt allows a placeholder for it, or has it made outside the code")
 PERMISSION_TARGET = Reading("required", "low", "mentioned as the target of a permission")
@@ -320,7 +322,7 @@ def read_mention(text: str, start: int, end: int, section: str = "", lead: str =
     if _CONSTRAINT_BEFORE.search(before) and _CONSTRAINT_AFTER.search(after) or re.match(r"^\s*(?:\w+\s+){0,2}(?:without|with no|must not|should not|cannot|may not|must never)\b", after, re.I) \
             or re.match(r"^\s*(?:rules?|settings?)\s+(?:must|should|shall|need to)\b", after, re.I) \
             or re.search(r"\bno\s+(?:[\w-]+\s+){0,2}$", before, re.I) and re.match(r"^\s*rules?\b", after, re.I):  # "No allow-all security group rules"
-        return Reading("required", "low", "a constraint on such resources, not a demand to create them")
+        return CONSTRAINT
     return REQUIRED
 
 
