@@ -343,6 +343,18 @@ CASES = [
     ("REQ130", {},
      {"__main__.py": 'import pulumi, pulumi_aws as aws\naws.dynamodb.Table("t", opts=pulumi.ResourceOptions(protect=True))\n'},
      {"__main__.py": 'import pulumi, pulumi_aws as aws\naws.dynamodb.Table("t", deletion_protection_enabled=False)\n'}),
+    ("REQ032", {},  # an asymmetric key cannot rotate and is left out
+     {"main.tf": 'resource "aws_kms_key" "k" {}\nresource "aws_kms_key" "r" {\n  enable_key_rotation = true\n}\n'},
+     {"main.tf": 'resource "aws_kms_key" "k" {\n  enable_key_rotation = true\n}\n'
+                 'resource "aws_kms_key" "sign" {\n  customer_master_key_spec = "RSA_2048"\n  key_usage = "SIGN_VERIFY"\n}\n'}),
+    ("REQ032", {"days": 90},
+     {"lib/tap_stack.py": "from aws_cdk import Stack, aws_kms as kms\nclass S(Stack):\n    def f(self):\n"
+                          "        kms.Key(self, 'K', enable_key_rotation=True)\n"},
+     {"lib/tap_stack.py": "from aws_cdk import Stack, Duration, aws_kms as kms\nclass S(Stack):\n    def f(self):\n"
+                          "        kms.Key(self, 'K', enable_key_rotation=True, rotation_period=Duration.days(90))\n"}),
+    ("REQ032", {},
+     {"__main__.py": 'import pulumi_aws as aws\naws.kms.Key("k", description="data")\n'},
+     {"__main__.py": 'import pulumi_aws as aws\naws.kms.Key("k", enable_key_rotation=True)\n'}),
 ]
 
 
@@ -350,6 +362,11 @@ CASES = [
 def test_feature_check_fails_then_passes(check_id, params, bad, good):
     assert judge(check_id, bad, **params) & {"fail", "partial"}, "the failing example must fail"
     assert judge(check_id, good, **params) == {"pass"}, "the passing example must pass"
+
+
+def test_key_rotation_from_a_variable_is_not_judged():
+    assert judge("REQ032", {"main.tf": 'resource "aws_kms_key" "k" {\n  enable_key_rotation = var.rotate\n}\n'}) == {"unknown"}
+    assert judge("REQ032", {"main.tf": 'resource "aws_s3_bucket" "b" {}\n'}) == {"unknown"}  # no key: REQ020 judges absence
 
 
 def test_every_rubric_check_has_a_case():

@@ -421,6 +421,16 @@ def test_all_data_at_rest_keeps_every_store_in_scope_and_asks_only_what_it_says(
     assert "stores" in found["encryption-at-rest"].checks[0].params
 
 
+def test_key_rotation_is_read_for_kms_keys_not_secrets():
+    assert by_key("- KMS keys with automatic rotation for encryption\n")["kms-key-rotation"].checks[0].params == {}
+    found = by_key("- Use AWS KMS for customer-managed encryption keys with rotation\n- Key Rotation: KMS keys rotate automatically every 90 days\n")
+    assert found["kms-key-rotation"].checks[0].params == {"days": 90}
+    assert by_key("- Set up KMS keys that rotate annually.\n")["kms-key-rotation"].checks[0].params == {}
+    for other in ("- Database credentials must rotate every 30 days automatically\n", "- Secrets Manager secret with 30-day rotation\n",
+                  "- Rotate IAM access keys every 90 days\n", "- Write tests that check the KMS key rotation\n"):
+        assert "kms-key-rotation" not in by_key(other), other
+
+
 def test_a_naming_pattern_is_for_the_kind_its_sentence_names():
     found = by_key('- Create two S3 buckets following the pattern "s3-docs-{region}-ACCOUNT_ID".\n')
     assert found["naming-pattern-s3"].checks[0].params == {"pattern": "s3-docs-{region}-ACCOUNT_ID", "types": ["aws_s3_bucket"]}

@@ -538,6 +538,65 @@ class EncryptionAtRest(_RubricCheck):
             yield self.finding("fail", f"Expected {what} on every data store; none of {_names(bad)} has it.", _locs(bad), found="No")
 
 
+def _rotation_days(value: Any) -> int | None:
+    """Days of `rotation_period_in_days = 90` or CDK's `rotation_period=Duration.days(90)`; None when not a literal."""
+    if isinstance(value, Expr):
+        m = re.fullmatch(r"(?:\w+\.)*Duration\.days\(\s*(\d+)\s*\)", value.text.strip())
+        return int(m.group(1)) if m else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+@register
+class KeyRotation(_RubricCheck):
+    id = "REQ032"
+    name = "kms-key-rotation"
+    area = "encryption"
+    severity = "medium"
+    description = ("Customer-managed symmetric KMS keys rotate automatically, every `days` days when the prompt gives a period "
+                   "(365, the default, otherwise). Asymmetric and HMAC keys cannot rotate and are left out.")
+    params = {"days": "the rotation period the prompt asks for, when it is not the default 365 days"}
+    bad = 'prompt: KMS keys with automatic rotation; code: resource "aws_kms_key" "k" { description = "data" }'
+    good = 'prompt: KMS keys with automatic rotation; code: resource "aws_kms_key" "k" { enable_key_rotation = true }'
+    fix = "Set enable_key_rotation = true (CDK enable_key_rotation=True) on every key, with rotation_period_in_days when a period is asked."
+
+    def evaluate(self, program, ctx, requirement, params) -> Iterator[Finding]:
+        def rotatable(k: Resource) -> bool:  # asymmetric (RSA, ECC, SM2) and HMAC keys have no automatic rotation
+            spec = " ".join(as_text(k.attributes.get(a, "")) for a in ("customer_master_key_spec", "key_spec", "key_usage"))
+            return not re.search(r"RSA|ECC|HMAC|SM2|SIGN_VERIFY|GENERATE_VERIFY_MAC", spec)
+        keys = [k for k in program.of_type("aws_kms_key") if k.mode == "managed" and rotatable(k)]
+        if not keys:
+            yield self.finding("unknown", "No customer-managed KMS key found to check rotation on.")
+            return
+        def state(k: Resource) -> bool | None:
+            value = k.attributes.get("enable_key_rotation")
+            if truthy(value):
+                return True
+            return None if isinstance(value, Expr) or "kwargs" in k.attributes else False
+        off = [k for k in keys if state(k) is False]
+        unsure = [k for k in keys if state(k) is None]
+        if off:
+            yield self.finding("fail" if len(off) == len(keys) else "partial", f"Key rotation required; it is off on {_names(off)}.",
+                               _locs(off), found="No" if len(off) == len(keys) else "Partial")
+            return
+        if unsure:
+            yield self.finding("unknown", f"Rotation of {_names(unsure)} is set from a value known only at deploy time.", _locs(unsure))
+            return
+        days = params.get("days")
+        if days:
+            periods = {k.address: k.attributes.get("rotation_period_in_days", k.attributes.get("rotation_period")) for k in keys}
+            unread = [k for k in keys if periods[k.address] is not None and _rotation_days(periods[k.address]) is None]
+            other = [k for k in keys if k not in unread and (_rotation_days(periods[k.address]) or 365) != days]
+            if other:
+                yield self.finding("partial", f"Keys rotate, but {_names(other)} every "
+                                   f"{_rotation_days(periods[other[0].address]) or 365} days where {days} are asked.", _locs(other), found="Partial")
+                return
+            if unread:
+                yield self.finding("unknown", f"The rotation period of {_names(unread)} is set from a value known only at deploy time.",
+                                   _locs(unread))
+                return
+        yield self.finding("pass", f"Every customer-managed key rotates{f' every {days} days' if days else ''}.", _locs(keys))
+
+
 def _prompt_grants(prompt: str, policy: str) -> bool:
     """The prompt itself asks for this managed policy ("attach AmazonEC2FullAccess", "EC2 full control")."""
     if policy in prompt:

@@ -14,7 +14,7 @@ CHECK_LABELS = {
     "REQ052": "Log retention", "REQ053": "Access logging", "REQ060": "S3 Versioning", "REQ061": "Backup retention",
     "REQ062": "Multi-AZ", "REQ063": "DynamoDB PITR", "REQ070": "Lambda runtime", "REQ071": "Instance types", "REQ072": "Lambda memory and timeout",
     "REQ080": "Required tags", "REQ081": "Naming Compliance", "REQ082": "Environment suffix", "REQ090": "Outputs",
-    "REQ100": "Error Handling", "REQ110": "Stack entry point", "REQ120": "Tests", "REQ130": "Destroyable",
+    "REQ100": "Error Handling", "REQ110": "Stack entry point", "REQ120": "Tests", "REQ130": "Destroyable", "REQ032": "KMS key rotation",
 }
 
 

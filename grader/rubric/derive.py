@@ -202,6 +202,7 @@ def derive_rubric(prompt: str, platform: str | None = None, language: str | None
     _error_handling(stmts, b)
     _tests(stmts, b)
     _destroyable(stmts, b)
+    _key_rotation(stmts, b)
     title = next((s.text for s in stmts if s.line == 1), "")[:120]
     return Rubric(title=title, platform=platform, language=language, requirements=b.requirements)
 
@@ -869,3 +870,32 @@ def _destroyable(stmts: list[Statement], b: _Builder) -> None:
             r = REQUIRED  # "no Retain policies" reads as a negation; it is the demand itself
         b.add("destroyable", "conventions", s.text, s.line, "REQ130", {"keep_protection": True} if keep_protection else {},
               severity="medium", reading=r)
+
+
+# "KMS keys with automatic rotation", "Enable automatic key rotation", "keys rotate automatically every 90 days"
+_KEY_ROTATION = re.compile(r"\b(?:keys?|kms|cmks?)\b[^.;:]{0,60}?\b(?:auto[- ]?)?rotat\w*|\b(?:auto[- ]?)?rotat\w*\b[^.;:]{0,40}?\b(?:kms|cmks?|keys?)\b", re.I)
+# the rotation of something else: secrets, credentials, passwords, access or API keys, certificates, logs
+_OTHER_ROTATION = re.compile(r"(?:secrets?|credentials?|passwords?|access[- ]keys?|api[- ]keys?|ssh[- ]keys?|certificates?|tokens?|logs?)\s+"
+                             r"(?:\w+\s+){0,2}?(?:(?:auto[- ]?)?rotat|must rotat|should rotat)|rotat\w*\s+(?:of\s+)?(?:the\s+)?(?:db\s+|database\s+)?"
+                             r"(?:secrets?|credentials?|passwords?|access[- ]keys?|api[- ]keys?|certificates?)", re.I)
+_ROTATION_DAYS = re.compile(r"\b(\d{2,4})[- ]days?\b|\b(annual(?:ly)?|yearly|every year)\b", re.I)
+_ABOUT_TESTS = re.compile(r"^\W*(?:tests?|verify|validate|check|assert)\b|\b(?:write|add|unit|integration)\s+tests?\b|\btests?\s+(?:that|for|to)\b", re.I)
+
+
+def _key_rotation(stmts: list[Statement], b: _Builder) -> None:
+    periods: set[int] = set()
+    for s in stmts:
+        m = _KEY_ROTATION.search(s.text)
+        if not m or s.heading or _ABOUT_TESTS.search(s.text) or _OTHER_ROTATION.search(m.group(0)):
+            continue
+        if not re.search(r"\bkms\b|\bcmks?\b|customer[- ]managed|encryption keys?|\bkey rotation\b", f"{s.text} {s.lead} {s.section}", re.I):
+            continue  # "keys rotate" with no KMS near: access keys, SSH keys
+        days = _ROTATION_DAYS.search(s.text[m.start():m.end() + 60]) or _ROTATION_DAYS.search(s.text[max(m.start() - 30, 0):m.start()])
+        period = (int(days.group(1)) if days.group(1) else 365) if days else None
+        r = s.reading(m.start(), m.end())
+        b.add("kms-key-rotation", "encryption", s.text, s.line, "REQ032",
+              {"days": period} if period and period != 365 else {}, severity="medium", reading=r)
+        if period and r.polarity == "required":
+            periods.add(period)
+    if len(periods) == 1 and periods != {365}:  # "keys with rotation", then "keys rotate every 90 days"
+        b.refine("kms-key-rotation", {"days": periods.pop()})
