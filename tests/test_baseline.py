@@ -54,6 +54,29 @@ def test_wildcard_iam_hcl_and_python():
     assert not fails("BAS002", {"lib/tap_stack.py": cdk.replace('"ec2:*"', '"ec2:DescribeInstances"')})
 
 
+PULUMI_APPLY = ('import json\nimport pulumi\nimport pulumi_aws as aws\nbucket = aws.s3.Bucket("b")\n'
+                'aws.iam.RolePolicy("p", role="r", policy=pulumi.Output.all(bucket.arn).apply(lambda args: json.dumps({\n'
+                '    "Statement": [{"Effect": "Allow", "Action": %s, "Resource": "*"}]})))\n')
+PULUMI_HELPER = ('import json\nimport pulumi_aws as aws\n\ndef role(name, documents):\n    for i, doc in enumerate(documents):\n'
+                 '        aws.iam.Policy(f"{name}-{i}", policy=json.dumps(doc))\n\n'
+                 'ops = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": [%s], "Resource": "*"}]}\n'
+                 'role("app", [ops])\n')
+
+
+def test_wildcard_iam_in_python_literals_no_attribute_shows():
+    # a document built inside Output.apply is the enclosing resource's
+    found = fails("BAS002", {"__main__.py": PULUMI_APPLY % '"ecs:*"'})
+    assert len(found) == 1 and "`aws_iam_role_policy.p`" in found[0].message
+    assert not fails("BAS002", {"__main__.py": PULUMI_APPLY % '"ecs:DescribeServices"'})
+    # one handed to a helper through a list: the variable that holds it
+    found = fails("BAS002", {"__main__.py": PULUMI_HELPER % '"ssm:*"'})
+    assert len(found) == 1 and "`policy_document.ops`" in found[0].message
+    assert not fails("BAS002", {"__main__.py": PULUMI_HELPER % '"ssm:GetParameter"'})
+    # a trust policy is no grant
+    trust = PULUMI_HELPER.replace('"Resource": "*"', '"Principal": {"Service": "ec2.amazonaws.com"}') % '"sts:*"'
+    assert not fails("BAS002", {"__main__.py": trust})
+
+
 def test_kms_root_statement_and_resource_policies_are_exempt():
     key = ('resource "aws_kms_key" "k" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", '
            'Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.c.account_id}:root" }, Action = "kms:*", Resource = "*" }] })\n}')

@@ -3,7 +3,9 @@
 A statement is normalised to a `Statement`: effect, literal actions and resources, whether it has a
 principal, a condition or NotAction. Sources: JSON strings, HCL `jsonencode({...})` (re-read with
 python-hcl2), dicts from Python (`json.dumps({...})`, CDK struct kwargs), `aws_iam_policy_document`
-statement blocks, and CDK `iam.PolicyStatement(...)` calls (read with the standard library's `ast`).
+statement blocks, CDK `iam.PolicyStatement(...)` calls (read with the standard library's `ast`), and Python dict
+literals shaped like a policy document that no attribute shows (inside `Output.apply(lambda ...)`, or handed to a
+helper in a variable).
 Values that are not literals are left out, so a rule never claims on them.
 """
 
@@ -161,8 +163,74 @@ def _cdk_statements(resource: Resource, text: str) -> Iterator[Statement]:
                 yield st
 
 
+def _lenient(node: ast.AST) -> Any:
+    """A Python literal as plain values, keeping what is not a literal (an f-string ARN, a name) as an Expr."""
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Dict):
+        keys = [_lenient(k) if k is not None else None for k in node.keys]
+        return {k: _lenient(v) for k, v in zip(keys, node.values) if isinstance(k, str)}
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [_lenient(e) for e in node.elts]
+    return Expr(ast.unparse(node))
+
+
+def _free_documents(program: Program) -> Iterator[tuple[Resource, str, dict]]:
+    """Identity-policy documents written as Python dict literals (`{"Statement": [...]}`) that no resource attribute
+    shows: built inside `Output.apply(lambda ...: json.dumps({...}))`, or held in a variable that a helper's parameter
+    or a loop hands to `json.dumps`. Each comes with the resource whose call encloses it (and the keyword it is passed
+    as), else a stand-in `policy_document` named after the variable. Trust and resource policies (a statement with a
+    principal) are left out."""
+    from .base import python_tree
+
+    at = {(r.location.file, r.location.line): r for r in program.resources if r.dialect in ("cdk", "cdktf", "pulumi")}
+    for f in program.files:
+        tree = python_tree(f.text) if f.language == "python" and f.parsed else None
+        if tree is None:
+            continue
+        parents = {id(child): node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Dict) and any(isinstance(k, ast.Constant) and k.value == "Statement" for k in node.keys)):
+                continue
+            doc = _lenient(node)
+            body = doc.get("Statement")
+            blocks = [body] if isinstance(body, dict) else [b for b in body if isinstance(b, dict)] if isinstance(body, list) else []
+            if not blocks or any(_get(b, "principal", "notprincipal") is not None for b in blocks):
+                continue
+            holder, key, name, up = None, "policy", "", parents.get(id(node))
+            while up is not None and holder is None:
+                if isinstance(up, ast.keyword) and up.arg:
+                    key = up.arg
+                if isinstance(up, ast.Call) and (f.path, up.lineno) in at:
+                    holder = at[(f.path, up.lineno)]
+                if not name and isinstance(up, ast.Assign) and len(up.targets) == 1 and isinstance(up.targets[0], ast.Name):
+                    name = up.targets[0].id  # `lambda_policy = Output.all(...).apply(lambda a: json.dumps({...}))`
+                up = parents.get(id(up))
+            if holder is None:
+                holder = Resource(type="policy_document", name=name or f"document_at_line_{node.lineno}",
+                                  dialect="python", location=Location(f.path, node.lineno))
+                key = "policy"
+            yield holder, key, doc
+
+
 def statements(program: Program, skip_types: tuple[str, ...] = ()) -> Iterator[Statement]:
-    """Every IAM statement the code writes literally, with the resource that holds it."""
+    """Every IAM statement the code writes literally, with the resource that holds it (a stand-in `policy_document`
+    for a Python dict literal no resource attribute shows)."""
+    seen: set[tuple] = set()
+    for st in _resource_statements(program, skip_types):
+        seen.add((st.effect, st.actions, st.resources, st.not_action))
+        yield st
+    for holder, key, doc in _free_documents(program):
+        if holder.type in skip_types:
+            continue
+        for d in _dicts(doc):
+            st = _statement(holder, key, d)
+            if st and (st.effect, st.actions, st.resources, st.not_action) not in seen:
+                seen.add((st.effect, st.actions, st.resources, st.not_action))
+                yield st
+
+
+def _resource_statements(program: Program, skip_types: tuple[str, ...]) -> Iterator[Statement]:
     for r in program.resources:
         if r.type in skip_types:
             continue
