@@ -4,6 +4,7 @@ import json
 from importlib import resources
 
 from grader.checks.base import Context
+from grader.checks.base import REGISTRY, all_checks
 from tests.conftest import program_of, run_check, statuses
 
 
@@ -761,3 +762,40 @@ def test_state_machine_logging_needs_log_delivery_permissions():
               'aws.sfn.StateMachineLoggingConfigurationArgs(log_destination="arn:aws:logs:x", level="ERROR"))\n')
     assert fails("WIR015", {"__main__.py": pulumi})
     assert not fails("WIR015", {"__main__.py": pulumi.replace('"states:StartExecution"', '"logs:*"')})
+
+
+CONFIG_RULE_CDK = ('from aws_cdk import Stack, aws_config as config\nclass S(Stack):\n    def __init__(self, scope, id):\n'
+                   '        super().__init__(scope, id)\n'
+                   '        recorder = config.CfnConfigurationRecorder(self, "Rec", role_arn="arn:aws:iam::1:role/c",\n'
+                   '            recording_group=config.CfnConfigurationRecorder.RecordingGroupProperty(all_supported=True))\n'
+                   '        rule = config.ManagedRule(self, "S3Enc", identifier="S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED")\n{extra}')
+CONFIG_RULE_PULUMI = ('import pulumi\nimport pulumi_aws as aws\nrec = aws.cfg.Recorder("rec", role_arn="arn:aws:iam::1:role/c")\n'
+                      'aws.cfg.Rule("s3", source=aws.cfg.RuleSourceArgs(owner="AWS", source_identifier="S3_BUCKET_VERSIONING_ENABLED"){opts})\n')
+
+
+def test_config_rule_waits_for_the_recorder_every_dialect():
+    assert "do" in fails("WIR016", {"lib/tap_stack.py": CONFIG_RULE_CDK.format(extra="")})[0].message
+    assert not fails("WIR016", {"lib/tap_stack.py": CONFIG_RULE_CDK.format(extra="        rule.node.add_dependency(recorder)\n")})
+    assert fails("WIR016", {"__main__.py": CONFIG_RULE_PULUMI.format(opts="")})
+    assert not fails("WIR016", {"__main__.py": CONFIG_RULE_PULUMI.format(opts=", opts=pulumi.ResourceOptions(depends_on=[rec])")})
+    # options built elsewhere may carry the dependency: no claim
+    assert not fails("WIR016", {"__main__.py": "opts = None\n" + CONFIG_RULE_PULUMI.format(opts=", opts=opts")})
+
+
+def test_config_rule_without_any_recorder_unless_the_prompt_has_one():
+    rule = ('resource "aws_config_config_rule" "s3" {\n  name = "s3"\n  source {\n    owner = "AWS"\n'
+            '    source_identifier = "S3_BUCKET_VERSIONING_ENABLED"\n  }\n}\n')
+    found = fails("WIR016", {"main.tf": rule})
+    assert found and "no configuration recorder is created" in found[0].message
+    assert not fails("WIR016", {"main.tf": rule}, prompt="AWS Config is already enabled in the account; add the rules.")
+
+
+def test_files_named_but_not_delivered_hide_a_recorder_unless_they_hold_no_resources():
+    rule = ('resource "aws_config_config_rule" "s3" {\n  name = "s3"\n  source {\n    owner = "AWS"\n'
+            '    source_identifier = "S3_BUCKET_VERSIONING_ENABLED"\n  }\n}\n')
+    all_checks()
+    program = program_of({"main.tf": rule})
+    program.deliverable.mentioned = ["tests/test_config.py", "provider.tf"]
+    assert [f.status for f in REGISTRY["WIR016"]().run(program, Context())] == ["fail"]
+    program.deliverable.mentioned = ["config.tf"]
+    assert not list(REGISTRY["WIR016"]().run(program, Context()))

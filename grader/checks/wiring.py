@@ -33,6 +33,16 @@ def _complete(program: Program) -> bool:
     return not (program.elisions or d.mentioned or d.truncated or d.partial)
 
 
+# Files an answer may name without delivering that never hold resources: tests, and the harness's provider/backend files.
+_HOLDS_NO_RESOURCES = re.compile(r"(?:^|/)(?:tests?/|test_[^/]*$|[^/]*_test\.\w+$|[^/]*\.test\.\w+$|(?:provider|providers|backend|versions)\.tf$)")
+
+
+def _complete_for_resources(program: Program) -> bool:
+    """Like `_complete`, but a missing test or provider file cannot hold the missing resource."""
+    d = program.deliverable
+    return not (program.elisions or d.truncated or d.partial or any(not _HOLDS_NO_RESOURCES.search(m) for m in d.mentioned))
+
+
 def _refs(value) -> set[str]:
     return {a for leaf in walk_values(value) if isinstance(leaf, Expr) for a in leaf.refs}
 
@@ -392,7 +402,7 @@ class ConfigChannelWithoutRecorder(Check):
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         channels = [c for c in program.of_type("aws_config_delivery_channel") if c.dialect in _JUDGED]
-        if not channels or not _complete(program) or program.modules:
+        if not channels or not _complete_for_resources(program) or program.modules:
             return  # a recorder may sit in code the answer leaves out or in a module
         if any(not f.parsed for f in program.files if f.language in ("hcl", "python")):
             return  # the recorder may be in the file that did not parse
@@ -401,6 +411,87 @@ class ConfigChannelWithoutRecorder(Check):
             return
         yield self.finding("fail", f"`{channels[0].address}` is an AWS Config delivery channel, but no configuration recorder "
                            "is created: AWS Config refuses the channel.", [channels[0].location], found=channels[0].address)
+
+
+# "AWS Config is already enabled in the account", "use the existing configuration recorder"
+_RECORDER_EXISTS = re.compile(r"(?:\baws config\b|\bconfig(?:uration)? recorders?\b)[^.\n]{0,60}\b(?:already|existing|pre-?existing|"
+                              r"is enabled|are enabled)\b|\b(?:already|existing|pre-?existing)\b[^.\n]{0,40}(?:\baws config\b|\brecorders?\b)", re.I)
+_RECORDER_TYPES = ("aws_config_configuration_recorder", "aws_config_configuration_recorder_status", "aws_config_delivery_channel")
+
+
+@register
+class ConfigRuleBeforeRecorder(Check):
+    id = "WIR016"
+    name = "config-rule-without-recorder"
+    area = "deployability"
+    severity = "high"
+    description = ("An AWS Config rule is created with no configuration recorder in the code, or beside one it does not depend on "
+                   "(no depends_on / add_dependency / ResourceOptions(depends_on=...)).")
+    why = ("AWS Config refuses a rule while the region has no configuration recorder (NoAvailableConfigurationRecorderException). "
+           "A recorder in the same deployment does not help unless the rule waits for it: Terraform and CloudFormation create "
+           "both at once. When the prompt says Config is already enabled in the account, no recorder is expected.")
+    fix = "Create the recorder (and its status) and make every rule depend on it: depends_on in HCL, CDKTF and Pulumi; rule.node.add_dependency(recorder) in CDK."
+    bad = ('resource "aws_config_configuration_recorder" "r" {\n  role_arn = "arn:aws:iam::111122223333:role/config"\n}\n'
+           'resource "aws_config_config_rule" "s3" {\n  name = "s3-encryption"\n  source {\n    owner = "AWS"\n'
+           '    source_identifier = "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED"\n  }\n}')
+    good = bad.replace('  name = "s3-encryption"\n', '  name = "s3-encryption"\n  depends_on = [aws_config_configuration_recorder.r]\n')
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        rules = [r for r in program.of_type("aws_config_config_rule") if r.mode == "managed" and r.synthesized_from is None]
+        if not rules or not _complete_for_resources(program) or program.modules:
+            return  # a recorder may sit in code the answer leaves out or in a module
+        if any(not f.parsed for f in program.files if f.language in ("hcl", "python")):
+            return
+        recorders = [r for r in program.of_type(*_RECORDER_TYPES)]
+        if not recorders:
+            if _RECORDER_EXISTS.search(ctx.prompt or ""):
+                return
+            yield self.finding("fail", f"{_few(rules)} {'is an AWS Config rule' if len(rules) == 1 else 'are AWS Config rules'}, but no "
+                               "configuration recorder is created: AWS Config refuses rules in a region without one.",
+                               [r.location for r in rules[:3]], found=rules[0].address)
+            return
+        addresses = {r.address for r in recorders}
+        waiting, unknown = [], []
+        for rule in rules:
+            state = _waits_for(rule, addresses)
+            (waiting if state else unknown if state is None else []).append(rule)
+        alone = [r for r in rules if r not in waiting and r not in unknown]
+        if alone:
+            yield self.finding("fail", f"{_few(alone)} {'does' if len(alone) == 1 else 'do'} not depend on the configuration recorder "
+                               f"`{recorders[0].address}`: both are created at once, and AWS Config refuses a rule while no recorder "
+                               "exists.", [r.location for r in alone[:3]], found=alone[0].address)
+        elif waiting and not unknown:
+            yield self.finding("pass", "Every Config rule waits for the configuration recorder.")
+
+
+def _few(resources: list[Resource]) -> str:
+    shown = ", ".join(f"`{r.address}`" for r in resources[:3])
+    return shown + (f" and {len(resources) - 3} more" if len(resources) > 3 else "")
+
+
+def _waits_for(rule: Resource, recorders: set[str]) -> bool | None:
+    """Whether a rule depends on the recorder (or its status or channel); None when its options are not readable."""
+    depends = rule.meta.get("depends_on")
+    if depends is not None:
+        targets = _refs(depends)
+        if targets & recorders:
+            return True
+        if not targets or any(isinstance(leaf, Expr) and not leaf.refs for leaf in walk_values(depends)):
+            return None  # a list held in a variable, a name the analysis cannot follow
+    if set(rule.refs) & recorders:
+        return True
+    if any(re.search(r"\.add_depends?_?on\w*\(|\.add_dependency\(", c) for c in rule.meta.get("calls", [])):
+        return True  # CDK: rule.node.add_dependency(recorder)
+    opts = rule.meta.get("opts")
+    if opts is not None:
+        text = opts.text if isinstance(opts, Expr) else str(opts)
+        if "depends_on" in text:
+            return True if _refs(opts) & recorders or not _refs(opts) else None
+        if not re.search(r"ResourceOptions\(", text):
+            return None  # options built elsewhere
+    if "kwargs" in rule.attributes or any(k.startswith("**") for k in rule.meta.get("kwargs", []) if isinstance(k, str)):
+        return None
+    return False
 
 
 # What a Python Lambda runtime holds besides the standard library.
