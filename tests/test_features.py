@@ -369,6 +369,12 @@ def test_key_rotation_from_a_variable_is_not_judged():
     assert judge("REQ032", {"main.tf": 'resource "aws_s3_bucket" "b" {}\n'}) == {"unknown"}  # no key: REQ020 judges absence
 
 
+def test_destroyable_is_not_judged_on_an_answer_without_code():
+    # no code protects nothing: "not destroyable" would be a false claim (round 23, tf-hcl-Pr7024)
+    assert judge("REQ130", {"main.tf": "resource {{{ broken"}) == {"unknown"}
+    assert judge("REQ130", {"main.tf": 'resource "aws_db_instance" "d" {\n  deletion_protection = true\n}\n'}) == {"fail"}
+
+
 def test_every_rubric_check_has_a_case():
     covered = {c[0] for c in CASES} | {"REQ120"}  # judged on an answer document: test_tests_the_prompt_asks_for_...
     rubric_checks = {cid for cid, cls in REGISTRY.items() if cls.rubric_driven}

@@ -271,6 +271,13 @@ def test_pieces_of_a_file_delivered_whole_later_are_not_unnamed_blocks():
            f"Then something else:\n{FENCE}python\ntopic = make_topic()\n{FENCE}\n"
            f"## lib/tap_stack.py\n{FENCE}python\n{whole}{FENCE}\n")
     assert extract(doc).unnamed == [6]  # the bucket piece is in lib/tap_stack.py; the topic piece is not
+    # a draft revised before the final file (one argument changed of three lines) is still a piece of it; a block
+    # with one line of five in the file is not (round 23, cdk-py-Pr4263)
+    revised = (f"First the bucket:\n{FENCE}python\nimport aws_cdk as cdk\nbucket = s3.Bucket(None, 'B', versioned=False)\n"
+               f"queue = make_queue()\n{FENCE}\n"
+               f"Then:\n{FENCE}python\nimport aws_cdk as cdk\na = 1\nb = 2\nc = 3\nd = 4\n{FENCE}\n"
+               f"## lib/tap_stack.py\n{FENCE}python\n{whole}{FENCE}\n")
+    assert extract(revised).unnamed == [8]
 
 
 def test_a_script_under_a_wrong_fence_language_keeps_its_name():

@@ -2027,8 +2027,8 @@ class Destroyable(_RubricCheck):
            "(with `auto_delete_objects=True` on buckets).")
 
     def evaluate(self, program, ctx, requirement, params) -> Iterator[Finding]:
-        if (nf := self.no_code(program)) is not None:
-            yield nf
+        if self.no_code(program) is not None:  # nothing delivered protects anything: no claim either way
+            yield self.finding("unknown", "No code parsed, so there is nothing to judge destroyability on.")
             return
         blockers: list[tuple[Resource, str]] = []
         destroy_everywhere = any(_DESTROY_EVERYWHERE.search(f.text) for f in program.files if f.language == "python")
