@@ -369,6 +369,17 @@ def test_key_rotation_from_a_variable_is_not_judged():
     assert judge("REQ032", {"main.tf": 'resource "aws_s3_bucket" "b" {}\n'}) == {"unknown"}  # no key: REQ020 judges absence
 
 
+def test_a_cdk_read_replica_is_a_replica():
+    # round 23 (cdk-py-Pr6990): Multi-AZ and backup retention asked of the primary are not claimed on its replica
+    code = ("from aws_cdk import Stack, Duration, aws_rds as rds\nclass S(Stack):\n    def f(self, vpc, engine):\n"
+            "        db = rds.DatabaseInstance(self, 'Db', engine=engine, vpc=vpc, multi_az=True, backup_retention=Duration.days(7))\n"
+            "        rds.DatabaseInstanceReadReplica(self, 'Rep', source_database_instance=db, instance_type=None, vpc=vpc{extra})\n")
+    assert judge("REQ062", {"lib/tap_stack.py": code.format(extra="")}) == {"pass"}
+    assert judge("REQ061", {"lib/tap_stack.py": code.format(extra="")}, days=7) == {"pass"}
+    primary_single = code.replace("multi_az=True", "multi_az=False")
+    assert judge("REQ062", {"lib/tap_stack.py": primary_single.format(extra="")}) == {"fail"}
+
+
 def test_destroyable_is_not_judged_on_an_answer_without_code():
     # no code protects nothing: "not destroyable" would be a false claim (round 23, tf-hcl-Pr7024)
     assert judge("REQ130", {"main.tf": "resource {{{ broken"}) == {"unknown"}

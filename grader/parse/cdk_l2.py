@@ -61,8 +61,6 @@ SIMPLE: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("aws_rds", "ServerlessCluster"): ("aws_rds_cluster", {}),
     ("aws_rds", "SubnetGroup"): ("aws_db_subnet_group", {}),
     ("aws_rds", "ParameterGroup"): ("aws_db_parameter_group", {}),
-    ("aws_rds", "DatabaseInstanceReadReplica"): ("aws_db_instance", {"instance_type": "instance_class",
-                                                                     "cloudwatch_logs_exports": "enabled_cloudwatch_logs_exports"}),
     ("aws_dynamodb", "TableV2"): ("aws_dynamodb_table", {"table_name": "name"}),
     ("aws_ecs", "Cluster"): ("aws_ecs_cluster", {"cluster_name": "name"}),
     ("aws_ecs", "FargateService"): ("aws_ecs_service", {}),
@@ -262,7 +260,8 @@ def _log_group(props: dict[str, Any]) -> Expansion:
 def _db_instance(props: dict[str, Any]) -> Expansion:
     attrs = _rename(props, {"instance_type": "instance_class", "database_name": "db_name",
                             "instance_identifier": "identifier", "storage_encryption_key": "kms_key_id",
-                            "cloudwatch_logs_exports": "enabled_cloudwatch_logs_exports"})
+                            "cloudwatch_logs_exports": "enabled_cloudwatch_logs_exports",
+                            "source_database_instance": "replicate_source_db"})  # DatabaseInstanceReadReplica
     if "backup_retention" in props:
         attrs["backup_retention_period"] = duration_days(props["backup_retention"])
         attrs.pop("backup_retention", None)
@@ -306,6 +305,7 @@ EXPANDERS: dict[tuple[str, str], Callable[[dict[str, Any]], Expansion]] = {
     ("aws_lambda_nodejs", "NodejsFunction"): _function,
     ("aws_logs", "LogGroup"): _log_group,
     ("aws_rds", "DatabaseInstance"): _db_instance,
+    ("aws_rds", "DatabaseInstanceReadReplica"): _db_instance,
     ("aws_dynamodb", "Table"): _table,
     ("aws_kms", "Key"): _key,
     ("aws_ecs_patterns", "ApplicationLoadBalancedFargateService"): _balanced_service("application"),
