@@ -484,3 +484,13 @@ def test_bare_interpolation_in_cdktf_source_strings_hcl_heredocs_and_what_is_no_
     [finding] = run_check("DEP037", {"main.tf": heredoc})
     assert finding.status == "fail" and finding.locations[0].line == 3
     assert [f.status for f in run_check("DEP037", {"main.tf": heredoc.replace("${PORT", "$${PORT")})] == ["pass"]
+
+
+def test_cdk_replica_backup_retention_depends_on_the_source_engine():
+    all_checks()
+    bad = REGISTRY["DEP041"].bad
+    assert "postgres" in [f for f in run_check("DEP041", {"lib/tap_stack.py": bad}) if f.status == "fail"][0].message
+    mysql = bad.replace("postgres(\n            version=rds.PostgresEngineVersion.VER_16)", "mysql(version=rds.MysqlEngineVersion.VER_8_0)")
+    assert not run_check("DEP041", {"lib/tap_stack.py": mysql})  # CDK backs up MySQL and MariaDB replicas
+    unknown = bad.replace("engine=rds.DatabaseInstanceEngine.postgres(\n            version=rds.PostgresEngineVersion.VER_16)", "engine=engine")
+    assert not run_check("DEP041", {"lib/tap_stack.py": unknown.replace("def f(self, vpc)", "def f(self, vpc, engine)")})

@@ -920,3 +920,39 @@ class LazyValueMisuse(Check):
         if not count:
             yield self.finding("pass", "Pulumi Outputs are not used as plain strings.")
 
+
+
+@register
+class CdkReplicaBackupRetention(Check):
+    id = "DEP041"
+    name = "cdk-replica-backup-retention"
+    area = "deployability"
+    severity = "high"
+    description = ("A CDK `DatabaseInstanceReadReplica` sets `backup_retention` while its source runs an engine that CDK says has "
+                   "no automatic backups of read replicas (anything but MySQL and MariaDB: PostgreSQL, Oracle, SQL Server).")
+    why = ("aws-cdk-lib refuses the replica at synth: \"Cannot set 'backupRetention', as engine ... does not support automatic "
+           "backups for read replicas\" (`supportsReadReplicaBackups` is true only for the MySQL and MariaDB instance engines).")
+    fix = "Drop backup_retention from the replica (the source's backups cover it), or promote it and set retention then."
+    bad = ("from aws_cdk import Stack, Duration, aws_rds as rds\nclass S(Stack):\n    def f(self, vpc):\n"
+           "        db = rds.DatabaseInstance(self, 'Db', vpc=vpc, engine=rds.DatabaseInstanceEngine.postgres(\n"
+           "            version=rds.PostgresEngineVersion.VER_16))\n"
+           "        rds.DatabaseInstanceReadReplica(self, 'Rep', source_database_instance=db, instance_type=None, vpc=vpc,\n"
+           "            backup_retention=Duration.days(7))\n")
+    good = bad.replace(",\n            backup_retention=Duration.days(7))", ")")
+    example = "python"
+
+    def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
+        for replica in program.of_type("aws_db_instance"):
+            if replica.dialect != "cdk" or not replica.source_type.endswith("DatabaseInstanceReadReplica"):
+                continue
+            days = replica.attributes.get("backup_retention_period")
+            if days is None or days == 0:
+                continue
+            for source in _referenced(replica, "replicate_source_db", program):
+                engine = as_text(source.attributes.get("engine", ""))
+                m = re.search(r"DatabaseInstanceEngine\.(\w+)", engine)
+                if m and not re.match(r"(?:mysql|maria_?db|MYSQL|MARIADB)", m.group(1), re.I):
+                    yield self.finding("fail", f"`{replica.address}` sets backup_retention, but its source `{source.address}` runs "
+                                       f"{m.group(1)}, whose read replicas CDK gives no automatic backups: synth fails (Cannot "
+                                       "set 'backupRetention').", [replica.line_of("backup_retention_period"), source.location],
+                                       found=m.group(1))
