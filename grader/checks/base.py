@@ -8,6 +8,7 @@ rule modules (see `grader.checks.__init__`).
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar, Iterator
@@ -133,6 +134,9 @@ def python_tree(text: str) -> ast.Module | None:
 # A value resolved through variables is the one the answer deploys with unless someone overrides it: the deliverable's
 # own defaults (or the single tfvars file it ships). A value those defaults break is a defect of the answer as delivered.
 AS_DELIVERED = " with the values its variables take as delivered"
+# A prompt that asks for current, warning-free code: then what only warns today (a deprecated argument, a provider
+# warning) fails; otherwise it is advice, not counted.
+CURRENT_CODE_ASKED = re.compile(r"deprecat|latest (?:provider|api|syntax)|current (?:syntax|best practice)|\b(?:no|without|zero) (?:any )?(?:provider |terraform )?warnings\b", re.I)
 WHEN_CREATED = " whenever it is created (its count or for_each decides)"
 
 

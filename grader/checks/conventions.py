@@ -9,7 +9,7 @@ from typing import Iterator
 from .. import schema
 from ..ir import Location, Program
 from ..parse.types import _PULUMI_MODULES, pulumi_type
-from .base import Check, Context, Finding, register
+from .base import CURRENT_CODE_ASKED, Check, Context, Finding, register
 from .references import _hcl
 from .schema_checks import _names, pinned_provider_major, pulumi_major
 from .signatures import _folded, _split, _types
@@ -90,7 +90,7 @@ class DeprecatedArgument(Check):
     example_prompt = "Use current provider syntax; no deprecated arguments."
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
-        deprecated_asked = bool(re.search(r"deprecat|latest (?:provider|api|syntax)|current (?:syntax|best practice)", ctx.prompt or "", re.I))
+        deprecated_asked = bool(CURRENT_CODE_ASKED.search(ctx.prompt or ""))
         for message, location, found in self._uses(program):
             # deploys today: a failure only when the prompt asks for current, non-deprecated code
             if deprecated_asked:

@@ -16,7 +16,7 @@ from typing import Any, Iterator
 from ..ir import Expr, Location, Program, Resource, as_text, first_block, scope_of, walk_values
 from ..resolve import known_regions, provider_regions, resolve
 from ..rubric.reading import ALLOWS_PLACEHOLDER
-from .base import Check, Context, Finding, register, value_claim
+from .base import CURRENT_CODE_ASKED, Check, Context, Finding, register, value_claim
 from .schema_checks import pinned_provider_major
 
 _PLACEHOLDERS = [
@@ -383,6 +383,7 @@ class LifecycleRuleWithoutFilter(Check):
     bad = ('resource "aws_s3_bucket_lifecycle_configuration" "l" {\n  bucket = "b"\n  rule {\n    id     = "expire"\n'
            '    status = "Enabled"\n    expiration { days = 30 }\n  }\n}')
     good = bad.replace('status = "Enabled"\n', 'status = "Enabled"\n    filter {}\n')
+    example_prompt = "Deploy without provider warnings."
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         checked = problems = 0
@@ -394,8 +395,12 @@ class LifecycleRuleWithoutFilter(Check):
                 checked += 1
                 if "filter" not in rule and "prefix" not in rule:
                     problems += 1
-                    yield self.finding("fail", f"`{r.address}` rule `{name}` has neither `filter` nor `prefix`; hashicorp/aws 5.x "
-                                       "warns that this will be an error.", [r.line_of("rule")], found=name)
+                    message = (f"`{r.address}` rule `{name}` has neither `filter` nor `prefix`; hashicorp/aws 5.x warns that this "
+                               "will be an error.")
+                    if CURRENT_CODE_ASKED.search(ctx.prompt or ""):  # deploys today with a warning: a failure only when asked
+                        yield self.finding("fail", message, [r.line_of("rule")], found=name)
+                    else:
+                        yield self.finding("n/a", f"Advice (not counted): {message}", [r.line_of("rule")], severity="info", found=name)
         if checked and not problems:
             yield self.finding("pass", "Every S3 lifecycle rule has a filter or prefix.")
 
