@@ -421,6 +421,13 @@ def test_all_data_at_rest_keeps_every_store_in_scope_and_asks_only_what_it_says(
     assert "stores" in found["encryption-at-rest"].checks[0].params
 
 
+def test_a_polite_request_is_no_condition():
+    # round 23 (pulumi-py-Pr5458): "could you please develop ..." made every listed requirement optional
+    found = by_key("Hey mate, could you please develop a serverless stack for us?\n\n- Store results in a DynamoDB table.\n")
+    assert found["concept-dynamodb"].polarity == "required"
+    assert by_key("- You could add a DynamoDB table for caching.\n")["concept-dynamodb"].polarity == "optional"
+
+
 def test_key_rotation_is_read_for_kms_keys_not_secrets():
     assert by_key("- KMS keys with automatic rotation for encryption\n")["kms-key-rotation"].checks[0].params == {}
     found = by_key("- Use AWS KMS for customer-managed encryption keys with rotation\n- Key Rotation: KMS keys rotate automatically every 90 days\n")

@@ -44,7 +44,9 @@ _NEGATION_BEFORE = re.compile(r"\b(?:no|not|never|without|avoid|don'?t|do not|mu
                               r"except|no need (?:for|to)|out of scope|instead of|rather than)\b", re.I)
 _CONDITIONAL = re.compile(r"\b(?:optional(?:ly)?|if (?:needed|required|applicable|desired|necessary|possible|you (?:use|need|want|choose))"
                           r"|if (?:the )?(?:task|project|solution|stack) (?:requires|needs|uses)|if (?:creating|using|deploying)"
-                          r"|if [\w-]+(?: [\w-]+)? (?:is |are )?(?:required|needed|used|enabled)|if (?:used|needed|required|applicable|present|any)|where (?:applicable|needed|possible)|may|might|could"
+                          r"|if [\w-]+(?: [\w-]+)? (?:is |are )?(?:required|needed|used|enabled)|if (?:used|needed|required|applicable|present|any)|where (?:applicable|needed|possible)"
+                          # "could you please develop", "may I ask": a polite request, not a condition
+                          r"|may(?!\s+(?:i|we)\b)|might(?!\s+(?:you|we)\b)|could(?!\s+(?:you|u|we)\b)"
                           r"|nice to have|consider(?:ing)?|prefer(?:ably|red)?|recommended|bonus|stretch goal|when (?:needed|applicable))\b", re.I)
 # "(or managed node groups if you pick EKS)": one branch of a choice the answer makes
 _CHOSEN_BEFORE = re.compile(r"\bif (?:you|they|we) (?:pick|choose|select|opt for|go with|prefer)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$", re.I)
