@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar, Iterator
 
-from ..ir import Location, Program
+from ..ir import Location, Program, Resource
 
 if TYPE_CHECKING:
     from ..rubric.model import Requirement
@@ -134,10 +134,18 @@ def python_tree(text: str) -> ast.Module | None:
 # A value resolved through variables is the one the answer deploys with unless someone overrides it: the deliverable's
 # own defaults (or the single tfvars file it ships). A value those defaults break is a defect of the answer as delivered.
 AS_DELIVERED = " with the values its variables take as delivered"
+WHEN_CREATED = " whenever it is created (its count or for_each decides)"
+
+
+def resource_list(resources: list[Resource], n: int = 3) -> str:
+    """"`a`, `b`, `c` and 2 more": the resources a finding names, with the construct that made a synthesized one."""
+    shown = ", ".join(f"`{r.address}`" + (f" (made by `{r.synthesized_from}`)" if r.synthesized_from else "") for r in resources[:n])
+    return shown + (f" and {len(resources) - n} more" if len(resources) > n else "")
+
+
 # A prompt that asks for current, warning-free code: then what only warns today (a deprecated argument, a provider
 # warning) fails; otherwise it is advice, not counted.
 CURRENT_CODE_ASKED = re.compile(r"deprecat|latest (?:provider|api|syntax)|current (?:syntax|best practice)|\b(?:no|without|zero) (?:any )?(?:provider |terraform )?warnings\b", re.I)
-WHEN_CREATED = " whenever it is created (its count or for_each decides)"
 
 
 def value_claim(literal: bool, surely_created: bool = True) -> tuple[str, str]:

@@ -19,6 +19,7 @@ from ..ir import Expr, Location, Program, Resource, as_text, first_block, litera
 from ..resolve import REGION, provider_regions, resolve
 from ..rubric.catalog import BY_ID
 from .base import Check, Context, Finding, register
+from .base import resource_list as _names
 from .baseline import managed_policy_names
 from .policy import Statement
 from .policy import statements as policy_statements
@@ -29,11 +30,6 @@ HARNESS_FILES = {"provider.tf", "providers.tf", "backend.tf", "versions.tf", "ta
 
 def _locs(resources: list[Resource], n: int = 3) -> list[Location]:
     return [r.location for r in resources[:n]]
-
-
-def _names(resources: list[Resource], n: int = 3) -> str:
-    shown = ", ".join(f"`{r.address}`" + (f" (made by `{r.synthesized_from}`)" if r.synthesized_from else "") for r in resources[:n])
-    return shown + (f" and {len(resources) - n} more" if len(resources) > n else "")
 
 
 def _count(resources: list[Resource]) -> int | None:

@@ -20,7 +20,7 @@ from typing import Iterator
 
 from ..ir import Expr, Location, Program, Resource, as_text, first_block, scope_of, walk_values
 from ..resolve import resolve
-from .base import Check, Context, Finding, python_tree, register
+from .base import Check, Context, Finding, python_tree, register, resource_list
 from .values import key_policy_allows
 
 _LAMBDA_TYPES = ("aws_lambda_function", "aws_lambda_alias")
@@ -446,7 +446,7 @@ class ConfigRuleBeforeRecorder(Check):
         if not recorders:
             if _RECORDER_EXISTS.search(ctx.prompt or ""):
                 return
-            yield self.finding("fail", f"{_few(rules)} {'is an AWS Config rule' if len(rules) == 1 else 'are AWS Config rules'}, but no "
+            yield self.finding("fail", f"{resource_list(rules)} {'is an AWS Config rule' if len(rules) == 1 else 'are AWS Config rules'}, but no "
                                "configuration recorder is created: AWS Config refuses rules in a region without one.",
                                [r.location for r in rules[:3]], found=rules[0].address)
             return
@@ -457,16 +457,11 @@ class ConfigRuleBeforeRecorder(Check):
             (waiting if state else unknown if state is None else []).append(rule)
         alone = [r for r in rules if r not in waiting and r not in unknown]
         if alone:
-            yield self.finding("fail", f"{_few(alone)} {'does' if len(alone) == 1 else 'do'} not depend on the configuration recorder "
+            yield self.finding("fail", f"{resource_list(alone)} {'does' if len(alone) == 1 else 'do'} not depend on the configuration recorder "
                                f"`{recorders[0].address}`: both are created at once, and AWS Config refuses a rule while no recorder "
                                "exists.", [r.location for r in alone[:3]], found=alone[0].address)
         elif waiting and not unknown:
             yield self.finding("pass", "Every Config rule waits for the configuration recorder.")
-
-
-def _few(resources: list[Resource]) -> str:
-    shown = ", ".join(f"`{r.address}`" for r in resources[:3])
-    return shown + (f" and {len(resources) - 3} more" if len(resources) > 3 else "")
 
 
 def _waits_for(rule: Resource, recorders: set[str]) -> bool | None:
