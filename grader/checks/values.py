@@ -376,7 +376,8 @@ class LifecycleRuleWithoutFilter(Check):
     name = "lifecycle-rule-without-filter"
     area = "deployability"
     severity = "low"  # a provider warning today, not a failed plan
-    description = "An `aws_s3_bucket_lifecycle_configuration` rule with neither a `filter` block nor a `prefix` (Terraform and CDKTF)."
+    description = ("An `aws_s3_bucket_lifecycle_configuration` rule with neither a `filter` block nor a `prefix` (Terraform and CDKTF): "
+                   "advice, not counted, unless the prompt asks for current, warning-free code.")
     why = ("hashicorp/aws 5.x warns that a rule needs exactly one of filter or prefix and that this will be an error in "
            "a future version; the rule's scope is left to the provider's default.")
     fix = "Add `filter {}` (the whole bucket) or `filter { prefix = \"logs/\" }` to every rule."
@@ -956,7 +957,7 @@ class CdkReplicaBackupRetention(Check):
             for source in _referenced(replica, "replicate_source_db", program):
                 engine = as_text(source.attributes.get("engine", ""))
                 m = re.search(r"DatabaseInstanceEngine\.(\w+)", engine)
-                if m and not re.match(r"(?:mysql|maria_?db|MYSQL|MARIADB)", m.group(1), re.I):
+                if m and not re.match(r"mysql|maria_?db", m.group(1), re.I):
                     yield self.finding("fail", f"`{replica.address}` sets backup_retention, but its source `{source.address}` runs "
                                        f"{m.group(1)}, whose read replicas CDK gives no automatic backups: synth fails (Cannot "
                                        "set 'backupRetention').", [replica.line_of("backup_retention_period"), source.location],

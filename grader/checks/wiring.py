@@ -451,16 +451,13 @@ class ConfigRuleBeforeRecorder(Check):
                                [r.location for r in rules[:3]], found=rules[0].address)
             return
         addresses = {r.address for r in recorders}
-        waiting, unknown = [], []
-        for rule in rules:
-            state = _waits_for(rule, addresses)
-            (waiting if state else unknown if state is None else []).append(rule)
-        alone = [r for r in rules if r not in waiting and r not in unknown]
+        states = {rule.address: _waits_for(rule, addresses) for rule in rules}
+        alone = [r for r in rules if states[r.address] is False]
         if alone:
             yield self.finding("fail", f"{resource_list(alone)} {'does' if len(alone) == 1 else 'do'} not depend on the configuration recorder "
                                f"`{recorders[0].address}`: both are created at once, and AWS Config refuses a rule while no recorder "
                                "exists.", [r.location for r in alone[:3]], found=alone[0].address)
-        elif waiting and not unknown:
+        elif all(states.values()):
             yield self.finding("pass", "Every Config rule waits for the configuration recorder.")
 
 

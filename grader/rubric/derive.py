@@ -167,10 +167,6 @@ class _Builder:
                 update |= {"text": source.text[:300], "line": source.line}
             self.requirements[i] = self.requirements[i].model_copy(update=update)
 
-    def params(self, key: str) -> dict:
-        """The parameters of the requirement's check so far ({} when there is none)."""
-        return dict(self.requirements[self.index[key]].checks[0].params) if key in self.index else {}
-
     def weaken(self, key: str, reading: Reading) -> None:
         """Make a required thing low confidence whatever else the prompt says of it (a placeholder is allowed)."""
         if key in self.index and self.requirements[self.index[key]].polarity == "required":
