@@ -27,18 +27,13 @@ _LAMBDA_TYPES = ("aws_lambda_function", "aws_lambda_alias")
 _JUDGED = ("terraform", "pulumi", "cdktf")
 
 
-def _complete(program: Program) -> bool:
-    """Nothing the answer leaves out could hold the missing piece."""
-    d = program.deliverable
-    return not (program.elisions or d.mentioned or d.truncated or d.partial)
-
-
 # Files an answer may name without delivering that never hold resources: tests, and the harness's provider/backend files.
 _HOLDS_NO_RESOURCES = re.compile(r"(?:^|/)(?:tests?/|test_[^/]*$|[^/]*_test\.\w+$|[^/]*\.test\.\w+$|(?:provider|providers|backend|versions)\.tf$)")
 
 
-def _complete_for_resources(program: Program) -> bool:
-    """Like `_complete`, but a missing test or provider file cannot hold the missing resource."""
+def _complete(program: Program) -> bool:
+    """Nothing the answer leaves out could hold the missing piece (a test or provider file it names but does not
+    deliver holds no resource)."""
     d = program.deliverable
     return not (program.elisions or d.truncated or d.partial or any(not _HOLDS_NO_RESOURCES.search(m) for m in d.mentioned))
 
@@ -402,7 +397,7 @@ class ConfigChannelWithoutRecorder(Check):
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         channels = [c for c in program.of_type("aws_config_delivery_channel") if c.dialect in _JUDGED]
-        if not channels or not _complete_for_resources(program) or program.modules:
+        if not channels or not _complete(program) or program.modules:
             return  # a recorder may sit in code the answer leaves out or in a module
         if any(not f.parsed for f in program.files if f.language in ("hcl", "python")):
             return  # the recorder may be in the file that did not parse
@@ -438,7 +433,7 @@ class ConfigRuleBeforeRecorder(Check):
 
     def run(self, program: Program, ctx: Context) -> Iterator[Finding]:
         rules = [r for r in program.of_type("aws_config_config_rule") if r.mode == "managed" and r.synthesized_from is None]
-        if not rules or not _complete_for_resources(program) or program.modules:
+        if not rules or not _complete(program) or program.modules:
             return  # a recorder may sit in code the answer leaves out or in a module
         if any(not f.parsed for f in program.files if f.language in ("hcl", "python")):
             return
