@@ -421,6 +421,15 @@ def test_all_data_at_rest_keeps_every_store_in_scope_and_asks_only_what_it_says(
     assert "stores" in found["encryption-at-rest"].checks[0].params
 
 
+def test_where_credentials_live_is_no_store_to_encrypt():
+    # round 24 (pulumi-py-Pr5773): a CMK asked for RDS was claimed on the Secrets Manager secret
+    found = by_key("- RDS encrypted at rest with a new KMS customer-managed key.\n"
+                   "- Security: Encryption at rest with KMS, credentials in Secrets Manager\n")
+    assert found["encryption-at-rest"].checks[0].params["stores"] == ["rds"]
+    found = by_key("- Secrets Manager secrets encrypted with the customer-managed KMS key.\n")
+    assert found["encryption-at-rest"].checks[0].params["stores"] == ["secrets_manager"]
+
+
 def test_a_polite_request_is_no_condition():
     # round 23 (pulumi-py-Pr5458): "could you please develop ..." made every listed requirement optional
     found = by_key("Hey mate, could you please develop a serverless stack for us?\n\n- Store results in a DynamoDB table.\n")

@@ -428,6 +428,11 @@ _ALL_DATA = re.compile(r"\b(?:all|every|each|any)\s+(?:[\w-]+\s+){0,2}?(?:data|d
                        r"|\bdata at rest\b|\beverything\b")
 # "SSE-S3 or SSE-KMS": S3-managed keys will do
 _S3_KEYS_OFFERED = re.compile(r"(?:sse-s3|aes-?256|s3[- ]managed)[^.]{0,30}\bor\b[^.]{0,30}kms|kms[^.]{0,30}\bor\b[^.]{0,30}(?:sse-s3|aes-?256|s3[- ]managed)")
+# Secrets Manager encrypts every secret; it is a store to encrypt with a given key only when its own clause says so
+# ("secrets encrypted with the CMK"), not when a sentence about encryption also says where credentials live
+# ("Encryption at rest with KMS, credentials in Secrets Manager").
+_ENCRYPTED_ANYWAY = ("secrets_manager",)
+_ENCRYPTION_WORD = re.compile(r"encrypt|\bkms\b|\bcmk|customer[- ]managed|at rest", re.I)
 _NOT_A_STORE = re.compile(r"\benvironment variables?\b|\benv vars?\b|\bparameters?\b|\bsecrets?\b|\bstate files?\b|\bterraform state\b")
 _TLS_SCOPES = (("s3", r"\bs3\b|bucket|securetransport|secure transport"), ("alb", r"listener|load balancer|\balb\b|https"),
                ("rds", r"\brds\b|database|postgres|mysql|aurora|force_ssl"))
@@ -453,7 +458,9 @@ def _security(stmts: list[Statement], b: _Builder) -> None:
             kms = bool(re.search(r"\bkms\b|customer[- ]managed|\bcmk", low))
             # "KMS encryption" is met by AWS-managed KMS keys (aws/rds, aws/ebs); only "customer-managed"/"CMK" asks for a key of one's own
             managed_ok = kms and not re.search(r"customer[- ]managed|\bcmks?\b|(?:own|our|your|dedicated|custom|separate) (?:kms )?keys?|(?:create|provision)\w* (?:a |an |the )?(?:new )?kms keys?", low)
-            stores = [c.id for c in CONCEPTS if c.id in _STORE_CONCEPTS and c.regex.search(t)]
+            stores = [c.id for c in CONCEPTS if c.id in _STORE_CONCEPTS and c.regex.search(t)
+                      and (c.id not in _ENCRYPTED_ANYWAY or any(c.regex.search(part) and _ENCRYPTION_WORD.search(part)
+                                                               for part in re.split(r"[,;]", t)))]
             r = s.reading(m.start(), m.end())
             if not re.search(r"encrypt|at rest", low):
                 r = Reading(r.polarity, "low", "KMS is mentioned, but encryption of data stores is not asked for")
